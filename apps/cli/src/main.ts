@@ -1,0 +1,25 @@
+import 'reflect-metadata';
+import { infraCommand } from './infra/infra.command';
+import { replayCommand } from './replay/replay.command';
+import { systemCommand } from './system/system.command';
+
+const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  infra: infraCommand,
+  replay: replayCommand,
+  system: systemCommand,
+};
+
+async function main(): Promise<void> {
+  const [name, ...args] = process.argv.slice(2);
+  const command = COMMANDS[name];
+  if (!command) {
+    process.stderr.write(`usage: cli <${Object.keys(COMMANDS).join('|')}> ...\n`);
+    process.exit(2);
+  }
+  process.exit(await command(args));
+}
+
+main().catch((err) => {
+  process.stderr.write(`${(err as Error).message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,67 @@
+import { Kafka } from 'kafkajs';
+import { Db } from 'mongodb';
+import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
+import { KafkaPartitionReader, TopicAdmin } from '@app/kafka';
+import { CheckpointStore } from '@app/mongo';
+import { Projection, ProjectedDoc, ProjectionRegistry, applyEvents, checkpointOwner, collectionName, projectorGroup } from '@app/read-models';
+
+export interface ReplayReport {
+  readonly version: number;
+  readonly collection: string;
+  readonly events: number;
+  readonly applied: number;
+  readonly undecodable: number;
+  readonly seconds: number;
+}
+
+/**
+ * Rebuilds a projection from offset 0 of e2ee.events into a new collection version, then
+ * hands the live projector the place to continue from (its group offsets) and switches readers
+ * to the new version. The previous version is left in place until dropped.
+ */
+export async function replayProjection(
+  kafka: Kafka,
+  admin: TopicAdmin,
+  db: Db,
+  topics: TopicNames,
+  projection: Projection,
+  onProgress: (done: number, total: number) => void,
+): Promise<ReplayReport> {
+  const started = process.hrtime.bigint();
+  const registry = new ProjectionRegistry(db);
+  const checkpoints = new CheckpointStore(db);
+  const version = await registry.allocateNext(projection.name);
+  const name = collectionName(projection.name, version);
+  const collection = db.collection<ProjectedDoc>(name);
+  await collection.drop().catch(() => undefined);
+  for (const index of projection.indexes) await collection.createIndex(index);
+  await checkpoints.remove(checkpointOwner(projection.name, version));
+
+  const partitions = await admin.partitionCount(topics.events);
+  const from = new Map<number, string>(Array.from({ length: partitions }, (_, p) => [p, '0']));
+  const endsAtStart = await admin.endOffsets(topics.events);
+  const total = [...endsAtStart.values()].reduce((sum, end) => sum + Number(end), 0);
+  let events = 0;
+  let applied = 0;
+  let undecodable = 0;
+  const reader = new KafkaPartitionReader(kafka, admin, `e2ee.replay.${projection.name}`);
+  const ends = await reader.readRange(topics.events, from, async (messages) => {
+    const recorded: RecordedEvent[] = [];
+    for (const m of messages) {
+      try {
+        recorded.push({ event: decodeEvent(m.value), partition: m.partition, offset: m.offset });
+      } catch {
+        undecodable++; // the live projector already dead-lettered it
+      }
+    }
+    applied += await applyEvents(collection, projection, recorded);
+    await checkpoints.save(checkpointOwner(projection.name, version), messages[0].partition, messages[messages.length - 1].offset);
+    events += messages.length;
+    onProgress(events, total);
+  });
+
+  await admin.setGroupOffsets(projectorGroup(projection.name, version), topics.events, ends);
+  await registry.activate(projection.name, version);
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  return { version, collection: name, events, applied, undecodable, seconds };
+}

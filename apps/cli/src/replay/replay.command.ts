@@ -1,0 +1,50 @@
+import { SingleBar, Presets } from 'cli-progress';
+import { topicNames } from '@app/contracts';
+import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { createMongo, mongoSettingsFromEnv } from '@app/mongo';
+import { PROJECTIONS, ProjectionRegistry, checkpointOwner, collectionName } from '@app/read-models';
+import { CheckpointStore } from '@app/mongo';
+import { infraLayout, kafkaBrokers, mongoUri } from '../infra/infra-layout';
+import { replayProjection } from './replay-projection';
+
+/**
+ * `replay <projection>`: rebuild into a new version and switch readers to it.
+ * `replay drop <projection> <version>`: drop an old, inactive version.
+ */
+export async function replayCommand(args: string[]): Promise<number> {
+  const layout = infraLayout();
+  const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? kafkaBrokers(layout), MONGODB_URI: process.env.MONGODB_URI ?? mongoUri(layout) };
+  const kafka = createKafka(kafkaSettingsFromEnv('replay', env));
+  const admin = new TopicAdmin(kafka);
+  const { client, db } = createMongo(mongoSettingsFromEnv(env));
+  const topics = topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '');
+  try {
+    if (args[0] === 'drop') return await drop(db, args[1], Number(args[2]));
+    const projection = PROJECTIONS[args[0]];
+    if (!projection) {
+      process.stderr.write(`usage: replay <${Object.keys(PROJECTIONS).join('|')}> | replay drop <projection> <version>\n`);
+      return 2;
+    }
+    const bar = new SingleBar({ format: `replay ${projection.name} [{bar}] {percentage}% | {value}/{total} events | {eta_formatted}` }, Presets.shades_classic);
+    bar.start(1, 0);
+    const report = await replayProjection(kafka, admin, db, topics, projection, (done, total) => {
+      bar.setTotal(Math.max(total, 1));
+      bar.update(done);
+    });
+    bar.stop();
+    process.stdout.write(`${JSON.stringify({ projection: projection.name, ...report, eventsPerSecond: Math.round(report.events / Math.max(report.seconds, 1e-6)) })}\n`);
+    return 0;
+  } finally {
+    await admin.disconnect();
+    await client.close();
+  }
+}
+
+async function drop(db: import('mongodb').Db, name: string, version: number): Promise<number> {
+  if (!PROJECTIONS[name] || !Number.isInteger(version)) throw new Error('usage: replay drop <projection> <version>');
+  if ((await new ProjectionRegistry(db).active(name)) === version) throw new Error(`version ${version} of ${name} is active; replay first`);
+  await db.collection(collectionName(name, version)).drop().catch(() => undefined);
+  await new CheckpointStore(db).remove(checkpointOwner(name, version));
+  process.stdout.write(`dropped ${collectionName(name, version)}\n`);
+  return 0;
+}

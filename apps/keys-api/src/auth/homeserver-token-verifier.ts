@@ -1,0 +1,48 @@
+import { MatrixError, isUserId } from '@app/matrix';
+import { Requester, TokenVerifier } from './requester';
+
+interface CacheEntry {
+  readonly requester: Requester | null;
+  readonly until: number;
+}
+
+/**
+ * AUTH_MODE=homeserver: asks the homeserver's /account/whoami. Answers are cached briefly
+ * (unknown tokens for a shorter time), so a burst of requests costs one round trip.
+ */
+export class HomeserverTokenVerifier implements TokenVerifier {
+  private readonly cache = new Map<string, CacheEntry>();
+
+  constructor(
+    private readonly homeserverUrl: string,
+    private readonly cacheMs: number,
+    private readonly fetchFn: typeof fetch = fetch,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  async verify(token: string): Promise<Requester | null> {
+    const cached = this.cache.get(token);
+    if (cached && cached.until > this.now()) return cached.requester;
+    const requester = await this.ask(token);
+    if (this.cache.size > 100_000) this.cache.clear();
+    this.cache.set(token, { requester, until: this.now() + (requester ? this.cacheMs : Math.min(this.cacheMs, 5000)) });
+    return requester;
+  }
+
+  private async ask(token: string): Promise<Requester | null> {
+    let response: Response;
+    try {
+      response = await this.fetchFn(new URL('/_matrix/client/v3/account/whoami', this.homeserverUrl), {
+        headers: { authorization: `Bearer ${token}` },
+        signal: AbortSignal.timeout(5000),
+      });
+    } catch {
+      throw MatrixError.unavailable('The homeserver could not be reached to check the access token', 2);
+    }
+    if (response.status === 401 || response.status === 403) return null;
+    if (!response.ok) throw MatrixError.unavailable(`The homeserver answered ${response.status} when checking the access token`, 2);
+    const body = (await response.json().catch(() => null)) as { user_id?: unknown; device_id?: unknown } | null;
+    if (!body || !isUserId(body.user_id)) return null;
+    return { userId: body.user_id, deviceId: typeof body.device_id === 'string' ? body.device_id : null };
+  }
+}

@@ -1,0 +1,75 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { Kafka } from 'kafkajs';
+import { Command, Outcome, TopicNames, encodeMessage } from '@app/contracts';
+import { KafkaKeyedProducer, KafkaSettings, TopicAdmin } from '@app/kafka';
+import { MatrixError } from '@app/matrix';
+import { JsonLogger, KAFKA, KAFKA_SETTINGS, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
+import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+import { ReplyListener } from './reply-listener';
+
+type CommandDraft = Pick<Command, 'type' | 'key' | 'data'>;
+
+/**
+ * Sends a command to the partition owner and waits for its decided outcome. The outcome
+ * arrives only after the command's events are acknowledged by Kafka. No reply in time:
+ * 503 with Retry-After (the command may still be applied; a retry with the same body is safe).
+ */
+@Injectable()
+export class CommandGateway implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly replies: ReplyListener;
+  private ready?: Promise<void>;
+
+  constructor(
+    @Inject(KAFKA) kafka: Kafka,
+    @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
+    @Inject(PRODUCER) private readonly producer: KafkaKeyedProducer,
+    @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
+    private readonly logger: JsonLogger,
+  ) {
+    this.replies = new ReplyListener(kafka, admin, topics, settings.instanceId, logger);
+  }
+
+  onApplicationBootstrap(): Promise<void> {
+    const log = (msg: string) => this.logger.write('warn', msg);
+    this.ready = retryUntilReady(
+      'command gateway',
+      async () => {
+        await ensureTopology(this.admin, this.topics, this.kafkaSettings.partitions);
+        await this.replies.start();
+      },
+      log,
+      Number.MAX_SAFE_INTEGER,
+    );
+    return this.ready;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.replies.stop().catch(() => undefined);
+  }
+
+  async execute(draft: CommandDraft, correlationId: string): Promise<Outcome> {
+    const command = {
+      ...draft,
+      id: randomUUID(),
+      schemaVersion: 1,
+      time: Date.now(),
+      correlationId,
+      causationId: null,
+      routing: { replyTo: this.settings.instanceId },
+    };
+    const pending = this.replies.expect(command.id, this.settings.commandTimeoutMs);
+    try {
+      await this.producer.send([{ topic: this.topics.commands, key: command.key, value: encodeMessage(command), headers: { type: command.type } }]);
+    } catch (err) {
+      pending.cancel();
+      this.logger.write('error', 'command could not be sent', { err: (err as Error).message });
+      throw MatrixError.unavailable('The event log is unavailable; try again shortly', 2);
+    }
+    const reply = await pending.reply;
+    if (!reply) throw MatrixError.unavailable('The key server did not decide in time; retrying the same request is safe', 1);
+    return reply.outcome;
+  }
+}

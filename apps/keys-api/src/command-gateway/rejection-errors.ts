@@ -1,0 +1,16 @@
+import { Rejection } from '@app/contracts';
+import { MatrixError } from '@app/matrix';
+
+/** Domain rejection codes become Matrix errors here, at the edge, and nowhere else. */
+export function rejectionToMatrixError(rejection: Rejection): MatrixError {
+  switch (rejection.code) {
+    case 'DEVICE_KEYS_CHANGED':
+      return new MatrixError('M_INVALID_PARAM', rejection.message, 400);
+    case 'INVALID_COMMAND':
+      return new MatrixError('M_BAD_JSON', rejection.message, 400);
+    default: {
+      const unhandled: never = rejection.code;
+      return new MatrixError('M_UNKNOWN', `Unexpected rejection ${String(unhandled)}`, 500);
+    }
+  }
+}

@@ -1,0 +1,35 @@
+/** Everything the keys-api reads from the environment (documented in the README). */
+export interface KeysApiSettings {
+  readonly serverName: string;
+  readonly authMode: 'jwt' | 'homeserver';
+  readonly jwtSecret: string | null;
+  readonly homeserverUrl: string | null;
+  readonly whoamiCacheMs: number;
+  /** Turned off only for legacy test suites that upload unsigned or fake keys. */
+  readonly verifySignatures: boolean;
+  readonly commandTimeoutMs: number;
+  readonly readBarrierTimeoutMs: number;
+  readonly bodyLimitBytes: number;
+  readonly instanceId: string;
+}
+
+export const KEYS_API_SETTINGS = Symbol('KEYS_API_SETTINGS');
+
+export function keysApiSettingsFromEnv(env: NodeJS.ProcessEnv, instanceId: string): KeysApiSettings {
+  const authMode = env.AUTH_MODE === 'homeserver' ? 'homeserver' : 'jwt';
+  const settings: KeysApiSettings = {
+    serverName: env.SERVER_NAME ?? 'localhost',
+    authMode,
+    jwtSecret: env.AUTH_JWT_SECRET ?? null,
+    homeserverUrl: env.HOMESERVER_URL ?? null,
+    whoamiCacheMs: Number(env.AUTH_CACHE_MS ?? 30_000),
+    verifySignatures: (env.KEYS_VERIFY_SIGNATURES ?? 'true') !== 'false',
+    commandTimeoutMs: Number(env.COMMAND_TIMEOUT_MS ?? 10_000),
+    readBarrierTimeoutMs: Number(env.READ_BARRIER_TIMEOUT_MS ?? 3_000),
+    bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
+    instanceId,
+  };
+  if (authMode === 'jwt' && !settings.jwtSecret) throw new Error('AUTH_MODE=jwt needs AUTH_JWT_SECRET');
+  if (authMode === 'homeserver' && !settings.homeserverUrl) throw new Error('AUTH_MODE=homeserver needs HOMESERVER_URL');
+  return settings;
+}

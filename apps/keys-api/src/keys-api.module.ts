@@ -1,0 +1,35 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { randomUUID } from 'node:crypto';
+import { InfrastructureModule } from '@app/platform';
+import { AccessTokenGuard } from './auth/access-token.guard';
+import { HomeserverTokenVerifier } from './auth/homeserver-token-verifier';
+import { JwtTokenVerifier } from './auth/jwt-token-verifier';
+import { TOKEN_VERIFIER } from './auth/requester';
+import { CommandGateway } from './command-gateway/command-gateway';
+import { KEYS_API_SETTINGS, KeysApiSettings, keysApiSettingsFromEnv } from './config/keys-api.settings';
+import { QueryKeysController } from './query-keys/query-keys.controller';
+import { QueryKeysHandler } from './query-keys/query-keys.handler';
+import { ReadBarrier } from './read-barrier/read-barrier';
+import { UploadKeysController } from './upload-keys/upload-keys.controller';
+import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
+
+@Module({
+  imports: [InfrastructureModule.forService('keys-api'), CqrsModule.forRoot()],
+  controllers: [UploadKeysController, QueryKeysController],
+  providers: [
+    { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(process.env, process.env.INSTANCE_ID ?? randomUUID()) },
+    {
+      provide: TOKEN_VERIFIER,
+      inject: [KEYS_API_SETTINGS],
+      useFactory: (s: KeysApiSettings) =>
+        s.authMode === 'jwt' ? new JwtTokenVerifier(s.jwtSecret!) : new HomeserverTokenVerifier(s.homeserverUrl!, s.whoamiCacheMs),
+    },
+    AccessTokenGuard,
+    CommandGateway,
+    ReadBarrier,
+    UploadKeysHandler,
+    QueryKeysHandler,
+  ],
+})
+export class KeysApiModule {}

@@ -1,0 +1,60 @@
+import { Inject } from '@nestjs/common';
+import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
+import { Collection, Db } from 'mongodb';
+import { MatrixError, isLocalUser, isUserId, serverNameOf } from '@app/matrix';
+import { MONGO_DB, isInfrastructureError } from '@app/platform';
+import { DeviceKeysDoc, ProjectionRegistry, collectionName, deviceKeysProjection, findDevicesOfUsers } from '@app/read-models';
+import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+import { ReadBarrier } from '../read-barrier/read-barrier';
+import { MAX_QUERY_USERS } from './query-keys.dto';
+import { QueryKeys, QueryKeysResponse } from './query-keys.query';
+
+@QueryHandler(QueryKeys)
+export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysResponse> {
+  private readonly registry: ProjectionRegistry;
+
+  constructor(
+    @Inject(MONGO_DB) private readonly db: Db,
+    @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
+    private readonly barrier: ReadBarrier,
+  ) {
+    this.registry = new ProjectionRegistry(db);
+  }
+
+  async execute({ deviceKeys }: QueryKeys): Promise<QueryKeysResponse> {
+    const userIds = Object.keys(deviceKeys);
+    if (userIds.length > MAX_QUERY_USERS) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_QUERY_USERS} users per query`, 400);
+    const invalid = userIds.find((u) => !isUserId(u));
+    if (invalid !== undefined) throw new MatrixError('M_INVALID_PARAM', `Not a user id: ${invalid}`, 400);
+
+    const local = userIds.filter((u) => isLocalUser(u, this.settings.serverName));
+    const failures: Record<string, unknown> = {};
+    for (const remote of userIds.filter((u) => !isLocalUser(u, this.settings.serverName))) {
+      failures[serverNameOf(remote)] = { status: 503, message: 'Federation is not available on this key server' };
+    }
+    const docs = await this.readDevices(local);
+
+    const result: Record<string, Record<string, unknown>> = {};
+    for (const userId of local) result[userId] = {};
+    for (const doc of docs) {
+      const wanted = deviceKeys[doc.userId];
+      if (doc.keysJson === null || (wanted.length > 0 && !wanted.includes(doc.deviceId))) continue;
+      const keys = JSON.parse(doc.keysJson) as Record<string, unknown>;
+      keys.unsigned = doc.displayName === null ? {} : { device_display_name: doc.displayName };
+      result[doc.userId][doc.deviceId] = keys;
+    }
+    return { device_keys: result, failures };
+  }
+
+  private async readDevices(userIds: string[]): Promise<DeviceKeysDoc[]> {
+    try {
+      const version = await this.registry.active(deviceKeysProjection.name);
+      await this.barrier.waitForUsers(deviceKeysProjection.name, version, userIds);
+      const collection = this.db.collection<DeviceKeysDoc>(collectionName(deviceKeysProjection.name, version)) as Collection<DeviceKeysDoc>;
+      return await findDevicesOfUsers(collection, userIds);
+    } catch (err) {
+      if (isInfrastructureError(err)) throw MatrixError.unavailable('The key store is temporarily unavailable', 2);
+      throw err;
+    }
+  }
+}

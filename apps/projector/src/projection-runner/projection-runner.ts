@@ -1,0 +1,67 @@
+import { Kafka } from 'kafkajs';
+import { Collection, Db } from 'mongodb';
+import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
+import { BatchConsumer, ConsumedBatch, MessageProducer, deadLetter } from '@app/kafka';
+import { CheckpointStore } from '@app/mongo';
+import { JsonLogger, Metrics } from '@app/platform';
+import { Projection, ProjectedDoc, applyEvents, checkpointOwner, collectionName, projectorGroup } from '@app/read-models';
+
+/**
+ * Keeps one collection version of one projection up to date from e2ee.events. The checkpoint
+ * is saved in MongoDB after the documents, and Kafka offsets are committed after that.
+ */
+export class ProjectionRunner {
+  private consumer?: BatchConsumer;
+  private readonly collection: Collection<ProjectedDoc>;
+  private readonly checkpoints: CheckpointStore;
+
+  constructor(
+    private readonly kafka: Kafka,
+    db: Db,
+    private readonly producer: MessageProducer,
+    private readonly topics: TopicNames,
+    private readonly projection: Projection,
+    readonly version: number,
+    private readonly metrics: Metrics,
+    private readonly logger: JsonLogger,
+  ) {
+    this.collection = db.collection<ProjectedDoc>(collectionName(projection.name, version));
+    this.checkpoints = new CheckpointStore(db);
+  }
+
+  async start(): Promise<void> {
+    for (const index of this.projection.indexes) await this.collection.createIndex(index);
+    this.consumer = new BatchConsumer(this.kafka, {
+      groupId: projectorGroup(this.projection.name, this.version),
+      topics: [this.topics.events],
+      fromBeginning: true,
+      handle: (batch) => this.handle(batch),
+    });
+    await this.consumer.start();
+    this.logger.write('info', 'projection running', { projection: this.projection.name, version: this.version });
+  }
+
+  async stop(): Promise<void> {
+    await this.consumer?.stop();
+  }
+
+  private async handle(batch: ConsumedBatch): Promise<void> {
+    const recorded: RecordedEvent[] = [];
+    for (const message of batch.messages) {
+      try {
+        recorded.push({ event: decodeEvent(message.value), partition: message.partition, offset: message.offset });
+      } catch (err) {
+        await deadLetter(this.producer, this.topics.deadLetter, message, (err as Error).message);
+        this.metrics.deadLettered.labels(message.topic).inc();
+        this.logger.write('error', 'undecodable event dead-lettered', { offset: message.offset, reason: (err as Error).message });
+      }
+    }
+    const applied = await applyEvents(this.collection, this.projection, recorded);
+    const last = batch.messages[batch.messages.length - 1].offset;
+    await this.checkpoints.save(checkpointOwner(this.projection.name, this.version), batch.partition, last);
+    this.metrics.eventsApplied.labels(this.projection.name).inc(applied);
+    this.metrics.consumerLag
+      .labels(projectorGroup(this.projection.name, this.version), batch.topic, String(batch.partition))
+      .set(Number(BigInt(batch.highWatermark) - BigInt(last) - 1n));
+  }
+}

@@ -1,0 +1,30 @@
+/**
+ * Every message on a Kafka topic of this system is one envelope, JSON-encoded.
+ * `key` is the Kafka key (the user id the message is about), so each user's history is ordered.
+ */
+export interface Envelope<TType extends string = string, TData = unknown> {
+  readonly id: string;
+  readonly type: TType;
+  readonly schemaVersion: number;
+  readonly key: string;
+  /** Milliseconds since the epoch, set by whoever created the message (never by a decider). */
+  readonly time: number;
+  /** The id of the request that started the chain (an HTTP request id, a CLI run id). */
+  readonly correlationId: string;
+  /** The id of the message this one was caused by (a command id for events), or null. */
+  readonly causationId: string | null;
+  readonly data: TData;
+}
+
+/** Where a message sits in the log: partition and offset of its topic. */
+export interface LogPosition {
+  readonly partition: number;
+  readonly offset: string;
+}
+
+/** Offsets travel as decimal strings (Kafka offsets are int64); compare them as bigint. */
+export function compareOffsets(a: string, b: string): number {
+  const x = BigInt(a);
+  const y = BigInt(b);
+  return x < y ? -1 : x > y ? 1 : 0;
+}

@@ -1,0 +1,3 @@
+export * from './user-keys/user-keys.state';
+export * from './user-keys/user-keys.evolve';
+export * from './user-keys/user-keys.decide';

@@ -1,0 +1,100 @@
+import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+
+export interface ConsumedMessage {
+  readonly topic: string;
+  readonly partition: number;
+  readonly offset: string;
+  readonly key: string | null;
+  readonly value: Buffer | null;
+  readonly headers: Record<string, string>;
+}
+
+export interface ConsumedBatch {
+  readonly topic: string;
+  readonly partition: number;
+  readonly messages: readonly ConsumedMessage[];
+  /** The partition's high watermark when the batch was fetched, for lag metrics. */
+  readonly highWatermark: string;
+  /** Keeps the group membership alive during long work. */
+  heartbeat(): Promise<void>;
+}
+
+export interface BatchConsumerOptions {
+  readonly groupId: string;
+  readonly topics: readonly string[];
+  readonly fromBeginning: boolean;
+  /** Called with each new assignment (a new group generation) before its first batch. */
+  readonly onAssignment?: (assignment: Record<string, number[]>) => void;
+  /** Handles one partition's batch; when it resolves, the batch's offsets are committed. */
+  readonly handle: (batch: ConsumedBatch) => Promise<void>;
+  readonly maxWaitTimeInMs?: number;
+  readonly sessionTimeout?: number;
+}
+
+/**
+ * Runs a consumer-group member that hands out whole per-partition batches and commits the
+ * offsets only after the handler succeeded. A failing handler makes kafkajs restart the
+ * consumer, which re-fetches from the last commit: the handler must be idempotent.
+ */
+export class BatchConsumer {
+  private readonly consumer: Consumer;
+  private running = false;
+
+  constructor(kafka: Kafka, private readonly options: BatchConsumerOptions) {
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      maxWaitTimeInMs: options.maxWaitTimeInMs ?? 20,
+      minBytes: 1,
+      sessionTimeout: options.sessionTimeout ?? 10000,
+      heartbeatInterval: 1000,
+      rebalanceTimeout: 20000,
+      allowAutoTopicCreation: false,
+      retry: { initialRetryTime: 200, retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5000 },
+    });
+    this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
+      options.onAssignment?.(event.payload.memberAssignment as Record<string, number[]>);
+    });
+  }
+
+  get events() {
+    return this.consumer.events;
+  }
+
+  on(event: string, listener: (payload: unknown) => void): void {
+    this.consumer.on(event as never, listener as never);
+  }
+
+  async start(): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
+    this.running = true;
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: 4,
+      eachBatch: (payload) => this.eachBatch(payload),
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    await this.consumer.disconnect();
+  }
+
+  private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
+    if (!isRunning() || isStale() || batch.messages.length === 0) return;
+    const messages = batch.messages.map((m) => ({
+      topic: batch.topic,
+      partition: batch.partition,
+      offset: m.offset,
+      key: m.key ? m.key.toString('utf8') : null,
+      value: m.value,
+      headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v ? v.toString() : ''])),
+    }));
+    await this.options.handle({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
+    const last = batch.messages[batch.messages.length - 1].offset;
+    resolveOffset(last);
+    await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);
+  }
+}

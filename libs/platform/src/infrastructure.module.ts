@@ -1,0 +1,70 @@
+import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { Db, MongoClient } from 'mongodb';
+import { TopicNames, topicNames } from '@app/contracts';
+import { KafkaKeyedProducer, KafkaSettings, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { createMongo, mongoSettingsFromEnv } from '@app/mongo';
+import { JsonLogger } from './json-logger';
+import { Metrics } from './metrics';
+import { ReadinessCheck } from './health';
+
+export const KAFKA = Symbol('KAFKA');
+export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
+export const PRODUCER = Symbol('PRODUCER');
+export const TOPIC_ADMIN = Symbol('TOPIC_ADMIN');
+export const TOPICS = Symbol('TOPICS');
+export const MONGO_CLIENT = Symbol('MONGO_CLIENT');
+export const MONGO_DB = Symbol('MONGO_DB');
+export const READINESS = Symbol('READINESS');
+
+@Injectable()
+class InfrastructureShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(PRODUCER) private readonly producer: KafkaKeyedProducer,
+    @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
+    @Inject(MONGO_CLIENT) private readonly mongo: MongoClient,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    await this.mongo.close().catch(() => undefined);
+  }
+}
+
+/** Kafka, MongoDB, logger and metrics for one service, configured from the environment. */
+@Global()
+@Module({})
+export class InfrastructureModule {
+  static forService(service: string, env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    const logger = new JsonLogger(service);
+    const metrics = new Metrics(service);
+    const kafkaSettings = kafkaSettingsFromEnv(service, env);
+    const kafka = createKafka(kafkaSettings, (level, message, fields) => logger.write(level, message, fields));
+    const mongo = createMongo(mongoSettingsFromEnv(env));
+    const admin = new TopicAdmin(kafka);
+    const producer = new KafkaKeyedProducer(kafka, kafkaSettings.partitions);
+    const readiness: ReadinessCheck[] = [
+      { name: 'kafka', check: () => admin.ping() },
+      { name: 'mongodb', check: async () => void (await mongo.db.command({ ping: 1 })) },
+    ];
+    return {
+      module: InfrastructureModule,
+      providers: [
+        { provide: JsonLogger, useValue: logger },
+        { provide: Metrics, useValue: metrics },
+        { provide: KAFKA, useValue: kafka },
+        { provide: KAFKA_SETTINGS, useValue: kafkaSettings },
+        { provide: TOPICS, useValue: topicNames(env.KAFKA_TOPIC_PREFIX ?? '') },
+        { provide: TOPIC_ADMIN, useValue: admin },
+        { provide: PRODUCER, useValue: producer },
+        { provide: MONGO_CLIENT, useValue: mongo.client },
+        { provide: MONGO_DB, useValue: mongo.db },
+        { provide: READINESS, useValue: readiness },
+        InfrastructureShutdown,
+      ],
+      exports: [JsonLogger, Metrics, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, PRODUCER, MONGO_CLIENT, MONGO_DB, READINESS],
+    };
+  }
+}
+
+export type { Kafka, Db, KafkaSettings, TopicNames };

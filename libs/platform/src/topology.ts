@@ -1,0 +1,38 @@
+import { TopicNames } from '@app/contracts';
+import { TopicAdmin } from '@app/kafka';
+
+/**
+ * Creates the topics when missing and refuses to run when e2ee.commands and e2ee.events
+ * disagree on partition count: partition p of both must have the same owner.
+ */
+export async function ensureTopology(admin: TopicAdmin, topics: TopicNames, partitions: number): Promise<void> {
+  await admin.ensureTopics([
+    { topic: topics.commands, partitions, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
+    { topic: topics.events, partitions, config: { 'retention.ms': '-1', 'min.insync.replicas': '1' } },
+    { topic: topics.replies, partitions: 4, config: { 'retention.ms': String(3600 * 1000) } },
+    { topic: topics.deadLetter, partitions: 1, config: { 'retention.ms': '-1' } },
+  ]);
+  const [commands, events] = await Promise.all([admin.partitionCount(topics.commands), admin.partitionCount(topics.events)]);
+  if (commands !== events) {
+    throw new Error(`${topics.commands} has ${commands} partitions but ${topics.events} has ${events}: they must match`);
+  }
+  if (commands !== partitions) {
+    throw new Error(`KAFKA_PARTITIONS=${partitions} but the topics have ${commands} partitions: set KAFKA_PARTITIONS=${commands}`);
+  }
+}
+
+/** Retries an async start-up step until it succeeds, so a service waits out a broker that is still starting. */
+export async function retryUntilReady<T>(what: string, fn: () => Promise<T>, log: (msg: string) => void, maxMs = 120_000): Promise<T> {
+  const started = Date.now();
+  let delay = 200;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (Date.now() - started > maxMs) throw err;
+      log(`${what} not ready yet (${(err as Error).message}); retrying`);
+      await new Promise((r) => setTimeout(r, delay));
+      delay = Math.min(delay * 2, 3000);
+    }
+  }
+}

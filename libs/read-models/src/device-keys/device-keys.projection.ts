@@ -1,0 +1,37 @@
+import { DomainEvent } from '@app/contracts';
+import { DocMeta, ProjectedDoc, Projection } from '../projection/projection';
+
+export interface DeviceKeysDoc extends ProjectedDoc {
+  readonly userId: string;
+  readonly deviceId: string;
+  /** Canonical JSON as uploaded; returned by /keys/query without re-encoding. */
+  readonly keysJson: string | null;
+  readonly displayName: string | null;
+}
+
+/** User and device ids never become field names (they may contain '.'), only values. */
+export const deviceDocId = (userId: string, deviceId: string): string => JSON.stringify([userId, deviceId]);
+
+export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
+  name: 'device-keys',
+  handles: ['DeviceKeysUploaded'],
+  documentId: (event) => deviceDocId(event.data.userId, event.data.deviceId),
+  evolve(doc: DeviceKeysDoc | null, event: DomainEvent, meta: DocMeta): DeviceKeysDoc | null {
+    switch (event.type) {
+      case 'DeviceKeysUploaded':
+        return {
+          _id: deviceDocId(event.data.userId, event.data.deviceId),
+          _meta: meta,
+          userId: event.data.userId,
+          deviceId: event.data.deviceId,
+          keysJson: event.data.keysJson,
+          displayName: doc?.displayName ?? null,
+        };
+      default: {
+        const unhandled: never = event.type;
+        throw new Error(`device-keys projection: unhandled ${String(unhandled)}`);
+      }
+    }
+  },
+  indexes: [{ userId: 1 }],
+};

@@ -1,0 +1,37 @@
+import { DomainEvent, DomainEventType } from '@app/contracts';
+
+/** Where a read-model document stands in the log; every write is guarded by it. */
+export interface DocMeta {
+  readonly partition: number;
+  readonly offset: number;
+}
+
+export interface ProjectedDoc {
+  readonly _id: string;
+  readonly _meta: DocMeta;
+  /** Tombstones keep their position so that an older, redelivered event cannot resurrect them. */
+  readonly deleted?: boolean;
+}
+
+/**
+ * A declarative projection: which events it reads, which document an event touches, and the
+ * pure evolve of that document. `null` from evolve deletes the document (as a tombstone).
+ */
+export interface Projection<D extends ProjectedDoc = ProjectedDoc> {
+  readonly name: string;
+  readonly handles: readonly DomainEventType[];
+  documentId(event: DomainEvent): string;
+  evolve(doc: D | null, event: DomainEvent, meta: DocMeta): D | null;
+  readonly indexes: readonly Record<string, 1 | -1>[];
+}
+
+export function collectionName(projection: string, version: number): string {
+  return `rm_${projection.replace(/-/g, '_')}_v${version}`;
+}
+
+export function checkpointOwner(projection: string, version: number): string {
+  return `projection:${projection}:v${version}`;
+}
+
+/** The live projector's consumer group for one collection version. */
+export const projectorGroup = (projection: string, version: number): string => `e2ee.projector.${projection}.v${version}`;

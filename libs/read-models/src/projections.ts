@@ -1,0 +1,7 @@
+import { Projection } from './projection/projection';
+import { deviceKeysProjection } from './device-keys/device-keys.projection';
+
+/** Every projection the projector runs and `replay` can rebuild, by name. */
+export const PROJECTIONS: Readonly<Record<string, Projection<never>>> = {
+  [deviceKeysProjection.name]: deviceKeysProjection as unknown as Projection<never>,
+};
