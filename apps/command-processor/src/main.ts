@@ -1,18 +1,4 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { JsonLogger, Metrics, READINESS, registerOpsRoutes } from '@app/platform';
-import { ProcessorModule } from './processor.module';
+import { bootstrapProcessor } from './bootstrap';
 
-async function bootstrap(): Promise<void> {
-  const app = await NestFactory.create<NestFastifyApplication>(ProcessorModule, new FastifyAdapter(), { bufferLogs: true });
-  const logger = app.get(JsonLogger);
-  app.useLogger(logger);
-  app.enableShutdownHooks();
-  registerOpsRoutes(app.getHttpAdapter().getInstance(), app.get(Metrics), app.get(READINESS));
-  const port = Number(process.env.HTTP_PORT ?? 8081);
-  await app.listen(port, process.env.HTTP_HOST ?? '127.0.0.1');
-  logger.write('info', 'command-processor started', { port });
-}
-
-void bootstrap();
+void bootstrapProcessor();

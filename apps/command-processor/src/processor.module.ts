@@ -1,9 +1,14 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { InfrastructureModule } from '@app/platform';
 import { CommandProcessorService } from './processing/command-processor.service';
 
-@Module({
-  imports: [InfrastructureModule.forService('command-processor')],
-  providers: [CommandProcessorService],
-})
-export class ProcessorModule {}
+@Module({})
+export class ProcessorModule {
+  static forEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    return {
+      module: ProcessorModule,
+      imports: [InfrastructureModule.forService('command-processor', env)],
+      providers: [CommandProcessorService],
+    };
+  }
+}

@@ -1,4 +1,4 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { InfrastructureModule } from '@app/platform';
@@ -14,11 +14,15 @@ import { ReadBarrier } from './read-barrier/read-barrier';
 import { UploadKeysController } from './upload-keys/upload-keys.controller';
 import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
 
-@Module({
-  imports: [InfrastructureModule.forService('keys-api'), CqrsModule.forRoot()],
-  controllers: [UploadKeysController, QueryKeysController],
-  providers: [
-    { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(process.env, process.env.INSTANCE_ID ?? randomUUID()) },
+@Module({})
+export class KeysApiModule {
+  static forEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+    return {
+      module: KeysApiModule,
+      imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
+      controllers: [UploadKeysController, QueryKeysController],
+      providers: [
+    { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(env, env.INSTANCE_ID ?? randomUUID()) },
     {
       provide: TOKEN_VERIFIER,
       inject: [KEYS_API_SETTINGS],
@@ -30,6 +34,7 @@ import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
     ReadBarrier,
     UploadKeysHandler,
     QueryKeysHandler,
-  ],
-})
-export class KeysApiModule {}
+      ],
+    };
+  }
+}

@@ -4,6 +4,8 @@ export interface TopicNames {
   readonly events: string;
   readonly replies: string;
   readonly deadLetter: string;
+  /** Prepended to consumer-group ids, so that prefixed deployments do not share groups either. */
+  readonly prefix: string;
 }
 
 /** A prefix lets several deployments (or test suites) share one cluster without seeing each other. */
@@ -13,8 +15,20 @@ export function topicNames(prefix = ''): TopicNames {
     events: `${prefix}e2ee.events`,
     replies: `${prefix}e2ee.replies`,
     deadLetter: `${prefix}e2ee.deadletter`,
+    prefix,
   };
 }
 
 /** e2ee.commands and e2ee.events must have the same partition count: partition p of both has one owner. */
 export const DEFAULT_PARTITIONS = 8;
+
+/** e2ee.replies is read in full by every API instance; a few partitions are plenty. */
+export const REPLY_PARTITIONS = 4;
+
+/** Partition counts of the topics whose count is fixed by this code, not by configuration. */
+export function fixedPartitionCounts(topics: TopicNames): Map<string, number> {
+  return new Map([
+    [topics.replies, REPLY_PARTITIONS],
+    [topics.deadLetter, 1],
+  ]);
+}

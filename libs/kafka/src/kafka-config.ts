@@ -27,8 +27,8 @@ export function createKafka(settings: KafkaSettings, log?: LogSink): Kafka {
     logCreator: () => (entry: LogEntry) => {
       if (!log) return;
       const level = entry.level === logLevel.ERROR ? 'error' : entry.level === logLevel.WARN ? 'warn' : 'info';
-      const { message, ...fields } = entry.log;
-      log(level, `kafka: ${message}`, { namespace: entry.namespace, ...fields });
+      const { message, correlationId: kafkaCorrelationId, ...fields } = entry.log;
+      log(level, `kafka: ${message}`, { namespace: entry.namespace, kafkaCorrelationId, ...fields });
     },
   });
 }

@@ -30,7 +30,15 @@ export class KafkaKeyedProducer implements MessageProducer {
   private readonly producer: Producer;
   private connected?: Promise<void>;
 
-  constructor(kafka: Kafka, private readonly partitions: number) {
+  /**
+   * @param partitions partition count of the keyed topics (e2ee.commands, e2ee.events)
+   * @param fixedCounts partition counts of other topics (replies, dead letters)
+   */
+  constructor(
+    kafka: Kafka,
+    private readonly partitions: number,
+    private readonly fixedCounts: ReadonlyMap<string, number> = new Map(),
+  ) {
     this.producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
   }
 
@@ -52,7 +60,7 @@ export class KafkaKeyedProducer implements MessageProducer {
     await this.connect();
     const byTopic = new Map<string, { partition: number; index: number; message: OutgoingMessage }[]>();
     messages.forEach((message, index) => {
-      const partition = message.partition ?? partitionForKey(message.key, this.partitions);
+      const partition = message.partition ?? partitionForKey(message.key, this.fixedCounts.get(message.topic) ?? this.partitions);
       const list = byTopic.get(message.topic) ?? [];
       list.push({ partition, index, message });
       byTopic.set(message.topic, list);

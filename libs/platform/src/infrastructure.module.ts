@@ -1,7 +1,7 @@
 import { DynamicModule, Global, Inject, Injectable, Module, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Db, MongoClient } from 'mongodb';
-import { TopicNames, topicNames } from '@app/contracts';
+import { TopicNames, fixedPartitionCounts, topicNames } from '@app/contracts';
 import { KafkaKeyedProducer, KafkaSettings, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { createMongo, mongoSettingsFromEnv } from '@app/mongo';
 import { JsonLogger } from './json-logger';
@@ -42,7 +42,8 @@ export class InfrastructureModule {
     const kafka = createKafka(kafkaSettings, (level, message, fields) => logger.write(level, message, fields));
     const mongo = createMongo(mongoSettingsFromEnv(env));
     const admin = new TopicAdmin(kafka);
-    const producer = new KafkaKeyedProducer(kafka, kafkaSettings.partitions);
+    const topics = topicNames(env.KAFKA_TOPIC_PREFIX ?? '');
+    const producer = new KafkaKeyedProducer(kafka, kafkaSettings.partitions, fixedPartitionCounts(topics));
     const readiness: ReadinessCheck[] = [
       { name: 'kafka', check: () => admin.ping() },
       { name: 'mongodb', check: async () => void (await mongo.db.command({ ping: 1 })) },
@@ -54,7 +55,7 @@ export class InfrastructureModule {
         { provide: Metrics, useValue: metrics },
         { provide: KAFKA, useValue: kafka },
         { provide: KAFKA_SETTINGS, useValue: kafkaSettings },
-        { provide: TOPICS, useValue: topicNames(env.KAFKA_TOPIC_PREFIX ?? '') },
+        { provide: TOPICS, useValue: topics },
         { provide: TOPIC_ADMIN, useValue: admin },
         { provide: PRODUCER, useValue: producer },
         { provide: MONGO_CLIENT, useValue: mongo.client },

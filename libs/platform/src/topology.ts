@@ -1,4 +1,4 @@
-import { TopicNames } from '@app/contracts';
+import { REPLY_PARTITIONS, TopicNames } from '@app/contracts';
 import { TopicAdmin } from '@app/kafka';
 
 /**
@@ -9,7 +9,7 @@ export async function ensureTopology(admin: TopicAdmin, topics: TopicNames, part
   await admin.ensureTopics([
     { topic: topics.commands, partitions, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
     { topic: topics.events, partitions, config: { 'retention.ms': '-1', 'min.insync.replicas': '1' } },
-    { topic: topics.replies, partitions: 4, config: { 'retention.ms': String(3600 * 1000) } },
+    { topic: topics.replies, partitions: REPLY_PARTITIONS, config: { 'retention.ms': String(3600 * 1000) } },
     { topic: topics.deadLetter, partitions: 1, config: { 'retention.ms': '-1' } },
   ]);
   const [commands, events] = await Promise.all([admin.partitionCount(topics.commands), admin.partitionCount(topics.events)]);

@@ -44,7 +44,7 @@ export async function replayProjection(
   let events = 0;
   let applied = 0;
   let undecodable = 0;
-  const reader = new KafkaPartitionReader(kafka, admin, `e2ee.replay.${projection.name}`);
+  const reader = new KafkaPartitionReader(kafka, admin, `${topics.prefix}e2ee.replay.${projection.name}`);
   const ends = await reader.readRange(topics.events, from, async (messages) => {
     const recorded: RecordedEvent[] = [];
     for (const m of messages) {
@@ -60,7 +60,7 @@ export async function replayProjection(
     onProgress(events, total);
   });
 
-  await admin.setGroupOffsets(projectorGroup(projection.name, version), topics.events, ends);
+  await admin.setGroupOffsets(`${topics.prefix}${projectorGroup(projection.name, version)}`, topics.events, ends);
   await registry.activate(projection.name, version);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   return { version, collection: name, events, applied, undecodable, seconds };

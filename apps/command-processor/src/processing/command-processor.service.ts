@@ -42,9 +42,10 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
     const log = (msg: string) => this.logger.write('warn', msg);
     await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions), log);
     await retryUntilReady('mongodb', () => this.store.ensureIndexes(), log);
-    const reader = new KafkaPartitionReader(this.kafka, this.admin, PROCESSOR_GROUP);
+    const group = `${this.topics.prefix}${PROCESSOR_GROUP}`;
+    const reader = new KafkaPartitionReader(this.kafka, this.admin, group);
     this.consumer = new BatchConsumer(this.kafka, {
-      groupId: process.env.PROCESSOR_GROUP ?? PROCESSOR_GROUP,
+      groupId: group,
       topics: [this.topics.commands],
       fromBeginning: true,
       onAssignment: (assignment) => {

@@ -20,7 +20,7 @@ export class ReplyListener {
     private readonly instanceId: string,
     private readonly logger: JsonLogger,
   ) {
-    this.groupId = `e2ee.keys-api.replies.${instanceId}`;
+    this.groupId = `${topics.prefix}e2ee.keys-api.replies.${instanceId}`;
   }
 
   async start(): Promise<void> {

@@ -32,7 +32,7 @@ export class ProjectionRunner {
   async start(): Promise<void> {
     for (const index of this.projection.indexes) await this.collection.createIndex(index);
     this.consumer = new BatchConsumer(this.kafka, {
-      groupId: projectorGroup(this.projection.name, this.version),
+      groupId: `${this.topics.prefix}${projectorGroup(this.projection.name, this.version)}`,
       topics: [this.topics.events],
       fromBeginning: true,
       handle: (batch) => this.handle(batch),

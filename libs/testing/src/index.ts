@@ -1,0 +1,2 @@
+export * from './signed-keys';
+export * from './decider-spec';
