@@ -12,7 +12,7 @@ export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
     bodyLimit: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(KeysApiModule.forEnv(env), adapter, { bufferLogs: true });
+  const app = await NestFactory.create<NestFastifyApplication>(KeysApiModule.forEnv(env), adapter, { bufferLogs: true, bodyParser: false });
   const logger = app.get(JsonLogger);
   app.useLogger(logger);
   app.enableShutdownHooks();
