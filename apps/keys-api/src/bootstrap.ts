@@ -22,8 +22,9 @@ export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
   fastify.addHook('onRequest', (request, _reply, done) => withCorrelation(String(request.id), done));
   // Matrix clients do not always send a content type; every body is parsed as JSON, and a body
   // that is not JSON is M_NOT_JSON (the filter sees this error as it is).
-  fastify.removeContentTypeParser('application/json');
-  fastify.addContentTypeParser(['application/json', '*'] as never, { parseAs: 'string' }, parseJsonBody);
+  fastify.removeAllContentTypeParsers();
+  fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
+  fastify.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   registerOpsRoutes(fastify, app.get(Metrics), app.get(READINESS));
   await app.listen(port, env.HTTP_HOST ?? '127.0.0.1');
   const address = fastify.server.address();

@@ -16,6 +16,9 @@ export function kafkaSettingsFromEnv(clientId: string, env: NodeJS.ProcessEnv = 
 
 type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, fields: Record<string, unknown>) => void;
 
+// Messages carry explicit partitions (partitioner.ts), so the kafkajs partitioner notice does not apply.
+process.env.KAFKAJS_NO_PARTITIONER_WARNING = '1';
+
 export function createKafka(settings: KafkaSettings, log?: LogSink): Kafka {
   return new Kafka({
     clientId: settings.clientId,

@@ -36,7 +36,7 @@ class InfrastructureShutdown implements OnApplicationShutdown {
 @Module({})
 export class InfrastructureModule {
   static forService(service: string, env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    const logger = new JsonLogger(service);
+    const logger = new JsonLogger(service, env.LOG_LEVEL ?? 'info');
     const metrics = new Metrics(service);
     const kafkaSettings = kafkaSettingsFromEnv(service, env);
     const kafka = createKafka(kafkaSettings, (level, message, fields) => logger.write(level, message, fields));
