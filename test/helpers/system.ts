@@ -5,6 +5,7 @@ import { MongoClient } from 'mongodb';
 import { topicNames } from '@app/contracts';
 import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { bootstrapKeysApi } from '../../apps/keys-api/src/bootstrap';
+import { CommandGateway } from '../../apps/keys-api/src/command-gateway/command-gateway';
 import { bootstrapProcessor } from '../../apps/command-processor/src/bootstrap';
 import { bootstrapProjector } from '../../apps/projector/src/bootstrap';
 
@@ -16,6 +17,7 @@ export interface RunningApi {
 /** The keys-api in this process, listening on a free port. */
 export async function startApi(env: NodeJS.ProcessEnv, overrides: Record<string, string> = {}): Promise<RunningApi> {
   const { app, url } = await bootstrapKeysApi({ ...env, ...overrides });
+  if (!overrides.NO_WAIT) await app.get(CommandGateway).whenReady();
   return { app, url };
 }
 

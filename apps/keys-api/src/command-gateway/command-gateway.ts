@@ -32,7 +32,8 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
     this.replies = new ReplyListener(kafka, admin, topics, settings.instanceId, logger);
   }
 
-  onApplicationBootstrap(): Promise<void> {
+  /** Not awaited: the API serves (and answers 503 for writes) while Kafka is still unreachable. */
+  onApplicationBootstrap(): void {
     const log = (msg: string) => this.logger.write('warn', msg);
     this.ready = retryUntilReady(
       'command gateway',
@@ -43,7 +44,14 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
       log,
       Number.MAX_SAFE_INTEGER,
     );
-    return this.ready;
+    this.ready.then(() => (this.isReady = true)).catch(() => undefined);
+  }
+
+  private isReady = false;
+
+  /** Resolves once replies can be received; used by tests and readiness. */
+  async whenReady(): Promise<void> {
+    await this.ready;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -51,6 +59,7 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async execute(draft: CommandDraft, correlationId: string): Promise<Outcome> {
+    if (!this.isReady) throw MatrixError.unavailable('The event log is not reachable yet; try again shortly', 2);
     const command = {
       ...draft,
       id: randomUUID(),
