@@ -1,0 +1,52 @@
+import { MongoClient } from 'mongodb';
+import { DeviceKeysUploaded, RecordedEvent } from '@app/contracts';
+import { DeviceKeysDoc, applyEvents, deviceKeysProjection } from '@app/read-models';
+import { suiteEnv } from '../helpers/suite-env';
+import { cleanUp } from '../helpers/system';
+
+const event = (deviceId: string, keysJson: string): DeviceKeysUploaded => ({
+  id: `${deviceId}-${keysJson}`,
+  type: 'DeviceKeysUploaded',
+  schemaVersion: 1,
+  key: '@g:test.local',
+  time: 1,
+  correlationId: 'c',
+  causationId: 'c',
+  data: { userId: '@g:test.local', deviceId, keysJson },
+});
+const at = (offset: number, e: DeviceKeysUploaded): RecordedEvent => ({ event: e, partition: 0, offset: String(offset) });
+
+/** Position-guarded projection writes against FerretDB: redelivery and reordering change nothing. */
+describe('projection writes are position-guarded', () => {
+  const env = suiteEnv('guards');
+  const mongo = new MongoClient(env.MONGODB_URI!);
+  const collection = () => mongo.db(env.MONGODB_DB).collection<DeviceKeysDoc>('rm_guard_test');
+
+  afterAll(async () => {
+    await mongo.close();
+    await cleanUp(env);
+  });
+
+  it('applies an event once; delivered twice, the document is not updated again', async () => {
+    expect(await applyEvents(collection(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))])).toBe(1);
+    const before = await collection().findOne({});
+    expect(await applyEvents(collection(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))])).toBe(0);
+    expect(await collection().findOne({})).toEqual(before);
+  });
+
+  it('ignores an older event arriving after a newer one', async () => {
+    await applyEvents(collection(), deviceKeysProjection, [at(9, event('B', '{"v":"new"}'))]);
+    expect(await applyEvents(collection(), deviceKeysProjection, [at(7, event('B', '{"v":"old"}'))])).toBe(0);
+    const doc = await collection().findOne({ deviceId: 'B' });
+    expect(doc).toMatchObject({ keysJson: '{"v":"new"}', _meta: { offset: 9 } });
+  });
+
+  it('keeps the newest when two writers race on the same document', async () => {
+    await Promise.all([
+      applyEvents(collection(), deviceKeysProjection, [at(20, event('C', '{"v":20}'))]),
+      applyEvents(collection(), deviceKeysProjection, [at(21, event('C', '{"v":21}'))]),
+      applyEvents(collection(), deviceKeysProjection, [at(19, event('C', '{"v":19}'))]),
+    ]);
+    expect(await collection().findOne({ deviceId: 'C' })).toMatchObject({ keysJson: '{"v":21}', _meta: { offset: 21 } });
+  });
+});
