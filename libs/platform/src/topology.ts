@@ -22,14 +22,20 @@ export async function ensureTopology(admin: TopicAdmin, topics: TopicNames, part
 }
 
 /** Retries an async start-up step until it succeeds, so a service waits out a broker that is still starting. */
-export async function retryUntilReady<T>(what: string, fn: () => Promise<T>, log: (msg: string) => void, maxMs = 120_000): Promise<T> {
+export async function retryUntilReady<T>(
+  what: string,
+  fn: () => Promise<T>,
+  log: (msg: string) => void,
+  maxMs = 120_000,
+  cancelled: () => boolean = () => false,
+): Promise<T> {
   const started = Date.now();
   let delay = 200;
   for (;;) {
     try {
       return await fn();
     } catch (err) {
-      if (Date.now() - started > maxMs) throw err;
+      if (Date.now() - started > maxMs || cancelled()) throw err;
       log(`${what} not ready yet (${(err as Error).message}); retrying`);
       await new Promise((r) => setTimeout(r, delay));
       delay = Math.min(delay * 2, 3000);

@@ -43,11 +43,13 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
       },
       log,
       Number.MAX_SAFE_INTEGER,
+      () => this.stopped,
     );
     this.ready.then(() => (this.isReady = true)).catch(() => undefined);
   }
 
   private isReady = false;
+  private stopped = false;
 
   /** Resolves once replies can be received; used by tests and readiness. */
   async whenReady(): Promise<void> {
@@ -55,6 +57,7 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     await this.replies.stop().catch(() => undefined);
   }
 
