@@ -16,10 +16,10 @@ module.exports = {
       to: { path: '^(libs/(?!contracts/)|apps/)' },
     },
     {
-      name: 'domain-imports-only-contracts',
+      name: 'domain-imports-only-contracts-and-matrix',
       severity: 'error',
       from: { path: '^libs/domain/', pathNot: '\\.spec\\.ts$' },
-      to: { path: '^(libs/(?!(domain|contracts)/)|apps/)' },
+      to: { path: '^(libs/(?!(domain|contracts|matrix)/)|apps/)' },
     },
     {
       name: 'apps-do-not-import-each-other',

@@ -13,6 +13,8 @@ import { QueryKeysHandler } from './query-keys/query-keys.handler';
 import { ReadBarrier } from './read-barrier/read-barrier';
 import { UploadKeysController } from './upload-keys/upload-keys.controller';
 import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
+import { ClaimKeysController } from './claim-keys/claim-keys.controller';
+import { ClaimKeysHandler } from './claim-keys/claim-keys.handler';
 
 @Module({})
 export class KeysApiModule {
@@ -20,7 +22,7 @@ export class KeysApiModule {
     return {
       module: KeysApiModule,
       imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
-      controllers: [UploadKeysController, QueryKeysController],
+      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController],
       providers: [
     { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(env, env.INSTANCE_ID ?? randomUUID()) },
     {
@@ -34,6 +36,7 @@ export class KeysApiModule {
     ReadBarrier,
     UploadKeysHandler,
     QueryKeysHandler,
+    ClaimKeysHandler,
       ],
     };
   }

@@ -1,16 +1,34 @@
 import { Envelope } from './envelope';
 
-/** Upload of a device's identity keys; later slices add one-time and fallback keys to the same command. */
+/** A one-time or fallback key as uploaded: full key name (`<algorithm>:<key id>`) and canonical JSON of its value. */
+export interface UploadedKey {
+  readonly keyName: string;
+  readonly json: string;
+}
+
+/** Upload of a device's identity, one-time and fallback keys. */
 export interface UploadKeysData {
   readonly userId: string;
   readonly deviceId: string;
   /** Canonical JSON of the uploaded `device_keys` object, when the upload had one. */
   readonly deviceKeysJson: string | null;
+  readonly oneTimeKeys: readonly UploadedKey[];
+  readonly fallbackKeys: readonly UploadedKey[];
+  /** Whether `signed_*` keys must carry a valid signature by the device (off for legacy suites). */
+  readonly verifySignatures: boolean;
+}
+
+/** A claim of one key of `algorithm` for each listed device of one user (the command's key). */
+export interface ClaimKeysData {
+  readonly userId: string;
+  readonly claims: readonly { readonly deviceId: string; readonly algorithm: string }[];
+  readonly claimedBy: string;
 }
 
 export type UploadKeysCommand = Envelope<'UploadKeys', UploadKeysData>;
+export type ClaimKeysCommand = Envelope<'ClaimKeys', ClaimKeysData>;
 
-export type Command = UploadKeysCommand;
+export type Command = UploadKeysCommand | ClaimKeysCommand;
 export type CommandType = Command['type'];
 
 /** Metadata the API adds so the decided outcome can find its way back. */
@@ -20,4 +38,4 @@ export interface CommandRouting {
 
 export type RoutedCommand = Command & { readonly routing: CommandRouting };
 
-export const COMMAND_TYPES: readonly CommandType[] = ['UploadKeys'];
+export const COMMAND_TYPES: readonly CommandType[] = ['UploadKeys', 'ClaimKeys'];

@@ -1,4 +1,5 @@
 import { Envelope } from './envelope';
+import { UploadedKey } from './commands';
 
 export interface DeviceKeysUploadedData {
   readonly userId: string;
@@ -7,12 +8,51 @@ export interface DeviceKeysUploadedData {
   readonly keysJson: string;
 }
 
-export type DeviceKeysUploaded = Envelope<'DeviceKeysUploaded', DeviceKeysUploadedData>;
+export interface OneTimeKeysUploadedData {
+  readonly userId: string;
+  readonly deviceId: string;
+  /** New keys only, in upload order (the order they will be handed out in). */
+  readonly keys: readonly UploadedKey[];
+}
 
-export type DomainEvent = DeviceKeysUploaded;
+export interface FallbackKeyUploadedData {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly algorithm: string;
+  readonly key: UploadedKey;
+}
+
+export interface OneTimeKeyClaimedData {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly algorithm: string;
+  readonly keyName: string;
+  readonly claimedBy: string;
+}
+
+export interface FallbackKeyUsedData {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly algorithm: string;
+  readonly keyName: string;
+}
+
+export type DeviceKeysUploaded = Envelope<'DeviceKeysUploaded', DeviceKeysUploadedData>;
+export type OneTimeKeysUploaded = Envelope<'OneTimeKeysUploaded', OneTimeKeysUploadedData>;
+export type FallbackKeyUploaded = Envelope<'FallbackKeyUploaded', FallbackKeyUploadedData>;
+export type OneTimeKeyClaimed = Envelope<'OneTimeKeyClaimed', OneTimeKeyClaimedData>;
+export type FallbackKeyUsed = Envelope<'FallbackKeyUsed', FallbackKeyUsedData>;
+
+export type DomainEvent = DeviceKeysUploaded | OneTimeKeysUploaded | FallbackKeyUploaded | OneTimeKeyClaimed | FallbackKeyUsed;
 export type DomainEventType = DomainEvent['type'];
 
-export const EVENT_TYPES: readonly DomainEventType[] = ['DeviceKeysUploaded'];
+export const EVENT_TYPES: readonly DomainEventType[] = [
+  'DeviceKeysUploaded',
+  'OneTimeKeysUploaded',
+  'FallbackKeyUploaded',
+  'OneTimeKeyClaimed',
+  'FallbackKeyUsed',
+];
 
 /** An event as read back from the log, with where it sits. */
 export interface RecordedEvent<E extends DomainEvent = DomainEvent> {

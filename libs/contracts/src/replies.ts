@@ -1,18 +1,26 @@
 import { LogPosition } from './envelope';
 
 /** Stable domain error codes; the API maps them to Matrix errors. */
-export type RejectionCode = 'DEVICE_KEYS_CHANGED' | 'INVALID_COMMAND';
+export type RejectionCode = 'DEVICE_KEYS_CHANGED' | 'ONE_TIME_KEY_CHANGED' | 'INVALID_SIGNATURE' | 'INVALID_COMMAND';
 
 export interface Rejection {
   readonly code: RejectionCode;
   readonly message: string;
 }
 
+/** Per algorithm, for the uploading device: `[algorithm, count]` pairs (never field names in storage). */
 export interface UploadKeysResult {
+  readonly kind: 'upload';
   readonly oneTimeKeyCounts: Record<string, number>;
 }
 
-export type CommandResult = UploadKeysResult;
+/** The keys handed out, by device: `keyName -> canonical JSON`, and whether each was a fallback key. */
+export interface ClaimKeysResult {
+  readonly kind: 'claim';
+  readonly claimed: readonly { readonly deviceId: string; readonly keyName: string; readonly json: string; readonly fallback: boolean }[];
+}
+
+export type CommandResult = UploadKeysResult | ClaimKeysResult;
 
 export type Outcome =
   | { readonly ok: true; readonly result: CommandResult; readonly eventCount: number; readonly lastPosition: LogPosition | null }

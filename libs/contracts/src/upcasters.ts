@@ -6,6 +6,10 @@ import { Envelope } from './envelope';
  */
 export const CURRENT_SCHEMA_VERSION: Record<string, number> = {
   DeviceKeysUploaded: 1,
+  OneTimeKeysUploaded: 1,
+  FallbackKeyUploaded: 1,
+  OneTimeKeyClaimed: 1,
+  FallbackKeyUsed: 1,
 };
 
 export function upcastEvent(envelope: Envelope): Envelope {

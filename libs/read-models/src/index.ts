@@ -5,3 +5,5 @@ export * from './projection/digest';
 export * from './device-keys/device-keys.projection';
 export * from './device-keys/device-keys.queries';
 export * from './projections';
+export * from './one-time-keys/one-time-keys.projection';
+export * from './one-time-keys/one-time-keys.queries';

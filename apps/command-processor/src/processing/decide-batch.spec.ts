@@ -10,7 +10,7 @@ const command = (id: string, userId: string, keys: string): RoutedCommand => ({
   time: 1,
   correlationId: id,
   causationId: null,
-  data: { userId, deviceId: 'D', deviceKeysJson: keys },
+  data: { userId, deviceId: 'D', deviceKeysJson: keys, oneTimeKeys: [], fallbackKeys: [], verifySignatures: false },
   routing: { replyTo: 'api-1' },
 });
 

@@ -6,6 +6,10 @@ export function rejectionToMatrixError(rejection: Rejection): MatrixError {
   switch (rejection.code) {
     case 'DEVICE_KEYS_CHANGED':
       return new MatrixError('M_INVALID_PARAM', rejection.message, 400);
+    case 'ONE_TIME_KEY_CHANGED':
+      return new MatrixError('M_INVALID_PARAM', rejection.message, 400);
+    case 'INVALID_SIGNATURE':
+      return new MatrixError('M_INVALID_SIGNATURE', rejection.message, 400);
     case 'INVALID_COMMAND':
       return new MatrixError('M_BAD_JSON', rejection.message, 400);
     default: {

@@ -15,7 +15,7 @@ const upload = (id: string, deviceKeysJson: string | null, deviceId = 'DEV'): Up
   time: 1700000000000,
   correlationId: `req-${id}`,
   causationId: null,
-  data: { userId: USER, deviceId, deviceKeysJson },
+  data: { userId: USER, deviceId, deviceKeysJson, oneTimeKeys: [], fallbackKeys: [], verifySignatures: false },
 });
 
 const uploaded = (commandId: string, keysJson: string, deviceId = 'DEV'): DeviceKeysUploaded => ({
@@ -32,7 +32,7 @@ const uploaded = (commandId: string, keysJson: string, deviceId = 'DEV'): Device
 describe('decideUserKeys: UploadKeys', () => {
   it('records the first upload of a device as DeviceKeysUploaded, with ids and time from the command', () => {
     spec.given([]).when(upload('c1', '{"k":1}')).then((decision) => {
-      expect(decision).toEqual({ ok: true, events: [uploaded('c1', '{"k":1}')], result: { oneTimeKeyCounts: { signed_curve25519: 0 } } });
+      expect(decision).toEqual({ ok: true, events: [uploaded('c1', '{"k":1}')], result: { kind: 'upload', oneTimeKeyCounts: { signed_curve25519: 0 } } });
     });
   });
 

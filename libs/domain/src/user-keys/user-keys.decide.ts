@@ -1,56 +1,27 @@
-import { Command, CommandResult, DomainEvent, Rejection, UploadKeysCommand } from '@app/contracts';
+import { Command } from '@app/contracts';
+import { Decision } from './decision';
 import { UserKeysState } from './user-keys.state';
 import { hasProcessed } from './user-keys.evolve';
+import { decideUpload, uploadResult } from './upload-keys.decide';
+import { claimResult, decideClaim } from './claim-keys.decide';
 
-export type Decision =
-  | { readonly ok: true; readonly events: readonly DomainEvent[]; readonly result: CommandResult }
-  | { readonly ok: false; readonly rejection: Rejection };
+export type { Decision };
 
 /**
  * Pure: the outcome of a command against the user's current state. Event ids and times are
  * derived from the command, so deciding the same command on the same state gives the same events.
+ * A command whose events are already in the state (redelivered after a crash) decides nothing new.
  */
 export function decideUserKeys(state: UserKeysState, command: Command): Decision {
-  if (hasProcessed(state, command.id)) return { ok: true, events: [], result: resultOf(state) };
+  const redelivered = hasProcessed(state, command.id);
   switch (command.type) {
     case 'UploadKeys':
-      return decideUpload(state, command);
+      return redelivered ? uploadResult(state, command.data.deviceId) : decideUpload(state, command);
+    case 'ClaimKeys':
+      return redelivered ? claimResult(state, command) : decideClaim(state, command);
     default: {
-      const unhandled: never = command.type;
-      throw new Error(`decideUserKeys: unhandled command ${String(unhandled)}`);
+      const unhandled: never = command;
+      throw new Error(`decideUserKeys: unhandled command ${(unhandled as Command).type}`);
     }
   }
-}
-
-function decideUpload(state: UserKeysState, command: UploadKeysCommand): Decision {
-  const { userId, deviceId, deviceKeysJson } = command.data;
-  const events: DomainEvent[] = [];
-  if (deviceKeysJson !== null) {
-    const existing = state.devices[deviceId]?.keysJson ?? null;
-    if (existing !== null && existing !== deviceKeysJson) {
-      return reject('DEVICE_KEYS_CHANGED', `Device keys for ${deviceId} already exist and differ; log the device in again to get a new device id`);
-    }
-    if (existing === null) {
-      events.push({
-        id: `${command.id}/0`,
-        type: 'DeviceKeysUploaded',
-        schemaVersion: 1,
-        key: userId,
-        time: command.time,
-        correlationId: command.correlationId,
-        causationId: command.id,
-        data: { userId, deviceId, keysJson: deviceKeysJson },
-      });
-    }
-  }
-  return { ok: true, events, result: resultOf(state) };
-}
-
-function resultOf(_state: UserKeysState): CommandResult {
-  // One-time keys arrive with the next slice; until then every device has none.
-  return { oneTimeKeyCounts: { signed_curve25519: 0 } };
-}
-
-function reject(code: Rejection['code'], message: string): Decision {
-  return { ok: false, rejection: { code, message } };
 }

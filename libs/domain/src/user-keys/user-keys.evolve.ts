@@ -1,16 +1,51 @@
 import { DomainEvent } from '@app/contracts';
-import { PROCESSED_COMMANDS_KEPT, UserKeysState } from './user-keys.state';
+import {
+  CLAIMED_KEY_NAMES_KEPT,
+  DeviceState,
+  PROCESSED_COMMANDS_KEPT,
+  RECENT_CLAIMS_KEPT,
+  UserKeysState,
+  algorithmOf,
+  emptyDevice,
+} from './user-keys.state';
 
 export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKeysState {
   const next = rememberCommand(state, event.causationId);
+  const { deviceId } = event.data;
+  const device = next.devices[deviceId] ?? emptyDevice();
   switch (event.type) {
-    case 'DeviceKeysUploaded': {
-      const { deviceId, keysJson } = event.data;
-      return { ...next, devices: { ...next.devices, [deviceId]: { ...next.devices[deviceId], keysJson } } };
+    case 'DeviceKeysUploaded':
+      return withDevice(next, deviceId, { ...device, keysJson: event.data.keysJson });
+    case 'OneTimeKeysUploaded': {
+      const added = event.data.keys.map((k) => ({ keyName: k.keyName, algorithm: algorithmOf(k.keyName), json: k.json }));
+      return withDevice(next, deviceId, { ...device, oneTimeKeys: [...device.oneTimeKeys, ...added] });
+    }
+    case 'FallbackKeyUploaded': {
+      const { algorithm, key } = event.data;
+      const others = device.fallbackKeys.filter((f) => f.algorithm !== algorithm);
+      return withDevice(next, deviceId, { ...device, fallbackKeys: [...others, { algorithm, keyName: key.keyName, json: key.json, used: false }] });
+    }
+    case 'OneTimeKeyClaimed': {
+      const { keyName } = event.data;
+      const taken = device.oneTimeKeys.find((k) => k.keyName === keyName);
+      const claimed = {
+        ...device,
+        oneTimeKeys: device.oneTimeKeys.filter((k) => k.keyName !== keyName),
+        claimedKeyNames: [...device.claimedKeyNames.slice(-(CLAIMED_KEY_NAMES_KEPT - 1)), keyName],
+      };
+      const recorded = taken ? recordClaim(next, event.causationId, deviceId, keyName, taken.json, false) : next;
+      return withDevice(recorded, deviceId, claimed);
+    }
+    case 'FallbackKeyUsed': {
+      const { algorithm, keyName } = event.data;
+      const fallback = device.fallbackKeys.find((f) => f.algorithm === algorithm && f.keyName === keyName);
+      if (!fallback) return next;
+      const used = { ...device, fallbackKeys: device.fallbackKeys.map((f) => (f === fallback ? { ...f, used: true } : f)) };
+      return withDevice(recordClaim(next, event.causationId, deviceId, keyName, fallback.json, true), deviceId, used);
     }
     default: {
-      const unhandled: never = event.type;
-      throw new Error(`evolveUserKeys: unhandled event ${String(unhandled)}`);
+      const unhandled: never = event;
+      throw new Error(`evolveUserKeys: unhandled event ${(unhandled as DomainEvent).type}`);
     }
   }
 }
@@ -20,8 +55,18 @@ export function hasProcessed(state: UserKeysState, commandId: string | null): bo
   return commandId !== null && state.processedCommands.includes(commandId);
 }
 
+function withDevice(state: UserKeysState, deviceId: string, device: DeviceState): UserKeysState {
+  return { ...state, devices: { ...state.devices, [deviceId]: device } };
+}
+
 function rememberCommand(state: UserKeysState, commandId: string | null): UserKeysState {
   if (commandId === null || hasProcessed(state, commandId)) return state;
   const kept = state.processedCommands.slice(-(PROCESSED_COMMANDS_KEPT - 1));
   return { ...state, processedCommands: [...kept, commandId] };
+}
+
+function recordClaim(state: UserKeysState, commandId: string | null, deviceId: string, keyName: string, json: string, fallback: boolean): UserKeysState {
+  if (commandId === null) return state;
+  const kept = state.recentClaims.slice(-(RECENT_CLAIMS_KEPT - 1));
+  return { ...state, recentClaims: [...kept, { commandId, deviceId, keyName, json, fallback }] };
 }

@@ -1,16 +1,61 @@
-/** What the command-processor knows about one user, folded from that user's events. */
+/** A one-time key waiting in a device's pool. */
+export interface PooledKey {
+  readonly keyName: string;
+  readonly algorithm: string;
+  readonly json: string;
+}
+
+export interface FallbackKeyState {
+  readonly algorithm: string;
+  readonly keyName: string;
+  readonly json: string;
+  readonly used: boolean;
+}
+
+/** What the command-processor knows about one device. */
 export interface DeviceState {
   /** Canonical JSON of the device's uploaded `device_keys`, or null before the first upload. */
   readonly keysJson: string | null;
+  /** One-time keys not yet handed out, in upload order: claims take from the front. */
+  readonly oneTimeKeys: readonly PooledKey[];
+  /** Names of recently handed-out keys, so that a client re-uploading them does not refill the pool. */
+  readonly claimedKeyNames: readonly string[];
+  /** At most one per algorithm. */
+  readonly fallbackKeys: readonly FallbackKeyState[];
+}
+
+/** A key handed out by a claim command, kept so that a redelivered claim gets the same answer. */
+export interface RecentClaim {
+  readonly commandId: string;
+  readonly deviceId: string;
+  readonly keyName: string;
+  readonly json: string;
+  readonly fallback: boolean;
 }
 
 export interface UserKeysState {
   readonly devices: Readonly<Record<string, DeviceState>>;
   /** Ids of the most recent commands that produced events, to make redelivered commands no-ops. */
   readonly processedCommands: readonly string[];
+  readonly recentClaims: readonly RecentClaim[];
 }
 
 /** How many command ids a user's state remembers; redeliveries come within a batch or two. */
 export const PROCESSED_COMMANDS_KEPT = 256;
+export const RECENT_CLAIMS_KEPT = 256;
+/** Per device; one-time key ids are counters, so a retried upload names recent ones. */
+export const CLAIMED_KEY_NAMES_KEPT = 1000;
 
-export const initialUserKeysState = (): UserKeysState => ({ devices: {}, processedCommands: [] });
+export const initialUserKeysState = (): UserKeysState => ({ devices: {}, processedCommands: [], recentClaims: [] });
+
+export const emptyDevice = (): DeviceState => ({ keysJson: null, oneTimeKeys: [], claimedKeyNames: [], fallbackKeys: [] });
+
+/** `signed_curve25519:AAAAAQ` -> `signed_curve25519`. */
+export const algorithmOf = (keyName: string): string => keyName.slice(0, keyName.indexOf(':'));
+
+/** Unclaimed one-time keys per algorithm; `signed_curve25519` is always present, as clients expect. */
+export function oneTimeKeyCounts(device: DeviceState | undefined): Record<string, number> {
+  const counts: Record<string, number> = { signed_curve25519: 0 };
+  for (const key of device?.oneTimeKeys ?? []) counts[key.algorithm] = (counts[key.algorithm] ?? 0) + 1;
+  return counts;
+}

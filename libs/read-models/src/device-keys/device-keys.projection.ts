@@ -27,9 +27,14 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
           keysJson: event.data.keysJson,
           displayName: doc?.displayName ?? null,
         };
+      case 'OneTimeKeysUploaded':
+      case 'FallbackKeyUploaded':
+      case 'OneTimeKeyClaimed':
+      case 'FallbackKeyUsed':
+        return doc;
       default: {
-        const unhandled: never = event.type;
-        throw new Error(`device-keys projection: unhandled ${String(unhandled)}`);
+        const unhandled: never = event;
+        throw new Error(`device-keys projection: unhandled ${(unhandled as DomainEvent).type}`);
       }
     }
   },

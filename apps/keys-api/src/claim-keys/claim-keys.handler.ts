@@ -1,0 +1,53 @@
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
+import { MatrixError, isLocalUser, isUserId, serverNameOf } from '@app/matrix';
+import { CommandGateway } from '../command-gateway/command-gateway';
+import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
+import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+import { ClaimKeys, ClaimKeysResponse } from './claim-keys.command';
+import { MAX_CLAIMED_DEVICES } from './claim-keys.dto';
+
+/**
+ * One ClaimKeys command per target user, decided by the owner of that user's partition, so a key
+ * is handed out at most once whatever the number of API instances. Users are claimed in parallel.
+ */
+@CommandHandler(ClaimKeys)
+export class ClaimKeysHandler implements ICommandHandler<ClaimKeys, ClaimKeysResponse> {
+  constructor(
+    private readonly gateway: CommandGateway,
+    @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
+  ) {}
+
+  async execute({ requester, oneTimeKeys, correlationId }: ClaimKeys): Promise<ClaimKeysResponse> {
+    const userIds = Object.keys(oneTimeKeys);
+    const devices = userIds.reduce((sum, u) => sum + Object.keys(oneTimeKeys[u]).length, 0);
+    if (devices > MAX_CLAIMED_DEVICES) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_CLAIMED_DEVICES} devices per claim`, 413);
+    const invalid = userIds.find((u) => !isUserId(u));
+    if (invalid !== undefined) throw new MatrixError('M_INVALID_PARAM', `Not a user id: ${invalid}`, 400);
+
+    const failures: Record<string, unknown> = {};
+    const result: ClaimKeysResponse['one_time_keys'] = {};
+    const local = userIds.filter((u) => isLocalUser(u, this.settings.serverName));
+    for (const remote of userIds.filter((u) => !isLocalUser(u, this.settings.serverName))) {
+      failures[serverNameOf(remote)] = { status: 503, message: 'Federation is not available on this key server' };
+    }
+    const claimedBy = `${requester.userId}|${requester.deviceId ?? ''}`;
+    const outcomes = await Promise.all(
+      local.map(async (userId) => {
+        const claims = Object.entries(oneTimeKeys[userId]).map(([deviceId, algorithm]) => ({ deviceId, algorithm }));
+        if (claims.length === 0) return { userId, outcome: null };
+        return { userId, outcome: await this.gateway.execute({ type: 'ClaimKeys', key: userId, data: { userId, claims, claimedBy } }, correlationId) };
+      }),
+    );
+    for (const { userId, outcome } of outcomes) {
+      if (!outcome) continue;
+      if (!outcome.ok) throw rejectionToMatrixError(outcome.rejection);
+      if (outcome.result.kind !== 'claim') throw new Error('ClaimKeys answered with another result');
+      for (const { deviceId, keyName, json } of outcome.result.claimed) {
+        result[userId] ??= {};
+        result[userId][deviceId] = { [keyName]: JSON.parse(json) };
+      }
+    }
+    return { one_time_keys: result, failures };
+  }
+}

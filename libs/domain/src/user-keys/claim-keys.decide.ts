@@ -1,0 +1,47 @@
+import { ClaimKeysCommand, ClaimKeysResult, DomainEvent } from '@app/contracts';
+import { Decision } from './decision';
+import { UserKeysState } from './user-keys.state';
+
+type Claimed = ClaimKeysResult['claimed'][number];
+
+/**
+ * Each listed device gives its oldest one-time key of the algorithm, at most once ever; with none
+ * left, its fallback key (marked used the first time) until a new one replaces it. Devices with
+ * neither are simply absent from the result.
+ */
+export function decideClaim(state: UserKeysState, command: ClaimKeysCommand): Decision {
+  const { userId, claims, claimedBy } = command.data;
+  const events: DomainEvent[] = [];
+  const claimed: Claimed[] = [];
+  for (const { deviceId, algorithm } of claims) {
+    const device = state.devices[deviceId];
+    if (!device) continue;
+    const base = { id: `${command.id}/${events.length}`, schemaVersion: 1, key: userId, time: command.time, correlationId: command.correlationId, causationId: command.id };
+    const oneTimeKey = device.oneTimeKeys.find((k) => k.algorithm === algorithm);
+    if (oneTimeKey) {
+      events.push({ ...base, type: 'OneTimeKeyClaimed', data: { userId, deviceId, algorithm, keyName: oneTimeKey.keyName, claimedBy } });
+      claimed.push({ deviceId, keyName: oneTimeKey.keyName, json: oneTimeKey.json, fallback: false });
+      continue;
+    }
+    const fallback = device.fallbackKeys.find((f) => f.algorithm === algorithm);
+    if (!fallback) continue;
+    if (!fallback.used) events.push({ ...base, type: 'FallbackKeyUsed', data: { userId, deviceId, algorithm, keyName: fallback.keyName } });
+    claimed.push({ deviceId, keyName: fallback.keyName, json: fallback.json, fallback: true });
+  }
+  return { ok: true, events, result: { kind: 'claim', claimed } };
+}
+
+/**
+ * A redelivered claim whose events are already folded in: the keys it took are in the recent
+ * claims; devices it found without a one-time key got their fallback key, which they still have.
+ */
+export function claimResult(state: UserKeysState, command: ClaimKeysCommand): Decision {
+  const recorded = state.recentClaims.filter((c) => c.commandId === command.id);
+  const claimed: Claimed[] = recorded.map(({ deviceId, keyName, json, fallback }) => ({ deviceId, keyName, json, fallback }));
+  for (const { deviceId, algorithm } of command.data.claims) {
+    if (claimed.some((c) => c.deviceId === deviceId)) continue;
+    const fallback = state.devices[deviceId]?.fallbackKeys.find((f) => f.algorithm === algorithm);
+    if (fallback) claimed.push({ deviceId, keyName: fallback.keyName, json: fallback.json, fallback: true });
+  }
+  return { ok: true, events: [], result: { kind: 'claim', claimed } };
+}

@@ -1,0 +1,100 @@
+import { DomainEvent, UploadKeysCommand, UploadedKey } from '@app/contracts';
+import { canonicalJson, verifyObjectSignature } from '@app/matrix';
+import { Decision, reject } from './decision';
+import { DeviceState, UserKeysState, algorithmOf, emptyDevice, oneTimeKeyCounts } from './user-keys.state';
+import { evolveUserKeys } from './user-keys.evolve';
+
+/**
+ * Device keys: the first upload is recorded, an identical one is a no-op, a different one is refused.
+ * One-time keys: new ones join the pool in upload order; a known id with the same content (ignoring
+ * signatures) is a no-op, with other content it is refused; an id already handed out is ignored.
+ * Fallback keys: the identical key keeps its `used` flag, a different one replaces it as unused.
+ */
+export function decideUpload(state: UserKeysState, command: UploadKeysCommand): Decision {
+  const { userId, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys, verifySignatures } = command.data;
+  const events: DomainEvent[] = [];
+  const event = <E extends DomainEvent>(type: E['type'], data: E['data']): void => {
+    events.push({
+      id: `${command.id}/${events.length}`,
+      type,
+      schemaVersion: 1,
+      key: userId,
+      time: command.time,
+      correlationId: command.correlationId,
+      causationId: command.id,
+      data,
+    } as DomainEvent);
+  };
+  const device = state.devices[deviceId] ?? emptyDevice();
+
+  if (deviceKeysJson !== null) {
+    if (device.keysJson !== null && device.keysJson !== deviceKeysJson) {
+      return reject('DEVICE_KEYS_CHANGED', `Device keys for ${deviceId} already exist and differ; log in again to get a new device id`);
+    }
+    if (device.keysJson === null) event('DeviceKeysUploaded', { userId, deviceId, keysJson: deviceKeysJson });
+  }
+  const signingKey = ed25519Of(deviceKeysJson ?? device.keysJson, deviceId);
+
+  const newKeys: UploadedKey[] = [];
+  for (const key of oneTimeKeys) {
+    const pooled = device.oneTimeKeys.find((k) => k.keyName === key.keyName);
+    if (pooled) {
+      if (!sameContent(pooled.json, key.json)) return reject('ONE_TIME_KEY_CHANGED', `One-time key ${key.keyName} already exists with other content`);
+      continue;
+    }
+    if (device.claimedKeyNames.includes(key.keyName)) continue; // a retried upload: never back into the pool
+    const invalid = checkSignature(key, userId, deviceId, signingKey, verifySignatures);
+    if (invalid) return reject('INVALID_SIGNATURE', invalid);
+    newKeys.push(key);
+  }
+  if (newKeys.length > 0) event('OneTimeKeysUploaded', { userId, deviceId, keys: newKeys });
+
+  for (const key of fallbackKeys) {
+    const algorithm = algorithmOf(key.keyName);
+    const current = device.fallbackKeys.find((f) => f.algorithm === algorithm);
+    if (current && current.keyName === key.keyName && sameContent(current.json, key.json)) continue;
+    const invalid = checkSignature(key, userId, deviceId, signingKey, verifySignatures);
+    if (invalid) return reject('INVALID_SIGNATURE', invalid);
+    event('FallbackKeyUploaded', { userId, deviceId, algorithm, key });
+  }
+
+  const after = events.reduce(evolveUserKeys, state);
+  return { ok: true, events, result: { kind: 'upload', oneTimeKeyCounts: oneTimeKeyCounts(after.devices[deviceId]) } };
+}
+
+/** The result of an upload already decided (a redelivered command): the counts as they are now. */
+export function uploadResult(state: UserKeysState, deviceId: string): Decision {
+  return { ok: true, events: [], result: { kind: 'upload', oneTimeKeyCounts: oneTimeKeyCounts(state.devices[deviceId]) } };
+}
+
+function sameContent(a: string, b: string): boolean {
+  if (a === b) return true;
+  return withoutSignatures(a) === withoutSignatures(b);
+}
+
+function withoutSignatures(json: string): string {
+  const value = JSON.parse(json) as unknown;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return json;
+  const { signatures: _signatures, ...rest } = value as Record<string, unknown>;
+  return canonicalJson(rest);
+}
+
+function ed25519Of(keysJson: string | null, deviceId: string): string | null {
+  if (keysJson === null) return null;
+  const keys = (JSON.parse(keysJson) as { keys?: Record<string, unknown> }).keys;
+  const key = keys?.[`ed25519:${deviceId}`];
+  return typeof key === 'string' ? key : null;
+}
+
+/** `signed_*` keys must be signed by the device's ed25519 key; returns why not, or null. */
+function checkSignature(key: UploadedKey, userId: string, deviceId: string, signingKey: string | null, verify: boolean): string | null {
+  if (!verify || !algorithmOf(key.keyName).startsWith('signed_')) return null;
+  if (signingKey === null) return `Cannot verify ${key.keyName}: upload the device keys of ${deviceId} first`;
+  const value = JSON.parse(key.json) as unknown;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${key.keyName} must be a signed key object`;
+  return verifyObjectSignature(value as Record<string, unknown>, userId, `ed25519:${deviceId}`, signingKey)
+    ? null
+    : `${key.keyName} is not correctly signed by ed25519:${deviceId}`;
+}
+
+export type { DeviceState };

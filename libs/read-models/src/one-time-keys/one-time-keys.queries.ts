@@ -1,0 +1,17 @@
+import { Collection } from 'mongodb';
+import { deviceDocId } from '../device-keys/device-keys.projection';
+import { OneTimeKeysDoc } from './one-time-keys.projection';
+
+/** What the sync extension reports for a device: counts per algorithm and unused fallback key types. */
+export interface OneTimeKeySummary {
+  readonly device_one_time_keys_count: Record<string, number>;
+  readonly device_unused_fallback_key_types: string[];
+}
+
+export async function oneTimeKeySummary(collection: Collection<OneTimeKeysDoc>, userId: string, deviceId: string): Promise<OneTimeKeySummary> {
+  const doc = await collection.findOne({ _id: deviceDocId(userId, deviceId), deleted: { $ne: true } } as never);
+  const counts: Record<string, number> = { signed_curve25519: 0 };
+  for (const key of doc?.oneTimeKeys ?? []) counts[key.algorithm] = (counts[key.algorithm] ?? 0) + 1;
+  const unused = (doc?.fallbackKeys ?? []).filter((f) => !f.used).map((f) => f.algorithm).sort();
+  return { device_one_time_keys_count: counts, device_unused_fallback_key_types: unused };
+}
