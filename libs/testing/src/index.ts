@@ -1,2 +1,3 @@
 export * from './signed-keys';
 export * from './decider-spec';
+export * from './signed-one-time-keys';
