@@ -3,7 +3,7 @@ import { Collection, Document } from 'mongodb';
 import { canonicalJson } from '@app/matrix';
 
 /** A content digest of a whole collection, independent of insertion order and storage layout. */
-export async function collectionDigest(collection: Collection<Document>): Promise<{ digest: string; count: number }> {
+export async function collectionDigest<T extends Document>(collection: Collection<T>): Promise<{ digest: string; count: number }> {
   const hash = createHash('sha256');
   let count = 0;
   const docs = await collection.find({}).sort({ _id: 1 }).toArray();
