@@ -34,14 +34,19 @@ describe('interop: matrix-sdk-crypto OlmMachine', () => {
   async function flush(machine: OlmMachine, client: MatrixClient): Promise<Record<string, number>> {
     const sent: Record<string, number> = {};
     for (const request of await machine.outgoingRequests()) {
-      let path: string | null = null;
-      if (request instanceof KeysUploadRequest) path = '/_matrix/client/v3/keys/upload';
-      if (request instanceof KeysQueryRequest) path = '/_matrix/client/v3/keys/query';
-      if (request instanceof KeysClaimRequest) path = '/_matrix/client/v3/keys/claim';
-      if (!path) continue;
+      const path =
+        request instanceof KeysUploadRequest
+          ? '/_matrix/client/v3/keys/upload'
+          : request instanceof KeysQueryRequest
+            ? '/_matrix/client/v3/keys/query'
+            : request instanceof KeysClaimRequest
+              ? '/_matrix/client/v3/keys/claim'
+              : null;
+      if (path === null) continue;
       const response = await client.request('POST', path, JSON.parse(request.body));
       expect({ path, status: response.status, body: response.body }).toMatchObject({ status: 200 });
-      await machine.markRequestAsSent(request.id, request.type, JSON.stringify(response.body));
+      const requestId = String(request.id);
+      await machine.markRequestAsSent(requestId, request.type, JSON.stringify(response.body));
       sent[path] = (sent[path] ?? 0) + 1;
     }
     return sent;

@@ -71,7 +71,7 @@ export class BatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: 4,
+      partitionsConsumedConcurrently: Number(process.env.KAFKA_PARTITIONS_CONCURRENTLY ?? 2),
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }

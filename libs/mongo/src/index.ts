@@ -1,2 +1,3 @@
 export * from './mongo-config';
 export * from './checkpoints';
+export * from './bulk-write';

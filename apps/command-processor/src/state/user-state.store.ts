@@ -1,5 +1,6 @@
 import { Collection, Db } from 'mongodb';
 import { UserKeysState, initialUserKeysState } from '@app/domain';
+import { bulkWriteChunked } from '@app/mongo';
 
 interface SnapshotDoc {
   _id: string;
@@ -54,7 +55,8 @@ export class UserStateStore {
   /** Makes new states current in memory and durable in MongoDB. */
   async save(partition: number, snapshots: ReadonlyMap<string, UserSnapshot>): Promise<void> {
     if (snapshots.size === 0) return;
-    await this.collection.bulkWrite(
+    await bulkWriteChunked(
+      this.collection,
       [...snapshots].map(([id, s]) => ({
         replaceOne: {
           filter: { _id: id },

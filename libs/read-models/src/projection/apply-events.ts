@@ -1,5 +1,6 @@
 import { AnyBulkWriteOperation, Collection, MongoBulkWriteError } from 'mongodb';
 import { RecordedEvent } from '@app/contracts';
+import { bulkWriteChunked } from '@app/mongo';
 import { ProjectedDoc, Projection } from './projection';
 
 /**
@@ -44,12 +45,10 @@ export async function applyEvents<D extends ProjectedDoc>(
         },
       }) as unknown as AnyBulkWriteOperation<D>,
   );
-  try {
-    await collection.bulkWrite(operations, { ordered: false });
-  } catch (err) {
+  await bulkWriteChunked(collection, operations, { ordered: false }, (err) => {
     // A duplicate key means the guard refused an upsert: the stored document is already newer.
     if (!(err instanceof MongoBulkWriteError) || !onlyDuplicateKeys(err)) throw err;
-  }
+  });
   return applied;
 }
 
