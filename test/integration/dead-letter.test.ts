@@ -37,11 +37,17 @@ describe('dead-letter topic', () => {
 
     const deadline = Date.now() + 30_000;
     let dead = await readTopic(env, 'deadLetter');
-    while (dead.length < 2 && Date.now() < deadline) {
+    while (dead.length < 3 && Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, 250));
       dead = await readTopic(env, 'deadLetter');
     }
-    const sources = dead.map((m) => m.value!.toString()).sort();
-    expect(sources).toEqual(['{"type":"NoSuchEvent"}', '{not json']);
+    // The garbage command once (by the processor), the garbage event once per projection.
+    const records = dead.map((m) => `${m.headers['x-consumer-group'].replace(topics.prefix, '')} <- ${m.value!.toString()}`).sort();
+    expect(records).toEqual([
+      'e2ee.command-processor <- {not json',
+      'e2ee.projector.device-keys.v1 <- {"type":"NoSuchEvent"}',
+      'e2ee.projector.one-time-keys.v1 <- {"type":"NoSuchEvent"}',
+    ]);
+    expect(dead.every((m) => m.headers['x-dead-letter-reason'].length > 0)).toBe(true);
   });
 });

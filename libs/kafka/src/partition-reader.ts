@@ -58,7 +58,7 @@ export class KafkaPartitionReader implements PartitionReader {
                   offset: m.offset,
                   key: m.key ? m.key.toString('utf8') : null,
                   value: m.value,
-                  headers: {},
+                  headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v ? v.toString() : ''])),
                 }));
               try {
                 if (messages.length > 0) await onMessages(messages);

@@ -92,7 +92,7 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
       try {
         commands.push(decodeCommand(message.value));
       } catch (err) {
-        await deadLetter(this.producer, this.topics.deadLetter, message, (err as Error).message);
+        await deadLetter(this.producer, this.topics.deadLetter, message, (err as Error).message, `${this.topics.prefix}${PROCESSOR_GROUP}`);
         this.metrics.deadLettered.labels(message.topic).inc();
         this.logger.write('error', 'undecodable command dead-lettered', { offset: message.offset, reason: (err as Error).message });
       }

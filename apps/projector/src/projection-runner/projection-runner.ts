@@ -51,7 +51,7 @@ export class ProjectionRunner {
       try {
         recorded.push({ event: decodeEvent(message.value), partition: message.partition, offset: message.offset });
       } catch (err) {
-        await deadLetter(this.producer, this.topics.deadLetter, message, (err as Error).message);
+        await deadLetter(this.producer, this.topics.deadLetter, message, (err as Error).message, `${this.topics.prefix}${projectorGroup(this.projection.name, this.version)}`);
         this.metrics.deadLettered.labels(message.topic).inc();
         this.logger.write('error', 'undecodable event dead-lettered', { offset: message.offset, reason: (err as Error).message });
       }

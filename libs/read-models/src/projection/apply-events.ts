@@ -1,6 +1,6 @@
 import { AnyBulkWriteOperation, Collection, MongoBulkWriteError } from 'mongodb';
 import { RecordedEvent } from '@app/contracts';
-import { bulkWriteChunked } from '@app/mongo';
+import { BULK_CHUNK } from '@app/mongo';
 import { ProjectedDoc, Projection } from './projection';
 
 /**
@@ -35,24 +35,37 @@ export async function applyEvents<D extends ProjectedDoc>(
   }
   if (dirty.size === 0) return 0;
 
-  const operations = [...dirty].map(
-    (id) =>
-      ({
-        replaceOne: {
-          filter: { _id: id, $or: [{ '_meta.offset': { $lt: current.get(id)!._meta.offset } }, { _meta: { $exists: false } }] },
-          replacement: current.get(id)!,
-          upsert: true,
-        },
-      }) as unknown as AnyBulkWriteOperation<D>,
-  );
-  await bulkWriteChunked(collection, operations, { ordered: false }, (err) => {
-    // A duplicate key means the guard refused an upsert: the stored document is already newer.
-    if (!(err instanceof MongoBulkWriteError) || !onlyDuplicateKeys(err)) throw err;
+  const replacements = [...dirty].map((id) => {
+    const doc = current.get(id)!;
+    return { filter: { _id: id, $or: [{ '_meta.offset': { $lt: doc._meta.offset } }, { _meta: { $exists: false } }] }, replacement: doc };
   });
+  for (let i = 0; i < replacements.length; i += BULK_CHUNK) {
+    const chunk = replacements.slice(i, i + BULK_CHUNK);
+    try {
+      await collection.bulkWrite(chunk.map((r) => ({ replaceOne: { ...r, upsert: true } }) as unknown as AnyBulkWriteOperation<D>), { ordered: false });
+    } catch (err) {
+      if (!(err instanceof MongoBulkWriteError) || !onlyDuplicateKeys(err)) throw err;
+      // A duplicate key means either the guard refused (the stored document is newer) or another
+      // writer inserted the document between this upsert's query and its insert (the store's
+      // update is not atomic). One retry tells them apart: it replaces an older document, or it
+      // is refused again.
+      for (const e of writeErrorsOf(err)) {
+        const r = chunk[e.index];
+        await collection.replaceOne(r.filter as never, r.replacement as never, { upsert: true }).catch((again) => {
+          if ((again as { code?: number }).code !== 11000) throw again;
+        });
+      }
+    }
+  }
   return applied;
 }
 
-function onlyDuplicateKeys(err: MongoBulkWriteError): boolean {
+function writeErrorsOf(err: MongoBulkWriteError): { index: number; code: number }[] {
   const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+  return errors.map((e) => ({ index: e.index, code: e.code }));
+}
+
+function onlyDuplicateKeys(err: MongoBulkWriteError): boolean {
+  const errors = writeErrorsOf(err);
   return errors.length > 0 && errors.every((e) => e.code === 11000);
 }
