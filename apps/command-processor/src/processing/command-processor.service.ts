@@ -23,6 +23,8 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
   private readonly checkpoints: CheckpointStore;
   private readonly caughtUp = new Set<number>();
   private consumer?: BatchConsumer;
+  private flushTimer?: NodeJS.Timeout;
+  private readonly snapshotIntervalMs = Number(process.env.SNAPSHOT_INTERVAL_MS ?? 1000);
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -57,10 +59,21 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
       handle: (batch) => this.handle(batch, reader),
     });
     await this.consumer.start();
+    // Quiet partitions get their staged snapshots written too.
+    this.flushTimer = setInterval(() => {
+      for (const partition of this.store.partitionsWithStagedWork()) void this.flush(partition, false).catch(() => undefined);
+    }, this.snapshotIntervalMs);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.flushTimer);
     await this.consumer?.stop();
+    for (const partition of this.store.partitionsWithStagedWork()) await this.flush(partition, true).catch(() => undefined);
+  }
+
+  /** Snapshots are written at most every SNAPSHOT_INTERVAL_MS per partition, not per batch. */
+  private flush(partition: number, force: boolean): Promise<boolean> {
+    return this.store.flushDue(partition, (offset) => this.checkpoints.save(PROCESSOR_CHECKPOINT, partition, String(offset)), this.snapshotIntervalMs, force);
   }
 
   private async handle(batch: ConsumedBatch, reader: KafkaPartitionReader): Promise<void> {
@@ -127,10 +140,8 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
 
     const changed = new Map<string, UserSnapshot>();
     for (const [userId, lastOffset] of lastOffsetOf) changed.set(userId, { state: next.get(userId)!, lastOffset });
-    await this.store.save(batch.partition, changed);
-    if (events.length > 0) {
-      await this.checkpoints.save(PROCESSOR_CHECKPOINT, batch.partition, String(Math.max(...lastOffsetOf.values())));
-    }
+    this.store.stage(batch.partition, changed);
+    await this.flush(batch.partition, false);
     withCorrelation(commands[0].correlationId, () =>
       this.logger.write('debug', 'batch decided', { partition: batch.partition, commands: commands.length, events: events.length }),
     );

@@ -23,6 +23,9 @@ export interface UserSnapshot {
 export class UserStateStore {
   private readonly collection: Collection<SnapshotDoc>;
   private readonly cache = new Map<string, UserSnapshot>();
+  private readonly dirty = new Map<number, Map<string, UserSnapshot>>();
+  private readonly lastFlush = new Map<number, number>();
+  private readonly flushing = new Map<number, Promise<boolean>>();
 
   constructor(db: Db) {
     this.collection = db.collection<SnapshotDoc>('processor_user_state');
@@ -60,6 +63,7 @@ export class UserStateStore {
       [...snapshots].map(([id, s]) => ({
         replaceOne: {
           filter: { _id: id },
+          // (A stale owner's late flush is harmless: catch-up skips what a snapshot already has.)
           replacement: { _id: id, partition, lastOffset: s.lastOffset, state: JSON.stringify(s.state) },
           upsert: true,
         },
@@ -69,8 +73,58 @@ export class UserStateStore {
     for (const [id, s] of snapshots) this.cache.set(id, s);
   }
 
-  /** Forgets cached states, e.g. of a partition this process no longer owns. */
+  /**
+   * Makes new states current in memory now and durable later (`flushDue`). Their events are
+   * already in the log, so a crash before the flush only means a longer catch-up.
+   */
+  stage(partition: number, snapshots: ReadonlyMap<string, UserSnapshot>): void {
+    const dirty = this.dirty.get(partition) ?? new Map<string, UserSnapshot>();
+    for (const [id, s] of snapshots) {
+      this.cache.set(id, s);
+      dirty.set(id, s);
+    }
+    this.dirty.set(partition, dirty);
+  }
+
+  /**
+   * Writes a partition's staged snapshots, then its checkpoint, when the last flush is older than
+   * `intervalMs` or many users are waiting. Returns whether it flushed.
+   */
+  flushDue(partition: number, checkpoint: (offset: number) => Promise<void>, intervalMs: number, force = false): Promise<boolean> {
+    // One flush at a time per partition: a checkpoint must never pass a snapshot still being written.
+    const previous = this.flushing.get(partition) ?? Promise.resolve(false);
+    const next = previous.catch(() => false).then(() => this.flushNow(partition, checkpoint, intervalMs, force));
+    this.flushing.set(partition, next);
+    return next;
+  }
+
+  private async flushNow(partition: number, checkpoint: (offset: number) => Promise<void>, intervalMs: number, force: boolean): Promise<boolean> {
+    const dirty = this.dirty.get(partition);
+    if (!dirty || dirty.size === 0) return false;
+    const last = this.lastFlush.get(partition) ?? 0;
+    if (!force && Date.now() - last < intervalMs && dirty.size < 256) return false;
+    this.dirty.delete(partition);
+    try {
+      await this.save(partition, dirty);
+      await checkpoint(Math.max(...[...dirty.values()].map((s) => s.lastOffset)));
+    } catch (err) {
+      // Put them back (unless staged again since): no later checkpoint may pass them unwritten.
+      const current = this.dirty.get(partition) ?? new Map<string, UserSnapshot>();
+      for (const [id, snapshot] of dirty) if (!current.has(id)) current.set(id, snapshot);
+      this.dirty.set(partition, current);
+      throw err;
+    }
+    this.lastFlush.set(partition, Date.now());
+    return true;
+  }
+
+  partitionsWithStagedWork(): number[] {
+    return [...this.dirty].filter(([, d]) => d.size > 0).map(([p]) => p);
+  }
+
+  /** Forgets cached and staged states, e.g. of a partition another member may now decide on. */
   evict(predicate: (userId: string) => boolean): void {
     for (const id of [...this.cache.keys()]) if (predicate(id)) this.cache.delete(id);
+    for (const dirty of this.dirty.values()) for (const id of [...dirty.keys()]) if (predicate(id)) dirty.delete(id);
   }
 }

@@ -18,7 +18,7 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly barrier: ReadBarrier,
   ) {
-    this.registry = new ProjectionRegistry(db);
+    this.registry = new ProjectionRegistry(db, 500);
   }
 
   async execute({ deviceKeys }: QueryKeys): Promise<QueryKeysResponse> {

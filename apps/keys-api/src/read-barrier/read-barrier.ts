@@ -46,7 +46,7 @@ export class ReadBarrier implements OnApplicationShutdown {
   async waitForUsers(projection: string, version: number, userIds: readonly string[]): Promise<void> {
     const partitions = new Set(userIds.map((u) => partitionForKey(u, this.kafkaSettings.partitions)));
     if (partitions.size === 0) return;
-    const ends = await this.admin.endOffsets(this.topics.events);
+    const ends = await this.freshEndOffsets();
     const targets = new Map<number, bigint>();
     for (const p of partitions) {
       const end = BigInt(ends.get(p) ?? '0');
@@ -58,6 +58,36 @@ export class ReadBarrier implements OnApplicationShutdown {
       this.schedule(0);
     });
     if (!caughtUp) this.logger.write('warn', 'read served before the projection caught up', { projection, targets: [...targets].map(String) });
+  }
+
+  private running?: Promise<Map<number, string>>;
+  private queued?: Promise<Map<number, string>>;
+
+  /**
+   * End offsets from a ListOffsets call that started after this request arrived, so that every
+   * write acknowledged before the request is below them. Requests arriving while a call runs
+   * share the next one, so a burst of reads costs two calls, not one each.
+   */
+  private freshEndOffsets(): Promise<Map<number, string>> {
+    if (!this.running) return this.launchEndOffsets();
+    this.queued ??= this.running
+      .catch(() => undefined)
+      .then(() => {
+        this.queued = undefined;
+        return this.launchEndOffsets();
+      });
+    return this.queued;
+  }
+
+  private launchEndOffsets(): Promise<Map<number, string>> {
+    const call = this.admin.endOffsets(this.topics.events);
+    this.running = call;
+    void call
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.running === call) this.running = undefined;
+      });
+    return call;
   }
 
   private schedule(delay: number): void {

@@ -42,9 +42,9 @@ export interface UserKeysState {
 
 /** How many command ids a user's state remembers; redeliveries come within a batch or two. */
 export const PROCESSED_COMMANDS_KEPT = 256;
-export const RECENT_CLAIMS_KEPT = 256;
+export const RECENT_CLAIMS_KEPT = 64;
 /** Per device; one-time key ids are counters, so a retried upload names recent ones. */
-export const CLAIMED_KEY_NAMES_KEPT = 1000;
+export const CLAIMED_KEY_NAMES_KEPT = 256;
 
 export const initialUserKeysState = (): UserKeysState => ({ devices: {}, processedCommands: [], recentClaims: [] });
 

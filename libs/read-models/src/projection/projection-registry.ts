@@ -7,17 +7,26 @@ interface RegistryDoc {
   latest: number;
 }
 
-/** Which collection version of each projection readers use; replay switches it. */
+/**
+ * Which collection version of each projection readers use; replay switches it. Readers may
+ * cache the answer for `cacheMs` (a switch then reaches them that much later; both versions are
+ * complete, so either answer is right).
+ */
 export class ProjectionRegistry {
   private readonly collection: Collection<RegistryDoc>;
+  private readonly cache = new Map<string, { version: number; until: number }>();
 
-  constructor(db: Db) {
+  constructor(db: Db, private readonly cacheMs = 0) {
     this.collection = db.collection<RegistryDoc>('projection_versions');
   }
 
   async active(name: string): Promise<number> {
+    const cached = this.cache.get(name);
+    if (cached && cached.until > Date.now()) return cached.version;
     const doc = await this.collection.findOne({ _id: name });
-    return doc?.active ?? 1;
+    const version = doc?.active ?? 1;
+    if (this.cacheMs > 0) this.cache.set(name, { version, until: Date.now() + this.cacheMs });
+    return version;
   }
 
   async allocateNext(name: string): Promise<number> {
