@@ -10,9 +10,10 @@ export interface PartitionReader {
 }
 
 /**
- * kafkajs has no manual partition assignment, so a private consumer group is used: its offsets
- * are set before it joins (the wanted partitions at their start, every other one at its end),
- * it reads until the end offsets captured at the start, and the group is deleted afterwards.
+ * kafkajs has no manual partition assignment, so a private consumer group is used: right after
+ * `run` it seeks the wanted partitions to their start and every other one to its end (seeks made
+ * before the first fetch apply to it), reads until the end offsets captured at the start, and the
+ * group is deleted afterwards. (kafkajs' admin.setOffsets would cost a 5 s idle fetch per call.)
  */
 export class KafkaPartitionReader implements PartitionReader {
   constructor(private readonly kafka: Kafka, private readonly admin: TopicAdmin, private readonly groupPrefix: string) {}
@@ -37,7 +38,6 @@ export class KafkaPartitionReader implements PartitionReader {
     const groupId = `${this.groupPrefix}.reader.${randomUUID()}`;
     const start = new Map(ends);
     for (const partition of remaining.keys()) start.set(partition, from.get(partition)!);
-    await this.admin.setGroupOffsets(groupId, topic, start);
     const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 50, maxBytesPerPartition: 4 * 1024 * 1024, allowAutoTopicCreation: false });
     try {
       await consumer.connect();
@@ -75,6 +75,7 @@ export class KafkaPartitionReader implements PartitionReader {
             },
           })
           .catch(reject);
+        for (const [partition, offset] of start) consumer.seek({ topic, partition, offset });
       });
     } finally {
       await consumer.disconnect().catch(() => undefined);

@@ -33,7 +33,7 @@ export async function systemCommand(): Promise<number> {
       stdio: 'inherit',
     }),
   );
-  log(`keys-api:          http://127.0.0.1:${SERVICES[2].port}/_matrix/client/v3/keys/upload (and /keys/query)`);
+  log(`keys-api:          http://127.0.0.1:${SERVICES[2].port}/_matrix/client/v3/keys/{upload,query,claim}`);
   log(`command-processor: http://127.0.0.1:${SERVICES[0].port}/health, projector: http://127.0.0.1:${SERVICES[1].port}/health; /metrics on each`);
   log(`kafka: ${env.KAFKA_BROKERS}  mongodb: ${env.MONGODB_URI}  auth: ${env.AUTH_MODE}`);
   const stop = async () => {
