@@ -60,6 +60,7 @@ describe('dependency outages', () => {
       const query = await client.query({ device_keys: { [userId]: [] } });
       expect(query).toMatchObject({ status: 503, body: { errcode: 'M_UNKNOWN' } });
       expect((await client.request('GET', '/health')).status).toBe(200);
+      expect((await client.request('GET', '/health/ready')).status).toBe(503);
     } finally {
       await api.app.close();
     }

@@ -4,6 +4,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { MatrixError } from '@app/matrix';
 import { JsonLogger, MatrixExceptionFilter, Metrics, READINESS, registerOpsRoutes, withCorrelation } from '@app/platform';
 import { KeysApiModule } from './keys-api.module';
+import { CommandGateway } from './command-gateway/command-gateway';
 
 /** Builds and starts the keys-api; used by main.ts and by the e2e tests (several instances at once). */
 export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
@@ -25,7 +26,8 @@ export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
   fastify.removeAllContentTypeParsers();
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   fastify.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
-  registerOpsRoutes(fastify, app.get(Metrics), app.get(READINESS));
+  const gateway = app.get(CommandGateway);
+  registerOpsRoutes(fastify, app.get(Metrics), [...app.get(READINESS), { name: 'command-replies', check: async () => gateway.assertReady() }]);
   await app.listen(port, env.HTTP_HOST ?? '127.0.0.1');
   const address = fastify.server.address();
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : String(address);

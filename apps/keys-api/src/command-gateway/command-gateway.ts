@@ -51,6 +51,11 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
   private isReady = false;
   private stopped = false;
 
+  /** Readiness: writes are possible only once this instance can receive replies. */
+  assertReady(): void {
+    if (!this.isReady) throw new Error('not yet receiving command replies');
+  }
+
   /** Resolves once replies can be received; used by tests and readiness. */
   async whenReady(): Promise<void> {
     await this.ready;
