@@ -1,11 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { MatrixError, isLocalUser, isUserId, serverNameOf } from '@app/matrix';
+import { MatrixError } from '@app/matrix';
 import { CommandGateway } from '../command-gateway/command-gateway';
 import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ClaimKeys, ClaimKeysResponse } from './claim-keys.command';
 import { MAX_CLAIMED_DEVICES } from './claim-keys.dto';
+import { localUsersAndFailures } from '../validation/local-users';
 
 /**
  * One ClaimKeys command per target user, decided by the owner of that user's partition, so a key
@@ -22,15 +23,8 @@ export class ClaimKeysHandler implements ICommandHandler<ClaimKeys, ClaimKeysRes
     const userIds = Object.keys(oneTimeKeys);
     const devices = userIds.reduce((sum, u) => sum + Object.keys(oneTimeKeys[u]).length, 0);
     if (devices > MAX_CLAIMED_DEVICES) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_CLAIMED_DEVICES} devices per claim`, 413);
-    const invalid = userIds.find((u) => !isUserId(u));
-    if (invalid !== undefined) throw new MatrixError('M_INVALID_PARAM', `Not a user id: ${invalid}`, 400);
-
-    const failures: Record<string, unknown> = {};
+    const { local, failures } = localUsersAndFailures(userIds, this.settings.serverName);
     const result: ClaimKeysResponse['one_time_keys'] = {};
-    const local = userIds.filter((u) => isLocalUser(u, this.settings.serverName));
-    for (const remote of userIds.filter((u) => !isLocalUser(u, this.settings.serverName))) {
-      failures[serverNameOf(remote)] = { status: 503, message: 'Federation is not available on this key server' };
-    }
     const claimedBy = `${requester.userId}|${requester.deviceId ?? ''}`;
     const outcomes = await Promise.all(
       local.map(async (userId) => {

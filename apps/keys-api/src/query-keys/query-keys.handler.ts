@@ -1,12 +1,13 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Collection, Db } from 'mongodb';
-import { MatrixError, isLocalUser, isUserId, serverNameOf } from '@app/matrix';
+import { MatrixError } from '@app/matrix';
 import { MONGO_DB, isInfrastructureError } from '@app/platform';
 import { DeviceKeysDoc, ProjectionRegistry, collectionName, deviceKeysProjection, findDevicesOfUsers } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReadBarrier } from '../read-barrier/read-barrier';
 import { MAX_QUERY_USERS } from './query-keys.dto';
+import { localUsersAndFailures } from '../validation/local-users';
 import { QueryKeys, QueryKeysResponse } from './query-keys.query';
 
 @QueryHandler(QueryKeys)
@@ -24,14 +25,7 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
   async execute({ deviceKeys }: QueryKeys): Promise<QueryKeysResponse> {
     const userIds = Object.keys(deviceKeys);
     if (userIds.length > MAX_QUERY_USERS) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_QUERY_USERS} users per query`, 400);
-    const invalid = userIds.find((u) => !isUserId(u));
-    if (invalid !== undefined) throw new MatrixError('M_INVALID_PARAM', `Not a user id: ${invalid}`, 400);
-
-    const local = userIds.filter((u) => isLocalUser(u, this.settings.serverName));
-    const failures: Record<string, unknown> = {};
-    for (const remote of userIds.filter((u) => !isLocalUser(u, this.settings.serverName))) {
-      failures[serverNameOf(remote)] = { status: 503, message: 'Federation is not available on this key server' };
-    }
+    const { local, failures } = localUsersAndFailures(userIds, this.settings.serverName);
     const docs = await this.readDevices(local);
 
     const result: Record<string, Record<string, unknown>> = {};
