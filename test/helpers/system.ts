@@ -102,7 +102,7 @@ export async function cleanUp(env: NodeJS.ProcessEnv): Promise<void> {
   const kafka = createKafka(kafkaSettingsFromEnv('cleanup', env));
   const admin = kafka.admin();
   await admin.connect();
-  await admin.deleteTopics({ topics: [topics.commands, topics.events, topics.replies, topics.deadLetter] }).catch(() => undefined);
+  await admin.deleteTopics({ topics: [topics.commands, topics.events, topics.replies, topics.deadLetter, topics.homeserver] }).catch(() => undefined);
   await admin.disconnect();
   const client = new MongoClient(env.MONGODB_URI!);
   await client.db(env.MONGODB_DB).dropDatabase().catch(() => undefined);

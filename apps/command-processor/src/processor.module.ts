@@ -1,6 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { InfrastructureModule } from '@app/platform';
 import { CommandProcessorService } from './processing/command-processor.service';
+import { HomeserverIngestService } from './homeserver-ingest/homeserver-ingest.service';
 
 @Module({})
 export class ProcessorModule {
@@ -8,7 +9,7 @@ export class ProcessorModule {
     return {
       module: ProcessorModule,
       imports: [InfrastructureModule.forService('command-processor', env)],
-      providers: [CommandProcessorService],
+      providers: [CommandProcessorService, HomeserverIngestService],
     };
   }
 }

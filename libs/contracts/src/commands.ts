@@ -25,17 +25,27 @@ export interface ClaimKeysData {
   readonly claimedBy: string;
 }
 
+/** A device change the homeserver reported (hs.events), applied by the user's partition owner. */
+export interface ApplyDeviceChangeData {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly change: 'created' | 'renamed' | 'deleted';
+  readonly displayName: string | null;
+}
+
 export type UploadKeysCommand = Envelope<'UploadKeys', UploadKeysData>;
+export type ApplyDeviceChangeCommand = Envelope<'ApplyDeviceChange', ApplyDeviceChangeData>;
 export type ClaimKeysCommand = Envelope<'ClaimKeys', ClaimKeysData>;
 
-export type Command = UploadKeysCommand | ClaimKeysCommand;
+export type Command = UploadKeysCommand | ClaimKeysCommand | ApplyDeviceChangeCommand;
 export type CommandType = Command['type'];
 
 /** Metadata the API adds so the decided outcome can find its way back. */
 export interface CommandRouting {
+  /** The API instance waiting for the outcome; empty when nobody waits (homeserver ingest). */
   readonly replyTo: string;
 }
 
 export type RoutedCommand = Command & { readonly routing: CommandRouting };
 
-export const COMMAND_TYPES: readonly CommandType[] = ['UploadKeys', 'ClaimKeys'];
+export const COMMAND_TYPES: readonly CommandType[] = ['UploadKeys', 'ClaimKeys', 'ApplyDeviceChange'];

@@ -37,13 +37,33 @@ export interface FallbackKeyUsedData {
   readonly keyName: string;
 }
 
+export interface DeviceDisplayNameChangedData {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly displayName: string | null;
+}
+
+export interface DeviceDeletedData {
+  readonly userId: string;
+  readonly deviceId: string;
+}
+
+export type DeviceDisplayNameChanged = Envelope<'DeviceDisplayNameChanged', DeviceDisplayNameChangedData>;
+export type DeviceDeleted = Envelope<'DeviceDeleted', DeviceDeletedData>;
 export type DeviceKeysUploaded = Envelope<'DeviceKeysUploaded', DeviceKeysUploadedData>;
 export type OneTimeKeysUploaded = Envelope<'OneTimeKeysUploaded', OneTimeKeysUploadedData>;
 export type FallbackKeyUploaded = Envelope<'FallbackKeyUploaded', FallbackKeyUploadedData>;
 export type OneTimeKeyClaimed = Envelope<'OneTimeKeyClaimed', OneTimeKeyClaimedData>;
 export type FallbackKeyUsed = Envelope<'FallbackKeyUsed', FallbackKeyUsedData>;
 
-export type DomainEvent = DeviceKeysUploaded | OneTimeKeysUploaded | FallbackKeyUploaded | OneTimeKeyClaimed | FallbackKeyUsed;
+export type DomainEvent =
+  | DeviceKeysUploaded
+  | OneTimeKeysUploaded
+  | FallbackKeyUploaded
+  | OneTimeKeyClaimed
+  | FallbackKeyUsed
+  | DeviceDisplayNameChanged
+  | DeviceDeleted;
 export type DomainEventType = DomainEvent['type'];
 
 export const EVENT_TYPES: readonly DomainEventType[] = [
@@ -52,6 +72,8 @@ export const EVENT_TYPES: readonly DomainEventType[] = [
   'FallbackKeyUploaded',
   'OneTimeKeyClaimed',
   'FallbackKeyUsed',
+  'DeviceDisplayNameChanged',
+  'DeviceDeleted',
 ];
 
 /** An event as read back from the log, with where it sits. */

@@ -5,3 +5,4 @@ export * from './events';
 export * from './replies';
 export * from './codec';
 export * from './upcasters';
+export * from './homeserver-events';

@@ -20,7 +20,11 @@ export interface ClaimKeysResult {
   readonly claimed: readonly { readonly deviceId: string; readonly keyName: string; readonly json: string; readonly fallback: boolean }[];
 }
 
-export type CommandResult = UploadKeysResult | ClaimKeysResult;
+export interface DeviceChangeResult {
+  readonly kind: 'device-change';
+}
+
+export type CommandResult = UploadKeysResult | ClaimKeysResult | DeviceChangeResult;
 
 export type Outcome =
   | { readonly ok: true; readonly result: CommandResult; readonly eventCount: number; readonly lastPosition: LogPosition | null }

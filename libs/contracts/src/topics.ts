@@ -4,6 +4,8 @@ export interface TopicNames {
   readonly events: string;
   readonly replies: string;
   readonly deadLetter: string;
+  /** What the homeserver publishes (see homeserver-events.ts). */
+  readonly homeserver: string;
   /** Prepended to consumer-group ids, so that prefixed deployments do not share groups either. */
   readonly prefix: string;
 }
@@ -15,6 +17,7 @@ export function topicNames(prefix = ''): TopicNames {
     events: `${prefix}e2ee.events`,
     replies: `${prefix}e2ee.replies`,
     deadLetter: `${prefix}e2ee.deadletter`,
+    homeserver: `${prefix}hs.events`,
     prefix,
   };
 }

@@ -10,6 +10,8 @@ export const CURRENT_SCHEMA_VERSION: Record<string, number> = {
   FallbackKeyUploaded: 1,
   OneTimeKeyClaimed: 1,
   FallbackKeyUsed: 1,
+  DeviceDisplayNameChanged: 1,
+  DeviceDeleted: 1,
 };
 
 export function upcastEvent(envelope: Envelope): Envelope {

@@ -11,6 +11,7 @@ export async function ensureTopology(admin: TopicAdmin, topics: TopicNames, part
     { topic: topics.events, partitions, config: { 'retention.ms': '-1', 'min.insync.replicas': '1' } },
     { topic: topics.replies, partitions: REPLY_PARTITIONS, config: { 'retention.ms': String(3600 * 1000) } },
     { topic: topics.deadLetter, partitions: 1, config: { 'retention.ms': '-1' } },
+    { topic: topics.homeserver, partitions, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
   ]);
   const [commands, events] = await Promise.all([admin.partitionCount(topics.commands), admin.partitionCount(topics.events)]);
   if (commands !== events) {

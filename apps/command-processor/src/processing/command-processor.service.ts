@@ -136,7 +136,8 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
       this.metrics.commandsDecided.labels(d.command.type, outcome.ok ? 'accepted' : outcome.rejection.code).inc();
       return { ...d.reply, outcome };
     });
-    await this.producer.send(replies.map((r) => ({ topic: this.topics.replies, key: r.replyTo, value: encodeMessage(r) })));
+    const awaited = replies.filter((r) => r.replyTo !== ''); // homeserver ingest: nobody waits
+    await this.producer.send(awaited.map((r) => ({ topic: this.topics.replies, key: r.replyTo, value: encodeMessage(r) })));
 
     const changed = new Map<string, UserSnapshot>();
     for (const [userId, lastOffset] of lastOffsetOf) changed.set(userId, { state: next.get(userId)!, lastOffset });

@@ -4,6 +4,7 @@ import { UserKeysState } from './user-keys.state';
 import { hasProcessed } from './user-keys.evolve';
 import { decideUpload, uploadResult } from './upload-keys.decide';
 import { claimResult, decideClaim } from './claim-keys.decide';
+import { decideDeviceChange } from './device-change.decide';
 
 export type { Decision };
 
@@ -19,6 +20,8 @@ export function decideUserKeys(state: UserKeysState, command: Command): Decision
       return redelivered ? uploadResult(state, command.data.deviceId) : decideUpload(state, command);
     case 'ClaimKeys':
       return redelivered ? claimResult(state, command) : decideClaim(state, command);
+    case 'ApplyDeviceChange':
+      return redelivered ? { ok: true, events: [], result: { kind: 'device-change' } } : decideDeviceChange(state, command);
     default: {
       const unhandled: never = command;
       throw new Error(`decideUserKeys: unhandled command ${(unhandled as Command).type}`);

@@ -43,6 +43,13 @@ export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKe
       const used = { ...device, fallbackKeys: device.fallbackKeys.map((f) => (f === fallback ? { ...f, used: true } : f)) };
       return withDevice(recordClaim(next, event.causationId, deviceId, keyName, fallback.json, true), deviceId, used);
     }
+    case 'DeviceDisplayNameChanged':
+      return withDevice(next, deviceId, { ...device, displayName: event.data.displayName });
+    case 'DeviceDeleted': {
+      // Its keys, one-time keys and fallback keys go with it; the id may come back as a new device.
+      const { [deviceId]: _deleted, ...devices } = next.devices;
+      return { ...next, devices };
+    }
     default: {
       const unhandled: never = event;
       throw new Error(`evolveUserKeys: unhandled event ${(unhandled as DomainEvent).type}`);

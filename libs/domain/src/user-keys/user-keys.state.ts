@@ -22,6 +22,8 @@ export interface DeviceState {
   readonly claimedKeyNames: readonly string[];
   /** At most one per algorithm. */
   readonly fallbackKeys: readonly FallbackKeyState[];
+  /** As the homeserver reported it; absent in states saved before it existed. */
+  readonly displayName?: string | null;
 }
 
 /** A key handed out by a claim command, kept so that a redelivered claim gets the same answer. */

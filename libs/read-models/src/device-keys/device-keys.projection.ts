@@ -14,7 +14,7 @@ export const deviceDocId = (userId: string, deviceId: string): string => JSON.st
 
 export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
   name: 'device-keys',
-  handles: ['DeviceKeysUploaded'],
+  handles: ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted'],
   documentId: (event) => deviceDocId(event.data.userId, event.data.deviceId),
   evolve(doc: DeviceKeysDoc | null, event: DomainEvent, meta: DocMeta): DeviceKeysDoc | null {
     switch (event.type) {
@@ -27,6 +27,17 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
           keysJson: event.data.keysJson,
           displayName: doc?.displayName ?? null,
         };
+      case 'DeviceDisplayNameChanged':
+        return {
+          _id: deviceDocId(event.data.userId, event.data.deviceId),
+          _meta: meta,
+          userId: event.data.userId,
+          deviceId: event.data.deviceId,
+          keysJson: doc?.keysJson ?? null,
+          displayName: event.data.displayName,
+        };
+      case 'DeviceDeleted':
+        return null;
       case 'OneTimeKeysUploaded':
       case 'FallbackKeyUploaded':
       case 'OneTimeKeyClaimed':

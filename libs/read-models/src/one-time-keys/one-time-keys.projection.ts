@@ -14,7 +14,7 @@ const algorithmOf = (keyName: string) => keyName.slice(0, keyName.indexOf(':'));
 
 export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
   name: 'one-time-keys',
-  handles: ['OneTimeKeysUploaded', 'OneTimeKeyClaimed', 'FallbackKeyUploaded', 'FallbackKeyUsed'],
+  handles: ['OneTimeKeysUploaded', 'OneTimeKeyClaimed', 'FallbackKeyUploaded', 'FallbackKeyUsed', 'DeviceDeleted'],
   documentId: (event) => deviceDocId(event.data.userId, event.data.deviceId),
   evolve(doc: OneTimeKeysDoc | null, event: DomainEvent, meta: DocMeta): OneTimeKeysDoc | null {
     const { userId, deviceId } = event.data;
@@ -36,7 +36,10 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
           _meta: meta,
           fallbackKeys: current.fallbackKeys.map((f) => (f.algorithm === event.data.algorithm && f.keyName === event.data.keyName ? { ...f, used: true } : f)),
         };
+      case 'DeviceDeleted':
+        return null;
       case 'DeviceKeysUploaded':
+      case 'DeviceDisplayNameChanged':
         return doc;
       default: {
         const unhandled: never = event;

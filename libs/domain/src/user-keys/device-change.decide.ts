@@ -1,0 +1,23 @@
+import { ApplyDeviceChangeCommand, DomainEvent } from '@app/contracts';
+import { Decision } from './decision';
+import { UserKeysState } from './user-keys.state';
+
+/**
+ * A device change reported by the homeserver: a new or changed display name is recorded; a
+ * deleted device (known to this server) is removed with all its keys. Anything else is a no-op,
+ * so the homeserver may resend freely.
+ */
+export function decideDeviceChange(state: UserKeysState, command: ApplyDeviceChangeCommand): Decision {
+  const { userId, deviceId, change, displayName } = command.data;
+  const device = state.devices[deviceId];
+  const base = { id: `${command.id}/0`, schemaVersion: 1, key: userId, time: command.time, correlationId: command.correlationId, causationId: command.id };
+  const events: DomainEvent[] = [];
+  if (change === 'deleted') {
+    if (device) events.push({ ...base, type: 'DeviceDeleted', data: { userId, deviceId } });
+  } else if (change === 'renamed' || displayName !== null) {
+    if ((device?.displayName ?? null) !== displayName || !device) {
+      events.push({ ...base, type: 'DeviceDisplayNameChanged', data: { userId, deviceId, displayName } });
+    }
+  }
+  return { ok: true, events, result: { kind: 'device-change' } };
+}
