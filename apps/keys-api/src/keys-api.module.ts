@@ -15,6 +15,8 @@ import { UploadKeysController } from './upload-keys/upload-keys.controller';
 import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
 import { ClaimKeysController } from './claim-keys/claim-keys.controller';
 import { ClaimKeysHandler } from './claim-keys/claim-keys.handler';
+import { TransactionsController } from './appservice/transactions.controller';
+import { HomeserverTokenGuard } from './appservice/homeserver-token.guard';
 
 @Module({})
 export class KeysApiModule {
@@ -22,7 +24,7 @@ export class KeysApiModule {
     return {
       module: KeysApiModule,
       imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
-      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController],
+      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController],
       providers: [
     { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(env, env.INSTANCE_ID ?? randomUUID()) },
     {
@@ -32,6 +34,7 @@ export class KeysApiModule {
         s.authMode === 'jwt' ? new JwtTokenVerifier(s.jwtSecret!) : new HomeserverTokenVerifier(s.homeserverUrl!, s.whoamiCacheMs),
     },
     AccessTokenGuard,
+    HomeserverTokenGuard,
     CommandGateway,
     ReadBarrier,
     UploadKeysHandler,

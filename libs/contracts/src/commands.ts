@@ -33,11 +33,19 @@ export interface ApplyDeviceChangeData {
   readonly displayName: string | null;
 }
 
+/** A membership change the homeserver reported, recorded by the member's partition owner. */
+export interface ApplyMembershipData {
+  readonly userId: string;
+  readonly roomId: string;
+  readonly membership: 'join' | 'leave' | 'invite' | 'ban' | 'knock';
+}
+
 export type UploadKeysCommand = Envelope<'UploadKeys', UploadKeysData>;
+export type ApplyMembershipCommand = Envelope<'ApplyMembership', ApplyMembershipData>;
 export type ApplyDeviceChangeCommand = Envelope<'ApplyDeviceChange', ApplyDeviceChangeData>;
 export type ClaimKeysCommand = Envelope<'ClaimKeys', ClaimKeysData>;
 
-export type Command = UploadKeysCommand | ClaimKeysCommand | ApplyDeviceChangeCommand;
+export type Command = UploadKeysCommand | ClaimKeysCommand | ApplyDeviceChangeCommand | ApplyMembershipCommand;
 export type CommandType = Command['type'];
 
 /** Metadata the API adds so the decided outcome can find its way back. */
@@ -48,4 +56,4 @@ export interface CommandRouting {
 
 export type RoutedCommand = Command & { readonly routing: CommandRouting };
 
-export const COMMAND_TYPES: readonly CommandType[] = ['UploadKeys', 'ClaimKeys', 'ApplyDeviceChange'];
+export const COMMAND_TYPES: readonly CommandType[] = ['UploadKeys', 'ClaimKeys', 'ApplyDeviceChange', 'ApplyMembership'];

@@ -48,6 +48,13 @@ export interface DeviceDeletedData {
   readonly deviceId: string;
 }
 
+export interface MembershipChangedData {
+  readonly userId: string;
+  readonly roomId: string;
+  readonly membership: 'join' | 'leave' | 'invite' | 'ban' | 'knock';
+}
+
+export type MembershipChanged = Envelope<'MembershipChanged', MembershipChangedData>;
 export type DeviceDisplayNameChanged = Envelope<'DeviceDisplayNameChanged', DeviceDisplayNameChangedData>;
 export type DeviceDeleted = Envelope<'DeviceDeleted', DeviceDeletedData>;
 export type DeviceKeysUploaded = Envelope<'DeviceKeysUploaded', DeviceKeysUploadedData>;
@@ -63,7 +70,8 @@ export type DomainEvent =
   | OneTimeKeyClaimed
   | FallbackKeyUsed
   | DeviceDisplayNameChanged
-  | DeviceDeleted;
+  | DeviceDeleted
+  | MembershipChanged;
 export type DomainEventType = DomainEvent['type'];
 
 export const EVENT_TYPES: readonly DomainEventType[] = [
@@ -74,6 +82,7 @@ export const EVENT_TYPES: readonly DomainEventType[] = [
   'FallbackKeyUsed',
   'DeviceDisplayNameChanged',
   'DeviceDeleted',
+  'MembershipChanged',
 ];
 
 /** An event as read back from the log, with where it sits. */

@@ -1,12 +1,16 @@
 /**
  * The `hs.events` contract: what a homeserver (or a bridge in front of it) publishes about devices.
  * JSON, one message per change, Kafka key = user id. Versioned by `schema`; a field is never
- * reused with another meaning. Memberships and room encryption come with the device-list issue.
+ * reused with another meaning. Room encryption comes with the device-list issue.
  */
 export type HomeserverEvent =
   | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'device.created'; readonly user_id: string; readonly device_id: string; readonly display_name?: string | null; readonly ts: number }
   | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'device.renamed'; readonly user_id: string; readonly device_id: string; readonly display_name: string | null; readonly ts: number }
-  | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'device.deleted'; readonly user_id: string; readonly device_id: string; readonly ts: number };
+  | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'device.deleted'; readonly user_id: string; readonly device_id: string; readonly ts: number }
+  | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'membership'; readonly room_id: string; readonly user_id: string; readonly membership: Membership; readonly ts: number };
+
+export const MEMBERSHIPS = ['join', 'leave', 'invite', 'ban', 'knock'] as const;
+export type Membership = (typeof MEMBERSHIPS)[number];
 
 export class InvalidHomeserverEventError extends Error {}
 
@@ -23,6 +27,12 @@ export function decodeHomeserverEvent(raw: Buffer | null): HomeserverEvent {
   if (value.schema !== 'hs.v1') throw new InvalidHomeserverEventError(`unknown schema ${String(value.schema)}`);
   if (typeof value.id !== 'string' || value.id.length === 0) throw new InvalidHomeserverEventError('id must be a non-empty string');
   if (typeof value.ts !== 'number') throw new InvalidHomeserverEventError('ts must be a number');
+  if (value.type === 'membership') {
+    if (typeof value.room_id !== 'string' || !value.room_id.startsWith('!')) throw new InvalidHomeserverEventError('room_id must be a room id');
+    if (typeof value.user_id !== 'string') throw new InvalidHomeserverEventError('user_id must be a string');
+    if (!(MEMBERSHIPS as readonly unknown[]).includes(value.membership)) throw new InvalidHomeserverEventError(`unknown membership ${String(value.membership)}`);
+    return value as unknown as HomeserverEvent;
+  }
   if (!DEVICE_TYPES.includes(String(value.type))) throw new InvalidHomeserverEventError(`unknown type ${String(value.type)}`);
   if (typeof value.user_id !== 'string' || typeof value.device_id !== 'string' || value.device_id.length === 0) {
     throw new InvalidHomeserverEventError('user_id and device_id must be strings');

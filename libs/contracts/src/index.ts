@@ -6,3 +6,4 @@ export * from './replies';
 export * from './codec';
 export * from './upcasters';
 export * from './homeserver-events';
+export * from './homeserver-commands';

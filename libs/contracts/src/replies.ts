@@ -20,6 +20,7 @@ export interface ClaimKeysResult {
   readonly claimed: readonly { readonly deviceId: string; readonly keyName: string; readonly json: string; readonly fallback: boolean }[];
 }
 
+/** A homeserver change was applied (or was already). */
 export interface DeviceChangeResult {
   readonly kind: 'device-change';
 }

@@ -12,6 +12,7 @@ export const CURRENT_SCHEMA_VERSION: Record<string, number> = {
   FallbackKeyUsed: 1,
   DeviceDisplayNameChanged: 1,
   DeviceDeleted: 1,
+  MembershipChanged: 1,
 };
 
 export function upcastEvent(envelope: Envelope): Envelope {

@@ -7,3 +7,5 @@ export * from './device-keys/device-keys.queries';
 export * from './projections';
 export * from './one-time-keys/one-time-keys.projection';
 export * from './one-time-keys/one-time-keys.queries';
+export * from './room-members/room-members.projection';
+export * from './room-members/room-members.queries';

@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { TopicNames, decodeHomeserverEvent, encodeMessage } from '@app/contracts';
+import { TopicNames, decodeHomeserverEvent, encodeMessage, homeserverEventToCommand } from '@app/contracts';
 import { isUserId } from '@app/matrix';
 import { BatchConsumer, ConsumedBatch, KafkaKeyedProducer, KafkaSettings, TopicAdmin, deadLetter } from '@app/kafka';
 import { JsonLogger, KAFKA, KAFKA_SETTINGS, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
-import { toCommand } from './translate';
 
 export const HS_INGEST_GROUP = 'e2ee.hs-ingest';
 
@@ -48,7 +47,7 @@ export class HomeserverIngestService implements OnApplicationBootstrap, OnApplic
       try {
         const event = decodeHomeserverEvent(message.value);
         if (!isUserId(event.user_id)) throw new Error(`not a user id: ${event.user_id}`);
-        commands.push(toCommand(event, `hs:${event.id}`));
+        commands.push(homeserverEventToCommand(event, `hs:${event.id}`));
       } catch (err) {
         await deadLetter(this.producer, this.topics.deadLetter, message, (err as Error).message, group);
         this.metrics.deadLettered.labels(message.topic).inc();

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
-import { Command, Outcome, TopicNames, encodeMessage } from '@app/contracts';
+import { Command, Outcome, RoutedCommand, TopicNames, encodeMessage } from '@app/contracts';
 import { KafkaKeyedProducer, KafkaSettings, TopicAdmin } from '@app/kafka';
 import { MatrixError } from '@app/matrix';
 import { JsonLogger, KAFKA, KAFKA_SETTINGS, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
@@ -64,6 +64,16 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.replies.stop().catch(() => undefined);
+  }
+
+  /** Sends commands nobody waits for (homeserver pushes); resolves once Kafka has them. */
+  async submit(commands: readonly RoutedCommand[]): Promise<void> {
+    try {
+      await this.producer.send(commands.map((c) => ({ topic: this.topics.commands, key: c.key, value: encodeMessage(c), headers: { type: c.type } })));
+    } catch (err) {
+      this.logger.write('error', 'commands could not be sent', { err: (err as Error).message });
+      throw MatrixError.unavailable('The event log is unavailable; try again shortly', 2);
+    }
   }
 
   async execute(draft: CommandDraft, correlationId: string): Promise<Outcome> {

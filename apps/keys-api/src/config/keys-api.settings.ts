@@ -11,6 +11,8 @@ export interface KeysApiSettings {
   readonly readBarrierTimeoutMs: number;
   readonly bodyLimitBytes: number;
   readonly instanceId: string;
+  /** The token the homeserver presents on application-service pushes; unset disables them. */
+  readonly appserviceHsToken: string | null;
 }
 
 export const KEYS_API_SETTINGS = Symbol('KEYS_API_SETTINGS');
@@ -28,6 +30,7 @@ export function keysApiSettingsFromEnv(env: NodeJS.ProcessEnv, instanceId: strin
     readBarrierTimeoutMs: Number(env.READ_BARRIER_TIMEOUT_MS ?? 3_000),
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
     instanceId,
+    appserviceHsToken: env.APPSERVICE_HS_TOKEN ?? null,
   };
   if (authMode === 'jwt' && !settings.jwtSecret) throw new Error('AUTH_MODE=jwt needs AUTH_JWT_SECRET');
   if (authMode === 'homeserver' && !settings.homeserverUrl) throw new Error('AUTH_MODE=homeserver needs HOMESERVER_URL');

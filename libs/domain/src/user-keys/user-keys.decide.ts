@@ -5,6 +5,7 @@ import { hasProcessed } from './user-keys.evolve';
 import { decideUpload, uploadResult } from './upload-keys.decide';
 import { claimResult, decideClaim } from './claim-keys.decide';
 import { decideDeviceChange } from './device-change.decide';
+import { decideMembership } from './membership.decide';
 
 export type { Decision };
 
@@ -22,6 +23,8 @@ export function decideUserKeys(state: UserKeysState, command: Command): Decision
       return redelivered ? claimResult(state, command) : decideClaim(state, command);
     case 'ApplyDeviceChange':
       return redelivered ? { ok: true, events: [], result: { kind: 'device-change' } } : decideDeviceChange(state, command);
+    case 'ApplyMembership':
+      return redelivered ? { ok: true, events: [], result: { kind: 'device-change' } } : decideMembership(state, command);
     default: {
       const unhandled: never = command;
       throw new Error(`decideUserKeys: unhandled command ${(unhandled as Command).type}`);

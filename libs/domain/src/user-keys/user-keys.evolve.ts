@@ -11,6 +11,12 @@ import {
 
 export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKeysState {
   const next = rememberCommand(state, event.causationId);
+  if (event.type === 'MembershipChanged') {
+    const { roomId, membership } = event.data;
+    const { [roomId]: _previous, ...rooms } = next.rooms ?? {};
+    // Only current memberships are kept: a left or banned room is simply absent.
+    return { ...next, rooms: membership === 'leave' || membership === 'ban' ? rooms : { ...rooms, [roomId]: membership } };
+  }
   const { deviceId } = event.data;
   const device = next.devices[deviceId] ?? emptyDevice();
   switch (event.type) {

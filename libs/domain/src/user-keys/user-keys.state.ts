@@ -40,6 +40,8 @@ export interface UserKeysState {
   /** Ids of the most recent commands that produced events, to make redelivered commands no-ops. */
   readonly processedCommands: readonly string[];
   readonly recentClaims: readonly RecentClaim[];
+  /** Rooms the user is in or invited to, by room id, as the homeserver reported them. */
+  readonly rooms?: Readonly<Record<string, 'join' | 'invite' | 'knock'>>;
 }
 
 /** How many command ids a user's state remembers; redeliveries come within a batch or two. */

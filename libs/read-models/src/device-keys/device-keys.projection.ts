@@ -15,7 +15,7 @@ export const deviceDocId = (userId: string, deviceId: string): string => JSON.st
 export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
   name: 'device-keys',
   handles: ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted'],
-  documentId: (event) => deviceDocId(event.data.userId, event.data.deviceId),
+  documentId: (event) => deviceDocId(event.data.userId, (event.data as { deviceId: string }).deviceId),
   evolve(doc: DeviceKeysDoc | null, event: DomainEvent, meta: DocMeta): DeviceKeysDoc | null {
     switch (event.type) {
       case 'DeviceKeysUploaded':
@@ -42,6 +42,8 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
       case 'FallbackKeyUploaded':
       case 'OneTimeKeyClaimed':
       case 'FallbackKeyUsed':
+        return doc;
+      case 'MembershipChanged':
         return doc;
       default: {
         const unhandled: never = event;

@@ -15,9 +15,9 @@ const algorithmOf = (keyName: string) => keyName.slice(0, keyName.indexOf(':'));
 export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
   name: 'one-time-keys',
   handles: ['OneTimeKeysUploaded', 'OneTimeKeyClaimed', 'FallbackKeyUploaded', 'FallbackKeyUsed', 'DeviceDeleted'],
-  documentId: (event) => deviceDocId(event.data.userId, event.data.deviceId),
+  documentId: (event) => deviceDocId(event.data.userId, (event.data as { deviceId: string }).deviceId),
   evolve(doc: OneTimeKeysDoc | null, event: DomainEvent, meta: DocMeta): OneTimeKeysDoc | null {
-    const { userId, deviceId } = event.data;
+    const { userId, deviceId } = event.data as { userId: string; deviceId: string };
     const current: OneTimeKeysDoc = doc ?? { _id: deviceDocId(userId, deviceId), _meta: meta, userId, deviceId, oneTimeKeys: [], fallbackKeys: [] };
     switch (event.type) {
       case 'OneTimeKeysUploaded':
@@ -40,6 +40,8 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
         return null;
       case 'DeviceKeysUploaded':
       case 'DeviceDisplayNameChanged':
+        return doc;
+      case 'MembershipChanged':
         return doc;
       default: {
         const unhandled: never = event;
