@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@app/contracts';
-import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { bootstrapKeysApi } from '../../apps/keys-api/src/bootstrap';
 import { CommandGateway } from '../../apps/keys-api/src/command-gateway/command-gateway';
 import { bootstrapProcessor } from '../../apps/command-processor/src/bootstrap';
@@ -107,5 +107,4 @@ export async function cleanUp(env: NodeJS.ProcessEnv): Promise<void> {
   const client = new MongoClient(env.MONGODB_URI!);
   await client.db(env.MONGODB_DB).dropDatabase().catch(() => undefined);
   await client.close();
-  void TopicAdmin;
 }

@@ -1,9 +1,9 @@
 import { SingleBar, Presets } from 'cli-progress';
+import { Db } from 'mongodb';
 import { topicNames } from '@app/contracts';
 import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
-import { createMongo, mongoSettingsFromEnv } from '@app/mongo';
+import { CheckpointStore, createMongo, mongoSettingsFromEnv } from '@app/mongo';
 import { PROJECTIONS, ProjectionRegistry, checkpointOwner, collectionName } from '@app/read-models';
-import { CheckpointStore } from '@app/mongo';
 import { infraLayout, kafkaBrokers, mongoUri } from '../infra/infra-layout';
 import { replayProjection } from './replay-projection';
 
@@ -40,7 +40,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
 }
 
-async function drop(db: import('mongodb').Db, name: string, version: number): Promise<number> {
+async function drop(db: Db, name: string, version: number): Promise<number> {
   if (!PROJECTIONS[name] || !Number.isInteger(version)) throw new Error('usage: replay drop <projection> <version>');
   if ((await new ProjectionRegistry(db).active(name)) === version) throw new Error(`version ${version} of ${name} is active; replay first`);
   await db.collection(collectionName(name, version)).drop().catch(() => undefined);
