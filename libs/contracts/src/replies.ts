@@ -20,12 +20,12 @@ export interface ClaimKeysResult {
   readonly claimed: readonly { readonly deviceId: string; readonly keyName: string; readonly json: string; readonly fallback: boolean }[];
 }
 
-/** A homeserver change was applied (or was already). */
-export interface DeviceChangeResult {
-  readonly kind: 'device-change';
+/** A homeserver change (device or membership) was applied, or had been already. */
+export interface AppliedResult {
+  readonly kind: 'applied';
 }
 
-export type CommandResult = UploadKeysResult | ClaimKeysResult | DeviceChangeResult;
+export type CommandResult = UploadKeysResult | ClaimKeysResult | AppliedResult;
 
 export type Outcome =
   | { readonly ok: true; readonly result: CommandResult; readonly eventCount: number; readonly lastPosition: LogPosition | null }

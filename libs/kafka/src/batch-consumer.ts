@@ -1,4 +1,4 @@
-import { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import { Consumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 
 export interface ConsumedMessage {
   readonly topic: string;
@@ -7,6 +7,18 @@ export interface ConsumedMessage {
   readonly key: string | null;
   readonly value: Buffer | null;
   readonly headers: Record<string, string>;
+}
+
+/** kafkajs' message as this project's consumers see it: key and headers as strings. */
+export function toConsumedMessage(topic: string, partition: number, m: KafkaMessage): ConsumedMessage {
+  return {
+    topic,
+    partition,
+    offset: m.offset,
+    key: m.key ? m.key.toString('utf8') : null,
+    value: m.value,
+    headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v ? v.toString() : ''])),
+  };
 }
 
 export interface ConsumedBatch {
@@ -84,14 +96,7 @@ export class BatchConsumer {
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
-    const messages = batch.messages.map((m) => ({
-      topic: batch.topic,
-      partition: batch.partition,
-      offset: m.offset,
-      key: m.key ? m.key.toString('utf8') : null,
-      value: m.value,
-      headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v ? v.toString() : ''])),
-    }));
+    const messages = batch.messages.map((m) => toConsumedMessage(batch.topic, batch.partition, m));
     await this.options.handle({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
     const last = batch.messages[batch.messages.length - 1].offset;
     resolveOffset(last);

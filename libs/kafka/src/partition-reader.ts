@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Kafka } from 'kafkajs';
-import { ConsumedMessage } from './batch-consumer';
+import { ConsumedMessage, toConsumedMessage } from './batch-consumer';
 import { TopicAdmin } from './topic-admin';
 
 /** Port: reads partitions of a topic from given offsets up to their ends as they were when asked. */
@@ -52,14 +52,7 @@ export class KafkaPartitionReader implements PartitionReader {
               if (end === undefined || batch.messages.length === 0) return;
               const messages = batch.messages
                 .filter((m) => BigInt(m.offset) < end)
-                .map((m) => ({
-                  topic,
-                  partition: batch.partition,
-                  offset: m.offset,
-                  key: m.key ? m.key.toString('utf8') : null,
-                  value: m.value,
-                  headers: Object.fromEntries(Object.entries(m.headers ?? {}).map(([k, v]) => [k, v ? v.toString() : ''])),
-                }));
+                .map((m) => toConsumedMessage(topic, batch.partition, m));
               try {
                 if (messages.length > 0) await onMessages(messages);
               } catch (err) {

@@ -6,3 +6,4 @@ export * from './health';
 export * from './ops-http';
 export * from './infrastructure.module';
 export * from './topology';
+export * from './decode-or-dead-letter';

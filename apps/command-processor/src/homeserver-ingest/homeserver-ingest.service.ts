@@ -2,8 +2,8 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Kafka } from 'kafkajs';
 import { TopicNames, decodeHomeserverEvent, encodeMessage, homeserverEventToCommand } from '@app/contracts';
 import { isUserId } from '@app/matrix';
-import { BatchConsumer, ConsumedBatch, KafkaKeyedProducer, KafkaSettings, TopicAdmin, deadLetter } from '@app/kafka';
-import { JsonLogger, KAFKA, KAFKA_SETTINGS, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
+import { BatchConsumer, ConsumedBatch, KafkaKeyedProducer, KafkaSettings, TopicAdmin } from '@app/kafka';
+import { JsonLogger, KAFKA, decodeOrDeadLetter, KAFKA_SETTINGS, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
 
 export const HS_INGEST_GROUP = 'e2ee.hs-ingest';
 
@@ -42,17 +42,15 @@ export class HomeserverIngestService implements OnApplicationBootstrap, OnApplic
   }
 
   private async handle(batch: ConsumedBatch, group: string): Promise<void> {
-    const commands = [];
-    for (const message of batch.messages) {
-      try {
+    const commands = await decodeOrDeadLetter(
+      batch.messages,
+      (message) => {
         const event = decodeHomeserverEvent(message.value);
         if (!isUserId(event.user_id)) throw new Error(`not a user id: ${event.user_id}`);
-        commands.push(homeserverEventToCommand(event, `hs:${event.id}`));
-      } catch (err) {
-        await deadLetter(this.producer, this.topics.deadLetter, message, (err as Error).message, group);
-        this.metrics.deadLettered.labels(message.topic).inc();
-      }
-    }
+        return homeserverEventToCommand(event, `hs:${event.id}`);
+      },
+      { producer: this.producer, topic: this.topics.deadLetter, consumerGroup: group, metrics: this.metrics, logger: this.logger },
+    );
     await this.producer.send(commands.map((c) => ({ topic: this.topics.commands, key: c.key, value: encodeMessage(c), headers: { type: c.type } })));
   }
 }

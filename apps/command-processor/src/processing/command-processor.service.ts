@@ -3,9 +3,9 @@ import { Kafka } from 'kafkajs';
 import { Db } from 'mongodb';
 import { RoutedCommand, TopicNames, decodeCommand, encodeMessage } from '@app/contracts';
 import { initialUserKeysState, UserKeysState } from '@app/domain';
-import { BatchConsumer, ConsumedBatch, KafkaKeyedProducer, KafkaPartitionReader, KafkaSettings, TopicAdmin, deadLetter, partitionForKey } from '@app/kafka';
+import { BatchConsumer, ConsumedBatch, KafkaKeyedProducer, KafkaPartitionReader, KafkaSettings, TopicAdmin, partitionForKey } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
-import { JsonLogger, KAFKA, KAFKA_SETTINGS, MONGO_DB, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady, withCorrelation } from '@app/platform';
+import { JsonLogger, KAFKA, decodeOrDeadLetter, KAFKA_SETTINGS, MONGO_DB, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady, withCorrelation } from '@app/platform';
 import { UserSnapshot, UserStateStore } from '../state/user-state.store';
 import { PROCESSOR_CHECKPOINT, catchUpPartition } from '../catch-up/catch-up';
 import { decideBatch } from './decide-batch';
@@ -99,17 +99,12 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
     }
   }
 
+  private deadLetters(consumerGroup: string) {
+    return { producer: this.producer, topic: this.topics.deadLetter, consumerGroup, metrics: this.metrics, logger: this.logger };
+  }
+
   private async decideAndWrite(batch: ConsumedBatch): Promise<void> {
-    const commands: RoutedCommand[] = [];
-    for (const message of batch.messages) {
-      try {
-        commands.push(decodeCommand(message.value));
-      } catch (err) {
-        await deadLetter(this.producer, this.topics.deadLetter, message, (err as Error).message, `${this.topics.prefix}${PROCESSOR_GROUP}`);
-        this.metrics.deadLettered.labels(message.topic).inc();
-        this.logger.write('error', 'undecodable command dead-lettered', { offset: message.offset, reason: (err as Error).message });
-      }
-    }
+    const commands: RoutedCommand[] = await decodeOrDeadLetter(batch.messages, (m) => decodeCommand(m.value), this.deadLetters(`${this.topics.prefix}${PROCESSOR_GROUP}`));
     if (commands.length === 0) return;
 
     const snapshots = await this.store.load(commands.map((c) => c.key));

@@ -1,9 +1,9 @@
 import { Kafka } from 'kafkajs';
 import { Collection, Db } from 'mongodb';
 import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
-import { BatchConsumer, ConsumedBatch, MessageProducer, deadLetter } from '@app/kafka';
+import { BatchConsumer, ConsumedBatch, MessageProducer } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
-import { JsonLogger, Metrics } from '@app/platform';
+import { JsonLogger, Metrics, decodeOrDeadLetter } from '@app/platform';
 import { Projection, ProjectedDoc, applyEvents, checkpointOwner, collectionName, projectorGroup } from '@app/read-models';
 
 /**
@@ -46,16 +46,17 @@ export class ProjectionRunner {
   }
 
   private async handle(batch: ConsumedBatch): Promise<void> {
-    const recorded: RecordedEvent[] = [];
-    for (const message of batch.messages) {
-      try {
-        recorded.push({ event: decodeEvent(message.value), partition: message.partition, offset: message.offset });
-      } catch (err) {
-        await deadLetter(this.producer, this.topics.deadLetter, message, (err as Error).message, `${this.topics.prefix}${projectorGroup(this.projection.name, this.version)}`);
-        this.metrics.deadLettered.labels(message.topic).inc();
-        this.logger.write('error', 'undecodable event dead-lettered', { offset: message.offset, reason: (err as Error).message });
-      }
-    }
+    const recorded: RecordedEvent[] = await decodeOrDeadLetter(
+      batch.messages,
+      (m) => ({ event: decodeEvent(m.value), partition: m.partition, offset: m.offset }),
+      {
+        producer: this.producer,
+        topic: this.topics.deadLetter,
+        consumerGroup: `${this.topics.prefix}${projectorGroup(this.projection.name, this.version)}`,
+        metrics: this.metrics,
+        logger: this.logger,
+      },
+    );
     const applied = await applyEvents(this.collection, this.projection, recorded);
     const last = batch.messages[batch.messages.length - 1].offset;
     await this.checkpoints.save(checkpointOwner(this.projection.name, this.version), batch.partition, last);

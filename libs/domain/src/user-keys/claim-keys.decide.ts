@@ -1,4 +1,5 @@
-import { ClaimKeysCommand, ClaimKeysResult, DomainEvent } from '@app/contracts';
+import { ClaimKeysCommand, ClaimKeysResult, DomainEvent, FallbackKeyUsed, OneTimeKeyClaimed } from '@app/contracts';
+import { eventOf } from './event-of';
 import { Decision } from './decision';
 import { UserKeysState } from './user-keys.state';
 
@@ -16,16 +17,15 @@ export function decideClaim(state: UserKeysState, command: ClaimKeysCommand): De
   for (const { deviceId, algorithm } of claims) {
     const device = state.devices[deviceId];
     if (!device) continue;
-    const base = { id: `${command.id}/${events.length}`, schemaVersion: 1, key: userId, time: command.time, correlationId: command.correlationId, causationId: command.id };
     const oneTimeKey = device.oneTimeKeys.find((k) => k.algorithm === algorithm);
     if (oneTimeKey) {
-      events.push({ ...base, type: 'OneTimeKeyClaimed', data: { userId, deviceId, algorithm, keyName: oneTimeKey.keyName, claimedBy } });
+      events.push(eventOf<OneTimeKeyClaimed>(command, events.length, 'OneTimeKeyClaimed', { userId, deviceId, algorithm, keyName: oneTimeKey.keyName, claimedBy }));
       claimed.push({ deviceId, keyName: oneTimeKey.keyName, json: oneTimeKey.json, fallback: false });
       continue;
     }
     const fallback = device.fallbackKeys.find((f) => f.algorithm === algorithm);
     if (!fallback) continue;
-    if (!fallback.used) events.push({ ...base, type: 'FallbackKeyUsed', data: { userId, deviceId, algorithm, keyName: fallback.keyName } });
+    if (!fallback.used) events.push(eventOf<FallbackKeyUsed>(command, events.length, 'FallbackKeyUsed', { userId, deviceId, algorithm, keyName: fallback.keyName }));
     claimed.push({ deviceId, keyName: fallback.keyName, json: fallback.json, fallback: true });
   }
   return { ok: true, events, result: { kind: 'claim', claimed } };

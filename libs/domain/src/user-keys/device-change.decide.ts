@@ -1,4 +1,5 @@
-import { ApplyDeviceChangeCommand, DomainEvent } from '@app/contracts';
+import { ApplyDeviceChangeCommand, DeviceDeleted, DeviceDisplayNameChanged, DomainEvent } from '@app/contracts';
+import { APPLIED, eventOf } from './event-of';
 import { Decision } from './decision';
 import { UserKeysState } from './user-keys.state';
 
@@ -10,14 +11,13 @@ import { UserKeysState } from './user-keys.state';
 export function decideDeviceChange(state: UserKeysState, command: ApplyDeviceChangeCommand): Decision {
   const { userId, deviceId, change, displayName } = command.data;
   const device = state.devices[deviceId];
-  const base = { id: `${command.id}/0`, schemaVersion: 1, key: userId, time: command.time, correlationId: command.correlationId, causationId: command.id };
   const events: DomainEvent[] = [];
   if (change === 'deleted') {
-    if (device) events.push({ ...base, type: 'DeviceDeleted', data: { userId, deviceId } });
+    if (device) events.push(eventOf<DeviceDeleted>(command, 0, 'DeviceDeleted', { userId, deviceId }));
   } else if (change === 'renamed' || displayName !== null) {
     if ((device?.displayName ?? null) !== displayName || !device) {
-      events.push({ ...base, type: 'DeviceDisplayNameChanged', data: { userId, deviceId, displayName } });
+      events.push(eventOf<DeviceDisplayNameChanged>(command, 0, 'DeviceDisplayNameChanged', { userId, deviceId, displayName }));
     }
   }
-  return { ok: true, events, result: { kind: 'device-change' } };
+  return { ok: true, events, result: APPLIED };
 }

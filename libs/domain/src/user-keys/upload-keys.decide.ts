@@ -1,6 +1,7 @@
 import { DomainEvent, UploadKeysCommand, UploadedKey } from '@app/contracts';
 import { canonicalJson, verifyObjectSignature } from '@app/matrix';
 import { Decision, reject } from './decision';
+import { eventOf } from './event-of';
 import { DeviceState, UserKeysState, algorithmOf, emptyDevice, oneTimeKeyCounts } from './user-keys.state';
 import { evolveUserKeys } from './user-keys.evolve';
 
@@ -14,16 +15,7 @@ export function decideUpload(state: UserKeysState, command: UploadKeysCommand): 
   const { userId, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys, verifySignatures } = command.data;
   const events: DomainEvent[] = [];
   const event = <E extends DomainEvent>(type: E['type'], data: E['data']): void => {
-    events.push({
-      id: `${command.id}/${events.length}`,
-      type,
-      schemaVersion: 1,
-      key: userId,
-      time: command.time,
-      correlationId: command.correlationId,
-      causationId: command.id,
-      data,
-    } as DomainEvent);
+    events.push(eventOf<E>(command, events.length, type, data));
   };
   const device = state.devices[deviceId] ?? emptyDevice();
 

@@ -1,5 +1,6 @@
 import { Command } from '@app/contracts';
 import { Decision } from './decision';
+import { APPLIED } from './event-of';
 import { UserKeysState } from './user-keys.state';
 import { hasProcessed } from './user-keys.evolve';
 import { decideUpload, uploadResult } from './upload-keys.decide';
@@ -22,9 +23,9 @@ export function decideUserKeys(state: UserKeysState, command: Command): Decision
     case 'ClaimKeys':
       return redelivered ? claimResult(state, command) : decideClaim(state, command);
     case 'ApplyDeviceChange':
-      return redelivered ? { ok: true, events: [], result: { kind: 'device-change' } } : decideDeviceChange(state, command);
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideDeviceChange(state, command);
     case 'ApplyMembership':
-      return redelivered ? { ok: true, events: [], result: { kind: 'device-change' } } : decideMembership(state, command);
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideMembership(state, command);
     default: {
       const unhandled: never = command;
       throw new Error(`decideUserKeys: unhandled command ${(unhandled as Command).type}`);
