@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@app/contracts';
 import { KafkaKeyedProducer, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
-import { RoomMemberDoc, collectionName, membersOfRoom } from '@app/read-models';
+import { collectionName, membersOfRoom } from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient } from '../helpers/matrix-client';
@@ -35,9 +35,9 @@ describe('memberships from the homeserver', () => {
   const push = (txnId: string, events: unknown[], token = 'hs-secret', path = `/_matrix/app/v1/transactions/${txnId}`) =>
     new MatrixClient(system.apis[0].url, token).request('PUT', path, { events });
   async function members(room: string): Promise<string[]> {
-    await waitForProjection(env, 'room-members', 1);
-    const docs = await membersOfRoom(mongo.db(env.MONGODB_DB).collection<RoomMemberDoc>(collectionName('room-members', 1)), room);
-    return docs.map((d) => `${d.userId}:${d.membership}`).sort();
+    await waitForProjection(env, 'device-lists', 1);
+    const members = await membersOfRoom(mongo.db(env.MONGODB_DB).collection(collectionName('device-lists', 1)), room);
+    return [...members].map(([user, membership]) => `${user}:${membership}`).sort();
   }
   /** Pushes are acknowledged once in Kafka; deciding and projecting follow: poll, bounded. */
   async function membersEventually(room: string, expected: string[]): Promise<string[]> {

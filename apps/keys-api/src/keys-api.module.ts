@@ -17,6 +17,11 @@ import { ClaimKeysController } from './claim-keys/claim-keys.controller';
 import { ClaimKeysHandler } from './claim-keys/claim-keys.handler';
 import { TransactionsController } from './appservice/transactions.controller';
 import { HomeserverTokenGuard } from './appservice/homeserver-token.guard';
+import { DeviceListReader } from './device-lists/device-list-reader';
+import { DeviceListWatcher } from './device-lists/device-list-watcher';
+import { KeyChangesController } from './key-changes/key-changes.controller';
+import { SyncExtensionController } from './sync-extension/sync-extension.controller';
+import { SyncExtensionService } from './sync-extension/sync-extension.service';
 
 @Module({})
 export class KeysApiModule {
@@ -24,7 +29,7 @@ export class KeysApiModule {
     return {
       module: KeysApiModule,
       imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
-      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController],
+      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController],
       providers: [
     { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(env, env.INSTANCE_ID ?? randomUUID()) },
     {
@@ -40,6 +45,9 @@ export class KeysApiModule {
     UploadKeysHandler,
     QueryKeysHandler,
     ClaimKeysHandler,
+    DeviceListReader,
+    DeviceListWatcher,
+    SyncExtensionService,
       ],
     };
   }

@@ -40,12 +40,19 @@ export interface ApplyMembershipData {
   readonly membership: 'join' | 'leave' | 'invite' | 'ban' | 'knock';
 }
 
+/** The homeserver saw `m.room.encryption` in a room; keyed by the room id. */
+export interface ApplyRoomEncryptionData {
+  readonly roomId: string;
+  readonly algorithm: string;
+}
+
 export type UploadKeysCommand = Envelope<'UploadKeys', UploadKeysData>;
 export type ApplyMembershipCommand = Envelope<'ApplyMembership', ApplyMembershipData>;
 export type ApplyDeviceChangeCommand = Envelope<'ApplyDeviceChange', ApplyDeviceChangeData>;
 export type ClaimKeysCommand = Envelope<'ClaimKeys', ClaimKeysData>;
+export type ApplyRoomEncryptionCommand = Envelope<'ApplyRoomEncryption', ApplyRoomEncryptionData>;
 
-export type Command = UploadKeysCommand | ClaimKeysCommand | ApplyDeviceChangeCommand | ApplyMembershipCommand;
+export type Command = UploadKeysCommand | ClaimKeysCommand | ApplyDeviceChangeCommand | ApplyMembershipCommand | ApplyRoomEncryptionCommand;
 export type CommandType = Command['type'];
 
 /** Metadata the API adds so the decided outcome can find its way back. */
@@ -56,4 +63,4 @@ export interface CommandRouting {
 
 export type RoutedCommand = Command & { readonly routing: CommandRouting };
 
-export const COMMAND_TYPES: readonly CommandType[] = ['UploadKeys', 'ClaimKeys', 'ApplyDeviceChange', 'ApplyMembership'];
+export const COMMAND_TYPES: readonly CommandType[] = ['UploadKeys', 'ClaimKeys', 'ApplyDeviceChange', 'ApplyMembership', 'ApplyRoomEncryption'];

@@ -54,6 +54,13 @@ export interface MembershipChangedData {
   readonly membership: 'join' | 'leave' | 'invite' | 'ban' | 'knock';
 }
 
+/** Keyed by the room id: the room's partition owner records it once (encryption is never turned off). */
+export interface RoomEncryptionEnabledData {
+  readonly roomId: string;
+  readonly algorithm: string;
+}
+
+export type RoomEncryptionEnabled = Envelope<'RoomEncryptionEnabled', RoomEncryptionEnabledData>;
 export type MembershipChanged = Envelope<'MembershipChanged', MembershipChangedData>;
 export type DeviceDisplayNameChanged = Envelope<'DeviceDisplayNameChanged', DeviceDisplayNameChangedData>;
 export type DeviceDeleted = Envelope<'DeviceDeleted', DeviceDeletedData>;
@@ -71,7 +78,8 @@ export type DomainEvent =
   | FallbackKeyUsed
   | DeviceDisplayNameChanged
   | DeviceDeleted
-  | MembershipChanged;
+  | MembershipChanged
+  | RoomEncryptionEnabled;
 export type DomainEventType = DomainEvent['type'];
 
 export const EVENT_TYPES: readonly DomainEventType[] = [
@@ -83,7 +91,11 @@ export const EVENT_TYPES: readonly DomainEventType[] = [
   'DeviceDisplayNameChanged',
   'DeviceDeleted',
   'MembershipChanged',
+  'RoomEncryptionEnabled',
 ];
+
+/** Events after which readers sharing a room with the user must re-query the user's devices. */
+export const DEVICE_LIST_CHANGE_EVENTS: readonly DomainEventType[] = ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted'];
 
 /** An event as read back from the log, with where it sits. */
 export interface RecordedEvent<E extends DomainEvent = DomainEvent> {

@@ -7,3 +7,4 @@ export * from './codec';
 export * from './upcasters';
 export * from './homeserver-events';
 export * from './homeserver-commands';
+export * from './stream-token';

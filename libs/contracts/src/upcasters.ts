@@ -13,6 +13,7 @@ export const CURRENT_SCHEMA_VERSION: Record<string, number> = {
   DeviceDisplayNameChanged: 1,
   DeviceDeleted: 1,
   MembershipChanged: 1,
+  RoomEncryptionEnabled: 1,
 };
 
 export function upcastEvent(envelope: Envelope): Envelope {

@@ -1,11 +1,11 @@
-import { Projection } from './projection/projection';
+import { AnyProjection, Projection } from './projection/projection';
 import { deviceKeysProjection } from './device-keys/device-keys.projection';
 import { oneTimeKeysProjection } from './one-time-keys/one-time-keys.projection';
-import { roomMembersProjection } from './room-members/room-members.projection';
+import { deviceListsProjection } from './device-lists/device-lists.projection';
 
 /** Every projection the projector runs and `replay` can rebuild, by name. */
-export const PROJECTIONS: Readonly<Record<string, Projection<never>>> = {
+export const PROJECTIONS: Readonly<Record<string, AnyProjection>> = {
   [deviceKeysProjection.name]: deviceKeysProjection as unknown as Projection<never>,
   [oneTimeKeysProjection.name]: oneTimeKeysProjection as unknown as Projection<never>,
-  [roomMembersProjection.name]: roomMembersProjection as unknown as Projection<never>,
+  [deviceListsProjection.name]: deviceListsProjection,
 };

@@ -3,7 +3,7 @@ import { Db } from 'mongodb';
 import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { KafkaPartitionReader, TopicAdmin } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
-import { Projection, ProjectedDoc, ProjectionRegistry, applyEvents, checkpointOwner, collectionName, projectorGroup } from '@app/read-models';
+import { AnyProjection, ProjectionRegistry, checkpointOwner, collectionName, projectEvents, projectorGroup } from '@app/read-models';
 
 export interface ReplayReport {
   readonly version: number;
@@ -24,7 +24,7 @@ export async function replayProjection(
   admin: TopicAdmin,
   db: Db,
   topics: TopicNames,
-  projection: Projection,
+  projection: AnyProjection,
   onProgress: (done: number, total: number) => void,
 ): Promise<ReplayReport> {
   const started = process.hrtime.bigint();
@@ -32,7 +32,7 @@ export async function replayProjection(
   const checkpoints = new CheckpointStore(db);
   const version = await registry.allocateNext(projection.name);
   const name = collectionName(projection.name, version);
-  const collection = db.collection<ProjectedDoc>(name);
+  const collection = db.collection(name);
   await collection.drop().catch(() => undefined);
   for (const index of projection.indexes) await collection.createIndex(index);
   await checkpoints.remove(checkpointOwner(projection.name, version));
@@ -54,7 +54,7 @@ export async function replayProjection(
         undecodable++; // the live projector already dead-lettered it
       }
     }
-    applied += await applyEvents(collection, projection, recorded);
+    applied += await projectEvents(collection, projection, recorded, { db, version, live: false });
     await checkpoints.save(checkpointOwner(projection.name, version), messages[0].partition, messages[messages.length - 1].offset);
     events += messages.length;
     onProgress(events, total);

@@ -44,6 +44,8 @@ async function drop(db: Db, name: string, version: number): Promise<number> {
   if (!PROJECTIONS[name] || !Number.isInteger(version)) throw new Error('usage: replay drop <projection> <version>');
   if ((await new ProjectionRegistry(db).active(name)) === version) throw new Error(`version ${version} of ${name} is active; replay first`);
   await db.collection(collectionName(name, version)).drop().catch(() => undefined);
+  // Wake-up notices of the device-lists projection live beside its rows.
+  await db.collection(`${collectionName(name, version)}_feed`).drop().catch(() => undefined);
   await new CheckpointStore(db).remove(checkpointOwner(name, version));
   process.stdout.write(`dropped ${collectionName(name, version)}\n`);
   return 0;

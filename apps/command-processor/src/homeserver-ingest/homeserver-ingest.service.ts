@@ -46,7 +46,7 @@ export class HomeserverIngestService implements OnApplicationBootstrap, OnApplic
       batch.messages,
       (message) => {
         const event = decodeHomeserverEvent(message.value);
-        if (!isUserId(event.user_id)) throw new Error(`not a user id: ${event.user_id}`);
+        if (event.type !== 'room.encryption' && !isUserId(event.user_id)) throw new Error(`not a user id: ${event.user_id}`);
         return homeserverEventToCommand(event, `hs:${event.id}`);
       },
       { producer: this.producer, topic: this.topics.deadLetter, consumerGroup: group, metrics: this.metrics, logger: this.logger },

@@ -3,7 +3,7 @@ import { MatrixError } from '@app/matrix';
 import { homeserverEventToCommand } from '@app/contracts';
 import { CommandGateway } from '../command-gateway/command-gateway';
 import { HomeserverTokenGuard } from './homeserver-token.guard';
-import { membershipEventsOf } from './transaction-events';
+import { homeserverEventsOf } from './transaction-events';
 
 /**
  * PUT /_matrix/app/v1/transactions/{txnId} (and the legacy /transactions/{txnId}): the homeserver
@@ -20,7 +20,7 @@ export class TransactionsController {
   async push(@Param('txnId') txnId: string, @Body() body: unknown, @Req() request: { id: string }): Promise<Record<string, never>> {
     const events = (body as { events?: unknown } | null)?.events;
     if (typeof body !== 'object' || body === null || !Array.isArray(events)) throw new MatrixError('M_BAD_JSON', 'events must be an array');
-    const commands = membershipEventsOf(events).map((e) => homeserverEventToCommand(e, `txn:${txnId}:${request.id}`));
+    const commands = homeserverEventsOf(events).map((e) => homeserverEventToCommand(e, `txn:${txnId}:${request.id}`));
     if (commands.length > 0) await this.gateway.submit(commands);
     return {};
   }

@@ -13,6 +13,10 @@ export interface KeysApiSettings {
   readonly instanceId: string;
   /** The token the homeserver presents on application-service pushes; unset disables them. */
   readonly appserviceHsToken: string | null;
+  /** Only encrypted rooms count as shared for device lists (the spec allows it; clients expect all rooms). */
+  readonly encryptedRoomsOnly: boolean;
+  /** Upper bound of a sync-extension long-poll. */
+  readonly syncMaxTimeoutMs: number;
 }
 
 export const KEYS_API_SETTINGS = Symbol('KEYS_API_SETTINGS');
@@ -31,6 +35,8 @@ export function keysApiSettingsFromEnv(env: NodeJS.ProcessEnv, instanceId: strin
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
     instanceId,
     appserviceHsToken: env.APPSERVICE_HS_TOKEN ?? null,
+    encryptedRoomsOnly: env.DEVICE_LISTS_ENCRYPTED_ROOMS_ONLY === 'true',
+    syncMaxTimeoutMs: Number(env.SYNC_MAX_TIMEOUT_MS ?? 120_000),
   };
   if (authMode === 'jwt' && !settings.jwtSecret) throw new Error('AUTH_MODE=jwt needs AUTH_JWT_SECRET');
   if (authMode === 'homeserver' && !settings.homeserverUrl) throw new Error('AUTH_MODE=homeserver needs HOMESERVER_URL');

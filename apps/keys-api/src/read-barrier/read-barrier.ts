@@ -52,6 +52,17 @@ export class ReadBarrier implements OnApplicationShutdown {
       const end = BigInt(ends.get(p) ?? '0');
       if (end > 0n) targets.set(p, end - 1n);
     }
+    await this.waitForTargets(projection, version, targets);
+  }
+
+  /** Waits (bounded) until the projection has applied everything up to `vector` (a stream token's positions). */
+  async waitForPositions(projection: string, version: number, vector: readonly number[]): Promise<void> {
+    const targets = new Map<number, bigint>();
+    vector.forEach((offset, p) => offset >= 0 && targets.set(p, BigInt(offset)));
+    await this.waitForTargets(projection, version, targets);
+  }
+
+  private async waitForTargets(projection: string, version: number, targets: Map<number, bigint>): Promise<void> {
     if (targets.size === 0) return;
     const caughtUp = await new Promise<boolean>((resolve) => {
       this.waiters.add({ owner: checkpointOwner(projection, version), targets, resolve });

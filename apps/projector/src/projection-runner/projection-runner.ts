@@ -1,10 +1,10 @@
 import { Kafka } from 'kafkajs';
-import { Collection, Db } from 'mongodb';
+import { Collection, Db, Document } from 'mongodb';
 import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { BatchConsumer, ConsumedBatch, MessageProducer } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
 import { JsonLogger, Metrics, decodeOrDeadLetter } from '@app/platform';
-import { Projection, ProjectedDoc, applyEvents, checkpointOwner, collectionName, projectorGroup } from '@app/read-models';
+import { AnyProjection, checkpointOwner, collectionName, projectEvents, projectorGroup } from '@app/read-models';
 
 /**
  * Keeps one collection version of one projection up to date from e2ee.events. The checkpoint
@@ -12,20 +12,20 @@ import { Projection, ProjectedDoc, applyEvents, checkpointOwner, collectionName,
  */
 export class ProjectionRunner {
   private consumer?: BatchConsumer;
-  private readonly collection: Collection<ProjectedDoc>;
+  private readonly collection: Collection<Document>;
   private readonly checkpoints: CheckpointStore;
 
   constructor(
     private readonly kafka: Kafka,
-    db: Db,
+    private readonly db: Db,
     private readonly producer: MessageProducer,
     private readonly topics: TopicNames,
-    private readonly projection: Projection,
+    private readonly projection: AnyProjection,
     readonly version: number,
     private readonly metrics: Metrics,
     private readonly logger: JsonLogger,
   ) {
-    this.collection = db.collection<ProjectedDoc>(collectionName(projection.name, version));
+    this.collection = db.collection(collectionName(projection.name, version));
     this.checkpoints = new CheckpointStore(db);
   }
 
@@ -57,7 +57,7 @@ export class ProjectionRunner {
         logger: this.logger,
       },
     );
-    const applied = await applyEvents(this.collection, this.projection, recorded);
+    const applied = await projectEvents(this.collection, this.projection, recorded, { db: this.db, version: this.version, live: true });
     const last = batch.messages[batch.messages.length - 1].offset;
     await this.checkpoints.save(checkpointOwner(this.projection.name, this.version), batch.partition, last);
     this.metrics.eventsApplied.labels(this.projection.name).inc(applied);

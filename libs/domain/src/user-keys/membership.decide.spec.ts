@@ -1,4 +1,4 @@
-import { ApplyMembershipCommand } from '@app/contracts';
+import { ApplyMembershipCommand, ApplyRoomEncryptionCommand } from '@app/contracts';
 import { decideUserKeys } from './user-keys.decide';
 import { evolveUserKeys } from './user-keys.evolve';
 import { UserKeysState, initialUserKeysState } from './user-keys.state';
@@ -39,5 +39,30 @@ describe('decide: memberships', () => {
     const invited = step(initialUserKeysState(), membership('!r:x', 'invite')).state;
     expect(invited.rooms).toEqual({ '!r:x': 'invite' });
     expect(step(invited, membership('!r:x', 'leave')).state.rooms).toEqual({});
+  });
+});
+
+describe('decide: room encryption', () => {
+  const encryption = (id: string, algorithm: string): ApplyRoomEncryptionCommand => ({
+    id,
+    type: 'ApplyRoomEncryption',
+    schemaVersion: 1,
+    key: '!r:x',
+    time: 1,
+    correlationId: 'c',
+    causationId: null,
+    data: { roomId: '!r:x', algorithm },
+  });
+
+  it('is recorded once: a second m.room.encryption (even with another algorithm) and a redelivery change nothing', () => {
+    const first = decideUserKeys(initialUserKeysState(), encryption('hs:$e1', 'm.megolm.v1.aes-sha2'));
+    if (!first.ok) throw new Error('rejected');
+    expect(first.events.map((e) => [e.type, e.data])).toEqual([['RoomEncryptionEnabled', { roomId: '!r:x', algorithm: 'm.megolm.v1.aes-sha2' }]]);
+    const state = first.events.reduce(evolveUserKeys, initialUserKeysState());
+    expect(state.roomEncryption).toBe('m.megolm.v1.aes-sha2');
+    for (const again of [encryption('hs:$e1', 'm.megolm.v1.aes-sha2'), encryption('hs:$e2', 'other')]) {
+      const decision = decideUserKeys(state, again);
+      expect(decision.ok && decision.events).toEqual([]);
+    }
   });
 });

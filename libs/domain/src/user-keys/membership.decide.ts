@@ -1,4 +1,4 @@
-import { ApplyMembershipCommand, MembershipChanged } from '@app/contracts';
+import { ApplyMembershipCommand, ApplyRoomEncryptionCommand, MembershipChanged, RoomEncryptionEnabled } from '@app/contracts';
 import { Decision } from './decision';
 import { APPLIED, eventOf } from './event-of';
 import { UserKeysState } from './user-keys.state';
@@ -10,4 +10,11 @@ export function decideMembership(state: UserKeysState, command: ApplyMembershipC
   const same = current === membership || (membership === 'ban' && current === 'leave');
   if (same) return { ok: true, events: [], result: APPLIED };
   return { ok: true, events: [eventOf<MembershipChanged>(command, 0, 'MembershipChanged', { userId, roomId, membership })], result: APPLIED };
+}
+
+/** Encryption is recorded once per room: it cannot be turned off, and a later change of algorithm does not matter here. */
+export function decideRoomEncryption(state: UserKeysState, command: ApplyRoomEncryptionCommand): Decision {
+  if (state.roomEncryption !== undefined) return { ok: true, events: [], result: APPLIED };
+  const { roomId, algorithm } = command.data;
+  return { ok: true, events: [eventOf<RoomEncryptionEnabled>(command, 0, 'RoomEncryptionEnabled', { roomId, algorithm })], result: APPLIED };
 }

@@ -6,7 +6,7 @@ import { hasProcessed } from './user-keys.evolve';
 import { decideUpload, uploadResult } from './upload-keys.decide';
 import { claimResult, decideClaim } from './claim-keys.decide';
 import { decideDeviceChange } from './device-change.decide';
-import { decideMembership } from './membership.decide';
+import { decideMembership, decideRoomEncryption } from './membership.decide';
 
 export type { Decision };
 
@@ -26,6 +26,8 @@ export function decideUserKeys(state: UserKeysState, command: Command): Decision
       return redelivered ? { ok: true, events: [], result: APPLIED } : decideDeviceChange(state, command);
     case 'ApplyMembership':
       return redelivered ? { ok: true, events: [], result: APPLIED } : decideMembership(state, command);
+    case 'ApplyRoomEncryption':
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideRoomEncryption(state, command);
     default: {
       const unhandled: never = command;
       throw new Error(`decideUserKeys: unhandled command ${(unhandled as Command).type}`);

@@ -17,6 +17,7 @@ export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKe
     // Only current memberships are kept: a left or banned room is simply absent.
     return { ...next, rooms: membership === 'leave' || membership === 'ban' ? rooms : { ...rooms, [roomId]: membership } };
   }
+  if (event.type === 'RoomEncryptionEnabled') return { ...next, roomEncryption: event.data.algorithm };
   const { deviceId } = event.data;
   const device = next.devices[deviceId] ?? emptyDevice();
   switch (event.type) {

@@ -42,6 +42,11 @@ export interface UserKeysState {
   readonly recentClaims: readonly RecentClaim[];
   /** Rooms the user is in or invited to, by room id, as the homeserver reported them. */
   readonly rooms?: Readonly<Record<string, 'join' | 'invite' | 'knock'>>;
+  /**
+   * Only in the state kept under a room id (room commands are keyed by room, so one partition
+   * owner decides them): the encryption algorithm once `m.room.encryption` was seen.
+   */
+  readonly roomEncryption?: string;
 }
 
 /** How many command ids a user's state remembers; redeliveries come within a batch or two. */

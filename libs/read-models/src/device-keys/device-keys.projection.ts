@@ -15,7 +15,7 @@ export const deviceDocId = (userId: string, deviceId: string): string => JSON.st
 export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
   name: 'device-keys',
   handles: ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted'],
-  documentId: (event) => deviceDocId(event.data.userId, (event.data as { deviceId: string }).deviceId),
+  documentId: (event) => deviceDocId((event.data as { userId: string }).userId, (event.data as { deviceId: string }).deviceId),
   evolve(doc: DeviceKeysDoc | null, event: DomainEvent, meta: DocMeta): DeviceKeysDoc | null {
     switch (event.type) {
       case 'DeviceKeysUploaded':
@@ -44,6 +44,7 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
       case 'FallbackKeyUsed':
         return doc;
       case 'MembershipChanged':
+      case 'RoomEncryptionEnabled':
         return doc;
       default: {
         const unhandled: never = event;

@@ -15,7 +15,7 @@ const algorithmOf = (keyName: string) => keyName.slice(0, keyName.indexOf(':'));
 export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
   name: 'one-time-keys',
   handles: ['OneTimeKeysUploaded', 'OneTimeKeyClaimed', 'FallbackKeyUploaded', 'FallbackKeyUsed', 'DeviceDeleted'],
-  documentId: (event) => deviceDocId(event.data.userId, (event.data as { deviceId: string }).deviceId),
+  documentId: (event) => deviceDocId((event.data as { userId: string }).userId, (event.data as { deviceId: string }).deviceId),
   evolve(doc: OneTimeKeysDoc | null, event: DomainEvent, meta: DocMeta): OneTimeKeysDoc | null {
     const { userId, deviceId } = event.data as { userId: string; deviceId: string };
     const current: OneTimeKeysDoc = doc ?? { _id: deviceDocId(userId, deviceId), _meta: meta, userId, deviceId, oneTimeKeys: [], fallbackKeys: [] };
@@ -42,6 +42,7 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
       case 'DeviceDisplayNameChanged':
         return doc;
       case 'MembershipChanged':
+      case 'RoomEncryptionEnabled':
         return doc;
       default: {
         const unhandled: never = event;

@@ -1,7 +1,7 @@
-import { AnyBulkWriteOperation, Collection, MongoBulkWriteError } from 'mongodb';
+import { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError } from 'mongodb';
 import { RecordedEvent } from '@app/contracts';
 import { BULK_CHUNK } from '@app/mongo';
-import { ProjectedDoc, Projection } from './projection';
+import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, isCustomProjection } from './projection';
 
 /**
  * Applies a batch of recorded events to a projection's collection in one bulk write.
@@ -68,4 +68,15 @@ function writeErrorsOf(err: MongoBulkWriteError): { index: number; code: number 
 function onlyDuplicateKeys(err: MongoBulkWriteError): boolean {
   const errors = writeErrorsOf(err);
   return errors.length > 0 && errors.every((e) => e.code === 11000);
+}
+
+/** Applies a batch with whichever write model the projection has. */
+export async function projectEvents(
+  collection: Collection<Document>,
+  projection: AnyProjection,
+  events: readonly RecordedEvent[],
+  context: ProjectionContext,
+): Promise<number> {
+  if (isCustomProjection(projection)) return projection.apply(collection, events, context);
+  return applyEvents(collection as unknown as Collection<ProjectedDoc>, projection as unknown as Projection<ProjectedDoc>, events);
 }

@@ -1,4 +1,5 @@
-import { DomainEvent, DomainEventType } from '@app/contracts';
+import { Collection, Db, Document } from 'mongodb';
+import { DomainEvent, DomainEventType, RecordedEvent } from '@app/contracts';
 
 /** Where a read-model document stands in the log; every write is guarded by it. */
 export interface DocMeta {
@@ -24,6 +25,29 @@ export interface Projection<D extends ProjectedDoc = ProjectedDoc> {
   evolve(doc: D | null, event: DomainEvent, meta: DocMeta): D | null;
   readonly indexes: readonly Record<string, 1 | -1>[];
 }
+
+/** Where a projection writes: its collection version, and whether a live runner (not replay) writes. */
+export interface ProjectionContext {
+  readonly db: Db;
+  readonly version: number;
+  readonly live: boolean;
+}
+
+/**
+ * A projection that writes its own way (for example append-only rows, several per event).
+ * `apply` must be idempotent: a batch is redelivered after a crash, and replay runs it again.
+ * Returns how many events it applied.
+ */
+export interface CustomProjection {
+  readonly name: string;
+  readonly handles: readonly DomainEventType[];
+  readonly indexes: readonly Record<string, 1 | -1>[];
+  apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number>;
+}
+
+export type AnyProjection = Projection<never> | CustomProjection;
+
+export const isCustomProjection = (projection: AnyProjection): projection is CustomProjection => 'apply' in projection;
 
 export function collectionName(projection: string, version: number): string {
   return `rm_${projection.replace(/-/g, '_')}_v${version}`;

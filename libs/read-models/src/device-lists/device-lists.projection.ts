@@ -1,0 +1,89 @@
+import { Collection, Db, Document, MongoBulkWriteError } from 'mongodb';
+import { DEVICE_LIST_CHANGE_EVENTS, DomainEventType, RecordedEvent } from '@app/contracts';
+import { CustomProjection, ProjectionContext, collectionName } from '../projection/projection';
+import { DeviceListRow, MembershipRow, changesDeviceList, planDeviceListRows } from './device-list-rows';
+
+const INSERT_CHUNK = 1000;
+/** Wake-up notices are only needed while long-polls are waiting; older ones are pruned. */
+export const FEED_RETENTION_MS = 60_000;
+const PRUNE_EVERY_MS = 10_000;
+
+/**
+ * One notice per applied batch that touched device lists: which rooms and users changed, and up
+ * to where. The keys-api's single watcher reads these (a small collection) to wake the long-polls
+ * that care, instead of each waiting client querying the rows.
+ */
+export interface DeviceListFeedDoc {
+  readonly _id: string;
+  readonly partition: number;
+  /** Offset of the last event of the batch. */
+  readonly offset: number;
+  readonly at: number;
+  readonly rooms: readonly string[];
+  readonly users: readonly string[];
+}
+
+export const deviceListFeedName = (version: number): string => `${collectionName('device-lists', version)}_feed`;
+
+let lastPrune = 0;
+
+const HANDLES: readonly DomainEventType[] = ['MembershipChanged', 'RoomEncryptionEnabled', ...DEVICE_LIST_CHANGE_EVENTS];
+
+export const deviceListsProjection: CustomProjection = {
+  name: 'device-lists',
+  handles: HANDLES,
+  indexes: [{ userId: 1, kind: 1 }, { roomId: 1, kind: 1, offset: 1 }],
+  async apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number> {
+    const relevant = events.filter((e) => HANDLES.includes(e.event.type));
+    if (relevant.length === 0) return 0;
+    const changedUsers = [...new Set(relevant.filter((e) => changesDeviceList(e.event)).map((e) => (e.event.data as { userId: string }).userId))];
+    const known = changedUsers.length === 0 ? [] : ((await collection.find({ kind: 'member', userId: { $in: changedUsers } }).toArray()) as unknown as MembershipRow[]);
+    const rows = planDeviceListRows(relevant, known);
+    await insertIgnoringDuplicates(collection, rows);
+    if (context.live) await announce(context.db, context.version, relevant, rows);
+    return relevant.length;
+  },
+};
+
+async function insertIgnoringDuplicates(collection: Collection<Document>, rows: readonly DeviceListRow[]): Promise<void> {
+  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
+    try {
+      await collection.insertMany(rows.slice(i, i + INSERT_CHUNK) as unknown as Document[], { ordered: false });
+    } catch (err) {
+      // Already written by an earlier delivery of the same events.
+      if (!(err instanceof MongoBulkWriteError) || !allDuplicates(err)) throw err;
+    }
+  }
+}
+
+function allDuplicates(err: MongoBulkWriteError): boolean {
+  const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+  return errors.length > 0 && errors.every((e) => e.code === 11000);
+}
+
+async function announce(db: Db, version: number, events: readonly RecordedEvent[], rows: readonly DeviceListRow[]): Promise<void> {
+  const feed = db.collection<DeviceListFeedDoc>(deviceListFeedName(version));
+  const rooms = new Set<string>();
+  const users = new Set<string>();
+  for (const row of rows) {
+    if (row.kind !== 'encrypted') users.add(row.userId);
+    if (row.kind !== 'own') rooms.add(row.roomId);
+  }
+  const first = events[0];
+  const last = events[events.length - 1];
+  const notice = {
+    _id: JSON.stringify([first.partition, Number(first.offset)]),
+    partition: last.partition,
+    offset: Number(last.offset),
+    at: Date.now(),
+    rooms: [...rooms],
+    users: [...users],
+  };
+  await feed.insertOne(notice).catch((err: { code?: number }) => {
+    if (err.code !== 11000) throw err;
+  });
+  if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
+    lastPrune = Date.now();
+    await feed.deleteMany({ at: { $lt: Date.now() - FEED_RETENTION_MS } });
+  }
+}
