@@ -1,4 +1,4 @@
-import { Collection, Db } from 'mongodb';
+import { Collection, Db, MongoBulkWriteError } from 'mongodb';
 import { UserKeysState, initialUserKeysState } from '@app/domain';
 import { bulkWriteChunked } from '@app/mongo';
 
@@ -26,6 +26,8 @@ export class UserStateStore {
   private readonly dirty = new Map<number, Map<string, UserSnapshot>>();
   private readonly lastFlush = new Map<number, number>();
   private readonly flushing = new Map<number, Promise<boolean>>();
+  /** Users known to have a snapshot document: the others are inserted, not replaced. */
+  private readonly stored = new Set<string>();
 
   constructor(db: Db) {
     this.collection = db.collection<SnapshotDoc>('processor_user_state');
@@ -46,6 +48,7 @@ export class UserStateStore {
     if (missing.length > 0) {
       const docs = await this.collection.find({ _id: { $in: missing } }).toArray();
       const found = new Map(docs.map((d) => [d._id, { state: JSON.parse(d.state) as UserKeysState, lastOffset: d.lastOffset }]));
+      for (const id of found.keys()) this.stored.add(id);
       for (const id of missing) {
         const snapshot = found.get(id) ?? { state: initialUserKeysState(), lastOffset: -1 };
         this.cache.set(id, snapshot);
@@ -55,22 +58,38 @@ export class UserStateStore {
     return result;
   }
 
-  /** Makes new states current in memory and durable in MongoDB. */
+  /**
+   * Makes new states current in memory and durable in MongoDB. A user's first snapshot is an
+   * insert: on FerretDB/SQLite every replace scans the whole collection, an insert does not.
+   */
   async save(partition: number, snapshots: ReadonlyMap<string, UserSnapshot>): Promise<void> {
     if (snapshots.size === 0) return;
+    const doc = (id: string, s: UserSnapshot): SnapshotDoc => ({ _id: id, partition, lastOffset: s.lastOffset, state: JSON.stringify(s.state) });
+    const fresh = [...snapshots].filter(([id]) => !this.stored.has(id));
+    const replace = new Map([...snapshots].filter(([id]) => this.stored.has(id)));
+    if (fresh.length > 0) {
+      try {
+        await this.collection.insertMany(fresh.map(([id, s]) => doc(id, s)), { ordered: false });
+      } catch (err) {
+        // Someone (an earlier owner of the partition) wrote a snapshot first: replace those.
+        if (!(err instanceof MongoBulkWriteError)) throw err;
+        const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+        if (!errors.every((e) => e.code === 11000)) throw err;
+        for (const e of errors) replace.set(fresh[e.index][0], fresh[e.index][1]);
+      }
+    }
     await bulkWriteChunked(
       this.collection,
-      [...snapshots].map(([id, s]) => ({
-        replaceOne: {
-          filter: { _id: id },
-          // (A stale owner's late flush is harmless: catch-up skips what a snapshot already has.)
-          replacement: { _id: id, partition, lastOffset: s.lastOffset, state: JSON.stringify(s.state) },
-          upsert: true,
-        },
+      [...replace].map(([id, s]) => ({
+        // (A stale owner's late flush is harmless: catch-up skips what a snapshot already has.)
+        replaceOne: { filter: { _id: id }, replacement: doc(id, s), upsert: true },
       })),
       { ordered: false },
     );
-    for (const [id, s] of snapshots) this.cache.set(id, s);
+    for (const [id, s] of snapshots) {
+      this.stored.add(id);
+      this.cache.set(id, s);
+    }
   }
 
   /**
