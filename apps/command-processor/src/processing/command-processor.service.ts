@@ -36,7 +36,7 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
     private readonly metrics: Metrics,
     private readonly logger: JsonLogger,
   ) {
-    this.store = new UserStateStore(db);
+    this.store = new UserStateStore(db, Number(process.env.SNAPSHOT_BUCKETS ?? 32));
     this.checkpoints = new CheckpointStore(db);
   }
 

@@ -21,7 +21,7 @@ export interface UserSnapshot {
  * memory for the partitions this process owns and saved to MongoDB after every batch.
  */
 export class UserStateStore {
-  private readonly collection: Collection<SnapshotDoc>;
+  private readonly buckets: Collection<SnapshotDoc>[];
   private readonly cache = new Map<string, UserSnapshot>();
   private readonly dirty = new Map<number, Map<string, UserSnapshot>>();
   private readonly lastFlush = new Map<number, number>();
@@ -29,12 +29,43 @@ export class UserStateStore {
   /** Users known to have a snapshot document: the others are inserted, not replaced. */
   private readonly stored = new Set<string>();
 
-  constructor(db: Db) {
-    this.collection = db.collection<SnapshotDoc>('processor_user_state');
+  /**
+   * Snapshots are spread over `buckets` collections by a hash of the user id: on FerretDB/SQLite
+   * every replace and every non-`_id` query scans its whole collection, so small collections keep
+   * those costs small. On MongoDB one bucket (SNAPSHOT_BUCKETS=1) is the natural choice.
+   */
+  constructor(
+    private readonly db: Db,
+    buckets = 1,
+  ) {
+    if (!Number.isInteger(buckets) || buckets < 1) throw new Error('SNAPSHOT_BUCKETS must be a positive integer');
+    const name = (b: number) => (buckets === 1 ? 'processor_user_state' : `processor_user_state_b${b}`);
+    this.buckets = Array.from({ length: buckets }, (_, b) => db.collection<SnapshotDoc>(name(b)));
   }
 
   async ensureIndexes(): Promise<void> {
-    await this.collection.createIndex({ partition: 1 });
+    // Snapshots are found by bucket: another bucket count would miss them and decide on empty states.
+    const settings = this.db.collection<{ _id: string; buckets: number }>('processor_settings');
+    const recorded = await settings.findOne({ _id: 'snapshot-buckets' });
+    if (recorded && recorded.buckets !== this.buckets.length) {
+      throw new Error(`SNAPSHOT_BUCKETS is ${this.buckets.length} but this database was written with ${recorded.buckets}`);
+    }
+    if (!recorded) await settings.insertOne({ _id: 'snapshot-buckets', buckets: this.buckets.length }).catch(() => undefined);
+    for (const bucket of this.buckets) await bucket.createIndex({ partition: 1 });
+  }
+
+  private bucketOf(userId: string): Collection<SnapshotDoc> {
+    return this.buckets[fnv1a(userId) % this.buckets.length];
+  }
+
+  private byBucket<T>(entries: Iterable<[string, T]>): Map<Collection<SnapshotDoc>, [string, T][]> {
+    const grouped = new Map<Collection<SnapshotDoc>, [string, T][]>();
+    for (const entry of entries) {
+      const bucket = this.bucketOf(entry[0]);
+      if (!grouped.has(bucket)) grouped.set(bucket, []);
+      grouped.get(bucket)!.push(entry);
+    }
+    return grouped;
   }
 
   async load(userIds: Iterable<string>): Promise<Map<string, UserSnapshot>> {
@@ -46,7 +77,8 @@ export class UserStateStore {
       else missing.push(id);
     }
     if (missing.length > 0) {
-      const docs = await this.collection.find({ _id: { $in: missing } }).toArray();
+      const groups = [...this.byBucket(missing.map((id) => [id, null] as [string, null]))];
+      const docs = (await Promise.all(groups.map(([bucket, ids]) => bucket.find({ _id: { $in: ids.map(([id]) => id) } }).toArray()))).flat();
       const found = new Map(docs.map((d) => [d._id, { state: JSON.parse(d.state) as UserKeysState, lastOffset: d.lastOffset }]));
       for (const id of found.keys()) this.stored.add(id);
       for (const id of missing) {
@@ -65,27 +97,29 @@ export class UserStateStore {
   async save(partition: number, snapshots: ReadonlyMap<string, UserSnapshot>): Promise<void> {
     if (snapshots.size === 0) return;
     const doc = (id: string, s: UserSnapshot): SnapshotDoc => ({ _id: id, partition, lastOffset: s.lastOffset, state: JSON.stringify(s.state) });
-    const fresh = [...snapshots].filter(([id]) => !this.stored.has(id));
-    const replace = new Map([...snapshots].filter(([id]) => this.stored.has(id)));
-    if (fresh.length > 0) {
-      try {
-        await this.collection.insertMany(fresh.map(([id, s]) => doc(id, s)), { ordered: false });
-      } catch (err) {
-        // Someone (an earlier owner of the partition) wrote a snapshot first: replace those.
-        if (!(err instanceof MongoBulkWriteError)) throw err;
-        const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-        if (!errors.every((e) => e.code === 11000)) throw err;
-        for (const e of errors) replace.set(fresh[e.index][0], fresh[e.index][1]);
+    for (const [bucket, entries] of this.byBucket(snapshots)) {
+      const fresh = entries.filter(([id]) => !this.stored.has(id));
+      const replace = new Map(entries.filter(([id]) => this.stored.has(id)));
+      if (fresh.length > 0) {
+        try {
+          await bucket.insertMany(fresh.map(([id, s]) => doc(id, s)), { ordered: false });
+        } catch (err) {
+          // Someone (an earlier owner of the partition) wrote a snapshot first: replace those.
+          if (!(err instanceof MongoBulkWriteError)) throw err;
+          const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+          if (!errors.every((e) => e.code === 11000)) throw err;
+          for (const e of errors) replace.set(fresh[e.index][0], fresh[e.index][1]);
+        }
       }
+      await bulkWriteChunked(
+        bucket,
+        [...replace].map(([id, s]) => ({
+          // (A stale owner's late flush is harmless: catch-up skips what a snapshot already has.)
+          replaceOne: { filter: { _id: id }, replacement: doc(id, s), upsert: true },
+        })),
+        { ordered: false },
+      );
     }
-    await bulkWriteChunked(
-      this.collection,
-      [...replace].map(([id, s]) => ({
-        // (A stale owner's late flush is harmless: catch-up skips what a snapshot already has.)
-        replaceOne: { filter: { _id: id }, replacement: doc(id, s), upsert: true },
-      })),
-      { ordered: false },
-    );
     for (const [id, s] of snapshots) {
       this.stored.add(id);
       this.cache.set(id, s);
@@ -146,4 +180,14 @@ export class UserStateStore {
     for (const id of [...this.cache.keys()]) if (predicate(id)) this.cache.delete(id);
     for (const dirty of this.dirty.values()) for (const id of [...dirty.keys()]) if (predicate(id)) dirty.delete(id);
   }
+}
+
+/** FNV-1a: a stable, cheap spread of user ids over buckets. */
+function fnv1a(value: string): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < value.length; i++) {
+    hash ^= value.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }
