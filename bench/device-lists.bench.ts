@@ -6,7 +6,8 @@
  *   members, after 200 of those members changed devices;
  * - long-poll wake-up: from a room member's upload being acknowledged to the waiting sync returning.
  * Memberships go in through hs.events and the whole pipeline, as a homeserver would feed them.
- * Run: npm run bench -- device-lists   (BENCH_BIG_MEMBERS, BENCH_ROOMS, BENCH_ROOM_MEMBERS to scale)
+ * Run: npm run bench -- device-lists   (BENCH_BIG_MEMBERS, BENCH_ROOMS, BENCH_ROOM_MEMBERS, BENCH_POOL,
+ *   BENCH_CHANGES, BENCH_READS, BENCH_WAKES to scale)
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
@@ -26,7 +27,7 @@ const ROOMS = Number(process.env.BENCH_ROOMS ?? 100);
 const ROOM_MEMBERS = Number(process.env.BENCH_ROOM_MEMBERS ?? 1_000);
 const POOL = Number(process.env.BENCH_POOL ?? 10_000);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 200);
-const READS = Number(process.env.BENCH_READS ?? 200);
+const READS = Number(process.env.BENCH_READS ?? 40);
 const WAKES = Number(process.env.BENCH_WAKES ?? 30);
 
 async function main(): Promise<void> {
@@ -97,8 +98,10 @@ async function main(): Promise<void> {
     const readerClient = new MatrixClient(api, tokenFor(reader, 'R'));
     const from = (await readerClient.request('GET', '/_keyserver/v1/sync')).body.next_batch as string;
     const changers = Array.from({ length: CHANGES }, (_, i) => `@p${(i * 7919 * 13) % POOL}:bench.local`);
+    const changeStarted = Date.now();
     await drive(CHANGES, 8, (i) => upload(changers[i], `C${i}`));
-    await settle(env, 'device-lists');
+    await settle(env, 'device-lists', 1, 3_600_000);
+    process.stderr.write(`${CHANGES} device changes uploaded and projected in ${((Date.now() - changeStarted) / 1000).toFixed(1)} s\n`);
     const collectionSize = await rows.estimatedDocumentCount();
 
     let changedSeen = 0;
@@ -107,11 +110,13 @@ async function main(): Promise<void> {
       if (r.status !== 200) throw new Error(`changes ${r.status} ${JSON.stringify(r.body)}`);
       changedSeen = r.body.changed.length;
     });
+    process.stderr.write(`/keys/changes: ${READS} requests done\n`);
     const syncs = await drive(READS, 8, async () => {
       const r = await readerClient.request('GET', `/_keyserver/v1/sync?since=${from}`);
       if (r.status !== 200) throw new Error(`sync ${r.status} ${JSON.stringify(r.body)}`);
     });
 
+    process.stderr.write(`sync extension: ${READS} requests done\n`);
     // 3. Long-poll wake-up: the reader waits; a member uploads a new device.
     const wakes: number[] = [];
     for (let i = 0; i < WAKES; i++) {

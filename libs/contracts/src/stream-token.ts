@@ -37,7 +37,3 @@ export function laterOf(a: PositionVector, b: PositionVector): PositionVector {
   const length = Math.max(a.length, b.length);
   return Array.from({ length }, (_, p) => Math.max(a[p] ?? -1, b[p] ?? -1));
 }
-
-/** Lowest offset the vector covers in any partition, for a coarse "after" filter in a query. */
-export const lowestPosition = (vector: PositionVector, partitions: number): number =>
-  Math.min(...Array.from({ length: Math.max(partitions, vector.length) }, (_, p) => vector[p] ?? -1));

@@ -32,7 +32,7 @@ const HANDLES: readonly DomainEventType[] = ['MembershipChanged', 'RoomEncryptio
 export const deviceListsProjection: CustomProjection = {
   name: 'device-lists',
   handles: HANDLES,
-  indexes: [{ userId: 1, kind: 1 }, { roomId: 1, kind: 1, offset: 1 }],
+  indexes: [{ userId: 1, kind: 1 }, { roomId: 1, kind: 1, partition: 1, offset: 1 }],
   async apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number> {
     const relevant = events.filter((e) => HANDLES.includes(e.event.type));
     if (relevant.length === 0) return 0;

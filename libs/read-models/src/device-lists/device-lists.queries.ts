@@ -1,17 +1,30 @@
 import { Collection, Document } from 'mongodb';
-import { PositionVector, lowestPosition } from '@app/contracts';
+import { PositionVector, isAfter } from '@app/contracts';
 import { DeviceListChanges, SharingRules, deviceListChanges, roomsOfReader } from './device-list-changes';
 import { DeviceListRow, MembershipRow } from './device-list-rows';
 
-/** Membership rows and (after `from`) own-change rows of one user. */
-async function rowsOfUser(collection: Collection<Document>, userId: string, low: number): Promise<DeviceListRow[]> {
-  return (await collection.find({ userId, $or: [{ kind: 'member' }, { kind: 'own', offset: { $gt: low } }] }).toArray()) as unknown as DeviceListRow[];
+/** Rows after `from`, partition by partition (a partition the token does not know is all new). */
+function after(from: PositionVector, partitions: number): Document {
+  const known = Math.max(partitions, from.length);
+  return {
+    $or: [
+      ...Array.from({ length: known }, (_, p) => ({ partition: p, offset: { $gt: from[p] ?? -1 } })),
+      { partition: { $gte: known } },
+    ],
+  };
 }
 
+const find = async (collection: Collection<Document>, filter: Document): Promise<DeviceListRow[]> =>
+  (await collection.find(filter).toArray()) as unknown as DeviceListRow[];
+
 /**
- * `changed` and `left` for a reader since `from`: two reads, the reader's own rows and the rows
- * of the rooms they are in or left since `from` (change rows only after `from`). Also returns the
- * rooms the reader is joined to, which a waiting long-poll listens to.
+ * `changed` and `left` for a reader since `from`, reading what changed rather than whole rooms:
+ * 1. the reader's own rows (memberships, own changes after `from`);
+ * 2. rows after `from` in the rooms the reader is in or left, the rooms' encryption rows, and the
+ *    full membership of rooms the reader joined or left since `from` (their members all count);
+ * 3. the memberships, in the reader's rooms, of everyone who appeared in 2, to tell who still
+ *    shares a room. On an indexed store the work grows with the changes, not with room sizes.
+ * Also returns the rooms the reader is joined to, which a waiting long-poll listens to.
  */
 export async function deviceListChangesSince(
   collection: Collection<Document>,
@@ -20,18 +33,28 @@ export async function deviceListChangesSince(
   partitions: number,
   rules: SharingRules,
 ): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
-  const low = lowestPosition(from, partitions);
-  const own = await rowsOfUser(collection, reader, low);
+  const own = await find(collection, { userId: reader, $or: [{ kind: 'member' }, { kind: 'own', ...after(from, partitions) }] });
   const rooms = roomsOfReader(reader, from, own);
-  const roomIds = [...rooms.current, ...rooms.left];
-  const roomRows =
-    roomIds.length === 0
-      ? []
-      : ((await collection
-          .find({ roomId: { $in: roomIds }, $or: [{ kind: { $in: ['member', 'encrypted'] } }, { kind: 'change', offset: { $gt: low } }] })
-          .toArray()) as unknown as DeviceListRow[]);
+  const readerRooms = [...rooms.current, ...rooms.left];
+  if (readerRooms.length === 0) return { ...deviceListChanges(reader, from, own, rules), joinedRooms: [] };
+
+  const joinedSince = own
+    .filter((r): r is MembershipRow => r.kind === 'member' && r.membership === 'join' && isAfter(from, r.partition, r.offset))
+    .map((r) => r.roomId);
+  const encryptedRows = rules.encryptedRoomsOnly ? await find(collection, { kind: 'encrypted', roomId: { $in: readerRooms } }) : [];
+  const encryptedSince = encryptedRows.filter((r) => isAfter(from, r.partition, r.offset)).map((r) => (r as { roomId: string }).roomId);
+  const wholeRooms = [...new Set([...joinedSince, ...encryptedSince, ...rooms.left])];
+  const recent = await find(collection, {
+    $or: [
+      { roomId: { $in: readerRooms }, kind: { $in: ['member', 'change'] }, ...after(from, partitions) },
+      ...(wholeRooms.length > 0 ? [{ roomId: { $in: wholeRooms }, kind: 'member' }] : []),
+    ],
+  });
+  const appeared = [...new Set(recent.map((r) => (r as { userId: string }).userId))].filter((u) => u !== reader);
+  const sharingRows = appeared.length === 0 ? [] : await find(collection, { kind: 'member', userId: { $in: appeared }, roomId: { $in: rooms.current } });
+
   const byId = new Map<string, DeviceListRow>();
-  for (const row of [...own, ...roomRows]) byId.set(row._id, row);
+  for (const row of [...own, ...encryptedRows, ...recent, ...sharingRows]) byId.set(row._id, row);
   return { ...deviceListChanges(reader, from, [...byId.values()], rules), joinedRooms: rooms.current };
 }
 
