@@ -180,7 +180,12 @@ describe('device lists: /keys/changes and the sync extension', () => {
     const [a, b, stranger] = ['@a-sync:test.local', '@b-sync:test.local', '@s-sync:test.local'];
     const first = await client(a).request('GET', '/_keyserver/v1/sync');
     expect(first.status).toBe(200);
-    expect(first.body).toEqual({ next_batch: expect.any(String), device_one_time_keys_count: { signed_curve25519: 0 }, device_unused_fallback_key_types: [] });
+    expect(first.body).toEqual({
+      next_batch: expect.any(String),
+      to_device: { events: [] },
+      device_one_time_keys_count: { signed_curve25519: 0 },
+      device_unused_fallback_key_types: [],
+    });
 
     await feeds.appservice([{ room: '!sync:test.local', user: a, membership: 'join' }, { room: '!sync:test.local', user: b, membership: 'join' }]);
     await settle(env, 'device-lists');

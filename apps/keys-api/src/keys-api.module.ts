@@ -22,6 +22,7 @@ import { DeviceListWatcher } from './device-lists/device-list-watcher';
 import { KeyChangesController } from './key-changes/key-changes.controller';
 import { SyncExtensionController } from './sync-extension/sync-extension.controller';
 import { SyncExtensionService } from './sync-extension/sync-extension.service';
+import { SendToDeviceController } from './send-to-device/send-to-device.controller';
 
 @Module({})
 export class KeysApiModule {
@@ -29,7 +30,7 @@ export class KeysApiModule {
     return {
       module: KeysApiModule,
       imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
-      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController],
+      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController, SendToDeviceController],
       providers: [
     { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(env, env.INSTANCE_ID ?? randomUUID()) },
     {

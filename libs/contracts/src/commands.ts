@@ -46,13 +46,38 @@ export interface ApplyRoomEncryptionData {
   readonly algorithm: string;
 }
 
+/** To-device messages for one recipient user, from one `PUT /sendToDevice` (keyed by the recipient). */
+export interface DeliverToDeviceData {
+  readonly userId: string;
+  readonly sender: string;
+  readonly type: string;
+  /** `deviceId` may be `*`: every device the recipient has when the command is decided. */
+  readonly messages: readonly { readonly deviceId: string; readonly contentJson: string }[];
+}
+
+/** The device has received its to-device messages up to `upToSeq` (a sync with a later `since`). */
+export interface AckToDeviceData {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly upToSeq: number;
+}
+
 export type UploadKeysCommand = Envelope<'UploadKeys', UploadKeysData>;
 export type ApplyMembershipCommand = Envelope<'ApplyMembership', ApplyMembershipData>;
 export type ApplyDeviceChangeCommand = Envelope<'ApplyDeviceChange', ApplyDeviceChangeData>;
 export type ClaimKeysCommand = Envelope<'ClaimKeys', ClaimKeysData>;
 export type ApplyRoomEncryptionCommand = Envelope<'ApplyRoomEncryption', ApplyRoomEncryptionData>;
+export type DeliverToDeviceCommand = Envelope<'DeliverToDevice', DeliverToDeviceData>;
+export type AckToDeviceCommand = Envelope<'AckToDevice', AckToDeviceData>;
 
-export type Command = UploadKeysCommand | ClaimKeysCommand | ApplyDeviceChangeCommand | ApplyMembershipCommand | ApplyRoomEncryptionCommand;
+export type Command =
+  | UploadKeysCommand
+  | ClaimKeysCommand
+  | ApplyDeviceChangeCommand
+  | ApplyMembershipCommand
+  | ApplyRoomEncryptionCommand
+  | DeliverToDeviceCommand
+  | AckToDeviceCommand;
 export type CommandType = Command['type'];
 
 /** Metadata the API adds so the decided outcome can find its way back. */
@@ -63,4 +88,12 @@ export interface CommandRouting {
 
 export type RoutedCommand = Command & { readonly routing: CommandRouting };
 
-export const COMMAND_TYPES: readonly CommandType[] = ['UploadKeys', 'ClaimKeys', 'ApplyDeviceChange', 'ApplyMembership', 'ApplyRoomEncryption'];
+export const COMMAND_TYPES: readonly CommandType[] = [
+  'UploadKeys',
+  'ClaimKeys',
+  'ApplyDeviceChange',
+  'ApplyMembership',
+  'ApplyRoomEncryption',
+  'DeliverToDevice',
+  'AckToDevice',
+];

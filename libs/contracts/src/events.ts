@@ -60,6 +60,33 @@ export interface RoomEncryptionEnabledData {
   readonly algorithm: string;
 }
 
+/** A message in a device's inbox; `seq` counts up per device from 1. */
+export interface ToDeviceQueuedData {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly seq: number;
+  readonly sender: string;
+  readonly type: string;
+  readonly contentJson: string;
+}
+
+/** Not queued: the device's inbox already held the most it may (its owner never syncs). */
+export interface ToDeviceDroppedData {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly sender: string;
+  readonly type: string;
+}
+
+export interface ToDeviceAckedData {
+  readonly userId: string;
+  readonly deviceId: string;
+  readonly upToSeq: number;
+}
+
+export type ToDeviceQueued = Envelope<'ToDeviceQueued', ToDeviceQueuedData>;
+export type ToDeviceDropped = Envelope<'ToDeviceDropped', ToDeviceDroppedData>;
+export type ToDeviceAcked = Envelope<'ToDeviceAcked', ToDeviceAckedData>;
 export type RoomEncryptionEnabled = Envelope<'RoomEncryptionEnabled', RoomEncryptionEnabledData>;
 export type MembershipChanged = Envelope<'MembershipChanged', MembershipChangedData>;
 export type DeviceDisplayNameChanged = Envelope<'DeviceDisplayNameChanged', DeviceDisplayNameChangedData>;
@@ -79,7 +106,10 @@ export type DomainEvent =
   | DeviceDisplayNameChanged
   | DeviceDeleted
   | MembershipChanged
-  | RoomEncryptionEnabled;
+  | RoomEncryptionEnabled
+  | ToDeviceQueued
+  | ToDeviceDropped
+  | ToDeviceAcked;
 export type DomainEventType = DomainEvent['type'];
 
 export const EVENT_TYPES: readonly DomainEventType[] = [
@@ -92,6 +122,9 @@ export const EVENT_TYPES: readonly DomainEventType[] = [
   'DeviceDeleted',
   'MembershipChanged',
   'RoomEncryptionEnabled',
+  'ToDeviceQueued',
+  'ToDeviceDropped',
+  'ToDeviceAcked',
 ];
 
 /** Events after which readers sharing a room with the user must re-query the user's devices. */

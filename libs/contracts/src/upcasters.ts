@@ -14,6 +14,9 @@ export const CURRENT_SCHEMA_VERSION: Record<string, number> = {
   DeviceDeleted: 1,
   MembershipChanged: 1,
   RoomEncryptionEnabled: 1,
+  ToDeviceQueued: 1,
+  ToDeviceDropped: 1,
+  ToDeviceAcked: 1,
 };
 
 export function upcastEvent(envelope: Envelope): Envelope {

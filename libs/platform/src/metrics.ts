@@ -35,6 +35,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly toDeviceDropped = new Counter({
+    name: 'to_device_dropped_total',
+    help: 'To-device messages not queued because the device inbox was full (its owner never syncs)',
+    registers: [this.registry],
+  });
+
   constructor(service: string) {
     this.registry.setDefaultLabels({ service });
     collectDefaultMetrics({ register: this.registry });

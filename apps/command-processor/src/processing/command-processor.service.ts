@@ -129,6 +129,7 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
       const outcome =
         d.reply.outcome.ok && last ? { ...d.reply.outcome, lastPosition: { partition: batch.partition, offset: eventOffset.get(last.id)! } } : d.reply.outcome;
       this.metrics.commandsDecided.labels(d.command.type, outcome.ok ? 'accepted' : outcome.rejection.code).inc();
+      this.metrics.toDeviceDropped.inc(d.events.filter((e) => e.type === 'ToDeviceDropped').length);
       return { ...d.reply, outcome };
     });
     const awaited = replies.filter((r) => r.replyTo !== ''); // homeserver ingest: nobody waits

@@ -8,7 +8,8 @@ import { JsonLogger, KAFKA, KAFKA_SETTINGS, PRODUCER, TOPICS, TOPIC_ADMIN, ensur
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReplyListener } from './reply-listener';
 
-type CommandDraft = Pick<Command, 'type' | 'key' | 'data'>;
+/** A command to send; `id` only when the caller needs retries to be recognised (e.g. a client's txn id). */
+type CommandDraft = Pick<Command, 'type' | 'key' | 'data'> & { readonly id?: string };
 
 /**
  * Sends a command to the partition owner and waits for its decided outcome. The outcome
@@ -80,7 +81,7 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
     if (!this.isReady) throw MatrixError.unavailable('The event log is not reachable yet; try again shortly', 2);
     const command = {
       ...draft,
-      id: randomUUID(),
+      id: draft.id ?? randomUUID(),
       schemaVersion: 1,
       time: Date.now(),
       correlationId,

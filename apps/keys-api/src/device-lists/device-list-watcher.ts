@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { PositionVector, isAfter } from '@app/contracts';
 import { JsonLogger, MONGO_DB } from '@app/platform';
-import { DeviceListFeedDoc, deviceListFeedName } from '@app/read-models';
+import { DeviceListFeedDoc } from '@app/read-models';
 
 /** What a waiting long-poll cares about. */
 export interface DeviceListInterest {
@@ -13,7 +13,8 @@ export interface DeviceListInterest {
 }
 
 interface Waiter extends DeviceListInterest {
-  readonly version: number;
+  /** The wake-up notice collections of the projection versions this waiter reads. */
+  readonly feeds: readonly string[];
   readonly wake: (woken: boolean) => void;
 }
 
@@ -29,7 +30,7 @@ const LOOKBACK_MS = 10_000;
 @Injectable()
 export class DeviceListWatcher implements OnApplicationShutdown {
   private readonly waiters = new Set<Waiter>();
-  private readonly seen = new Map<string, { readonly version: number; readonly notice: DeviceListFeedDoc }>();
+  private readonly seen = new Map<string, { readonly feed: string; readonly notice: DeviceListFeedDoc }>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
@@ -46,13 +47,13 @@ export class DeviceListWatcher implements OnApplicationShutdown {
   }
 
   /** Resolves true when something relevant changed, false at the timeout. */
-  waitForChange(version: number, interest: DeviceListInterest, timeoutMs: number): Promise<boolean> {
+  waitForChange(feeds: readonly string[], interest: DeviceListInterest, timeoutMs: number): Promise<boolean> {
     if (this.stopped || timeoutMs <= 0) return Promise.resolve(false);
     return new Promise<boolean>((resolve) => {
       const timeout = setTimeout(() => finish(false), timeoutMs);
       const waiter: Waiter = {
         ...interest,
-        version,
+        feeds,
         wake: (woken) => finish(woken),
       };
       const finish = (woken: boolean) => {
@@ -61,7 +62,7 @@ export class DeviceListWatcher implements OnApplicationShutdown {
         resolve(woken);
       };
       // A notice read before this waiter arrived may already concern it.
-      if ([...this.seen.values()].some((s) => s.version === version && concerns(s.notice, waiter))) return finish(true);
+      if ([...this.seen.values()].some((s) => feeds.includes(s.feed) && concerns(s.notice, waiter))) return finish(true);
       this.waiters.add(waiter);
       this.schedule();
     });
@@ -74,17 +75,17 @@ export class DeviceListWatcher implements OnApplicationShutdown {
 
   private async poll(): Promise<void> {
     try {
-      const versions = new Set([...this.waiters].map((w) => w.version));
-      for (const version of versions) {
+      const feeds = new Set([...this.waiters].flatMap((w) => w.feeds));
+      for (const feed of feeds) {
         const notices = await this.db
-          .collection<DeviceListFeedDoc>(deviceListFeedName(version))
+          .collection<DeviceListFeedDoc>(feed)
           .find({ at: { $gte: Date.now() - LOOKBACK_MS } })
           .toArray();
         for (const notice of notices) {
-          const key = `${version}:${notice._id}`;
+          const key = `${feed}:${notice._id}`;
           if (this.seen.has(key)) continue;
-          this.seen.set(key, { version, notice });
-          for (const waiter of this.waiters) if (waiter.version === version && concerns(notice, waiter)) waiter.wake(true);
+          this.seen.set(key, { feed, notice });
+          for (const waiter of this.waiters) if (waiter.feeds.includes(feed) && concerns(notice, waiter)) waiter.wake(true);
         }
       }
       const horizon = Date.now() - 2 * LOOKBACK_MS;

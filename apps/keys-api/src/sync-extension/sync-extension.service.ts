@@ -1,57 +1,135 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
-import { PositionVector, encodeStreamToken, laterOf } from '@app/contracts';
+import { PositionVector, RoutedCommand, encodeStreamToken, isAfter, laterOf } from '@app/contracts';
+import { CheckpointStore } from '@app/mongo';
 import { MONGO_DB } from '@app/platform';
 import {
   DeviceListChanges,
   OneTimeKeySummary,
   ProjectionRegistry,
+  ToDeviceRow,
+  checkpointOwner,
   collectionName,
+  deviceListFeedName,
   deviceListsProjection,
   oneTimeKeySummary,
   oneTimeKeysProjection,
+  pendingToDevice,
+  toDeviceFeedName,
+  toDeviceProjection,
 } from '@app/read-models';
 import { Requester } from '../auth/requester';
+import { CommandGateway } from '../command-gateway/command-gateway';
 import { DeviceListReader } from '../device-lists/device-list-reader';
 import { DeviceListWatcher } from '../device-lists/device-list-watcher';
 import { ReadBarrier } from '../read-barrier/read-barrier';
 
-export type SyncExtensionResponse = { next_batch: string; device_lists?: DeviceListChanges } & Partial<OneTimeKeySummary>;
+/** At most this many to-device messages per response; the next request returns at once while more wait. */
+export const TO_DEVICE_PER_RESPONSE = 100;
+
+export type SyncExtensionResponse = {
+  next_batch: string;
+  device_lists?: DeviceListChanges;
+  to_device?: { events: { sender: string; type: string; content: unknown }[] };
+} & Partial<OneTimeKeySummary>;
 
 /**
  * The E2EE part of /sync for one device. With `since`, it waits (up to the timeout) until the
- * device lists the caller sees have changed; the token it returns covers everything the read
- * model had applied before it read, so no change falls between two syncs.
+ * device lists the caller sees have changed or a to-device message arrives. The token it returns
+ * covers only what both read models had applied before they were read, so nothing falls between
+ * two syncs; a later `since` acknowledges the to-device messages delivered before it.
  */
 @Injectable()
 export class SyncExtensionService {
   private readonly registry: ProjectionRegistry;
+  private readonly checkpoints: CheckpointStore;
 
   constructor(
     @Inject(MONGO_DB) private readonly db: Db,
     private readonly deviceLists: DeviceListReader,
     private readonly watcher: DeviceListWatcher,
     private readonly barrier: ReadBarrier,
+    private readonly gateway: CommandGateway,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
+    this.checkpoints = new CheckpointStore(db);
   }
 
-  async sync(requester: Requester, since: PositionVector | null, timeoutMs: number): Promise<SyncExtensionResponse> {
+  async sync(requester: Requester, since: PositionVector | null, timeoutMs: number, correlationId: string): Promise<SyncExtensionResponse> {
     const deadline = Date.now() + timeoutMs;
     const version = await this.deviceLists.activeVersion();
-    await this.barrier.waitForUsers(deviceListsProjection.name, version, [requester.userId]); // own writes first
+    const inboxVersion = await this.registry.active(toDeviceProjection.name);
+    // Own writes, and messages acknowledged to their senders, are visible first.
+    await Promise.all([
+      this.barrier.waitForUsers(deviceListsProjection.name, version, [requester.userId]),
+      this.barrier.waitForUsers(toDeviceProjection.name, inboxVersion, [requester.userId]),
+    ]);
+    if (since && requester.deviceId) await this.acknowledge(requester, inboxVersion, since, correlationId);
     for (;;) {
-      // Read the applied positions first: every row at or below them is then visible to the query.
-      const applied = await this.deviceLists.appliedPositions(version);
-      const next = since ? laterOf(applied, since) : applied;
-      if (!since) return { next_batch: encodeStreamToken(next), ...(await this.keyCounts(requester)) };
+      // Read the applied positions first: every row at or below them is then visible to the queries.
+      const applied = lowerOf(await this.deviceLists.appliedPositions(version), await this.applied(toDeviceProjection.name, inboxVersion));
+      let next = since ? laterOf(applied, since) : applied;
+      const inbox = await this.inbox(requester, inboxVersion, since, next);
+      if (inbox.capAt) next = next.map((offset, p) => (p === inbox.capAt!.partition ? inbox.capAt!.offset : offset));
+      const toDevice = requester.deviceId ? { to_device: { events: inbox.events } } : {};
+      if (!since) return { next_batch: encodeStreamToken(next), ...toDevice, ...(await this.keyCounts(requester)) };
       const { changed, left, joinedRooms } = await this.deviceLists.changesSince(version, requester.userId, since);
       const remaining = deadline - Date.now();
-      if (changed.length > 0 || left.length > 0 || remaining <= 0) {
-        return { next_batch: encodeStreamToken(next), device_lists: { changed, left }, ...(await this.keyCounts(requester)) };
+      if (changed.length > 0 || left.length > 0 || inbox.events.length > 0 || remaining <= 0) {
+        return { next_batch: encodeStreamToken(next), device_lists: { changed, left }, ...toDevice, ...(await this.keyCounts(requester)) };
       }
-      await this.watcher.waitForChange(version, { userId: requester.userId, rooms: new Set(joinedRooms), after: next }, remaining);
+      const feeds = [deviceListFeedName(version), toDeviceFeedName(inboxVersion)];
+      await this.watcher.waitForChange(feeds, { userId: requester.userId, rooms: new Set(joinedRooms), after: next }, remaining);
     }
+  }
+
+  /**
+   * Messages for this device after `since` and covered by `next`, in queue order, at most 100.
+   * When more wait, the token stops at the last one handed out, so the rest come next time.
+   */
+  private async inbox(
+    requester: Requester,
+    version: number,
+    since: PositionVector | null,
+    next: PositionVector,
+  ): Promise<{ events: { sender: string; type: string; content: unknown }[]; capAt?: { partition: number; offset: number } }> {
+    if (!requester.deviceId) return { events: [] };
+    const rows = await pendingToDevice(this.inboxCollection(version), requester.userId, requester.deviceId, 1000);
+    const fresh = rows.filter((r) => (!since || isAfter(since, r.partition, r.offset)) && !isAfter(next, r.partition, r.offset));
+    const handed = fresh.slice(0, TO_DEVICE_PER_RESPONSE);
+    const events = handed.map((r) => ({ sender: r.sender, type: r.type, content: JSON.parse(r.contentJson) as unknown }));
+    const last = handed[handed.length - 1];
+    return fresh.length > TO_DEVICE_PER_RESPONSE ? { events, capAt: { partition: last.partition, offset: last.offset } } : { events };
+  }
+
+  /** Messages at or below `since` were in an earlier response: the owner may drop them (fire and forget). */
+  private async acknowledge(requester: Requester, version: number, since: PositionVector, correlationId: string): Promise<void> {
+    const rows: ToDeviceRow[] = await pendingToDevice(this.inboxCollection(version), requester.userId, requester.deviceId!, 1000);
+    const received = rows.filter((r) => !isAfter(since, r.partition, r.offset));
+    if (received.length === 0) return;
+    const upToSeq = Math.max(...received.map((r) => r.seq));
+    const ack: RoutedCommand = {
+      id: JSON.stringify(['ack', requester.userId, requester.deviceId, upToSeq]),
+      type: 'AckToDevice',
+      schemaVersion: 1,
+      key: requester.userId,
+      time: Date.now(),
+      correlationId,
+      causationId: null,
+      data: { userId: requester.userId, deviceId: requester.deviceId!, upToSeq },
+      routing: { replyTo: '' },
+    };
+    await this.gateway.submit([ack]);
+  }
+
+  private async applied(projection: string, version: number): Promise<PositionVector> {
+    const stored = await this.checkpoints.load(checkpointOwner(projection, version));
+    const length = Math.max(0, ...[...stored.keys()].map((p) => p + 1));
+    return Array.from({ length }, (_, p) => Number(stored.get(p) ?? -1));
+  }
+
+  private inboxCollection(version: number) {
+    return this.db.collection(collectionName(toDeviceProjection.name, version));
   }
 
   /** The device's one-time-key counts and unused fallback key types (own writes included). */
@@ -61,4 +139,10 @@ export class SyncExtensionService {
     await this.barrier.waitForUsers(oneTimeKeysProjection.name, version, [requester.userId]);
     return oneTimeKeySummary(this.db.collection(collectionName(oneTimeKeysProjection.name, version)), requester.userId, requester.deviceId);
   }
+}
+
+/** Entry-wise minimum over the longer length (a partition one side has not seen counts as -1). */
+function lowerOf(a: PositionVector, b: PositionVector): PositionVector {
+  const length = Math.max(a.length, b.length);
+  return Array.from({ length }, (_, p) => Math.min(a[p] ?? -1, b[p] ?? -1));
 }

@@ -7,6 +7,7 @@ import { decideUpload, uploadResult } from './upload-keys.decide';
 import { claimResult, decideClaim } from './claim-keys.decide';
 import { decideDeviceChange } from './device-change.decide';
 import { decideMembership, decideRoomEncryption } from './membership.decide';
+import { decideAckToDevice, decideDeliverToDevice } from './to-device.decide';
 
 export type { Decision };
 
@@ -28,6 +29,10 @@ export function decideUserKeys(state: UserKeysState, command: Command): Decision
       return redelivered ? { ok: true, events: [], result: APPLIED } : decideMembership(state, command);
     case 'ApplyRoomEncryption':
       return redelivered ? { ok: true, events: [], result: APPLIED } : decideRoomEncryption(state, command);
+    case 'DeliverToDevice':
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideDeliverToDevice(state, command);
+    case 'AckToDevice':
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideAckToDevice(state, command);
     default: {
       const unhandled: never = command;
       throw new Error(`decideUserKeys: unhandled command ${(unhandled as Command).type}`);

@@ -52,6 +52,12 @@ export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKe
     }
     case 'DeviceDisplayNameChanged':
       return withDevice(next, deviceId, { ...device, displayName: event.data.displayName });
+    case 'ToDeviceQueued':
+      return withDevice(next, deviceId, { ...device, toDevice: { lastSeq: event.data.seq, ackedSeq: device.toDevice?.ackedSeq ?? 0 } });
+    case 'ToDeviceAcked':
+      return withDevice(next, deviceId, { ...device, toDevice: { lastSeq: device.toDevice?.lastSeq ?? 0, ackedSeq: event.data.upToSeq } });
+    case 'ToDeviceDropped':
+      return next;
     case 'DeviceDeleted': {
       // Its keys, one-time keys and fallback keys go with it; the id may come back as a new device.
       const { [deviceId]: _deleted, ...devices } = next.devices;

@@ -24,6 +24,8 @@ export interface DeviceState {
   readonly fallbackKeys: readonly FallbackKeyState[];
   /** As the homeserver reported it; absent in states saved before it existed. */
   readonly displayName?: string | null;
+  /** To-device inbox: the last sequence number given out and the last one the device received. */
+  readonly toDevice?: { readonly lastSeq: number; readonly ackedSeq: number };
 }
 
 /** A key handed out by a claim command, kept so that a redelivered claim gets the same answer. */
@@ -58,6 +60,9 @@ export const CLAIMED_KEY_NAMES_KEPT = 256;
 export const initialUserKeysState = (): UserKeysState => ({ devices: {}, processedCommands: [], recentClaims: [] });
 
 export const emptyDevice = (): DeviceState => ({ keysJson: null, oneTimeKeys: [], claimedKeyNames: [], fallbackKeys: [] });
+
+/** Most messages a device's inbox holds; more are dropped (and counted) until it syncs. */
+export const TO_DEVICE_INBOX_LIMIT = 1000;
 
 /** `signed_curve25519:AAAAAQ` -> `signed_curve25519`. */
 export const algorithmOf = (keyName: string): string => keyName.slice(0, keyName.indexOf(':'));

@@ -45,6 +45,9 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
         return doc;
       case 'MembershipChanged':
       case 'RoomEncryptionEnabled':
+      case 'ToDeviceQueued':
+      case 'ToDeviceDropped':
+      case 'ToDeviceAcked':
         return doc;
       default: {
         const unhandled: never = event;

@@ -43,6 +43,9 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
         return doc;
       case 'MembershipChanged':
       case 'RoomEncryptionEnabled':
+      case 'ToDeviceQueued':
+      case 'ToDeviceDropped':
+      case 'ToDeviceAcked':
         return doc;
       default: {
         const unhandled: never = event;

@@ -1,0 +1,38 @@
+import { AckToDeviceCommand, DeliverToDeviceCommand, DomainEvent, ToDeviceAcked, ToDeviceDropped, ToDeviceQueued } from '@app/contracts';
+import { Decision } from './decision';
+import { APPLIED, eventOf } from './event-of';
+import { TO_DEVICE_INBOX_LIMIT, UserKeysState } from './user-keys.state';
+
+/**
+ * Queues each message in the inbox of its device: `*` means every device the recipient has now;
+ * a device this server does not know is skipped. A full inbox drops the message (recorded, so that
+ * it is counted). Sequence numbers count up per device, in the order the messages are decided.
+ */
+export function decideDeliverToDevice(state: UserKeysState, command: DeliverToDeviceCommand): Decision {
+  const { userId, sender, type, messages } = command.data;
+  const events: DomainEvent[] = [];
+  const inbox = new Map<string, { lastSeq: number; ackedSeq: number }>();
+  for (const { deviceId, contentJson } of messages) {
+    const targets = deviceId === '*' ? Object.keys(state.devices).sort() : state.devices[deviceId] ? [deviceId] : [];
+    for (const target of targets) {
+      const current = inbox.get(target) ?? state.devices[target].toDevice ?? { lastSeq: 0, ackedSeq: 0 };
+      if (current.lastSeq - current.ackedSeq >= TO_DEVICE_INBOX_LIMIT) {
+        events.push(eventOf<ToDeviceDropped>(command, events.length, 'ToDeviceDropped', { userId, deviceId: target, sender, type }));
+        continue;
+      }
+      const seq = current.lastSeq + 1;
+      inbox.set(target, { ...current, lastSeq: seq });
+      events.push(eventOf<ToDeviceQueued>(command, events.length, 'ToDeviceQueued', { userId, deviceId: target, seq, sender, type, contentJson }));
+    }
+  }
+  return { ok: true, events, result: APPLIED };
+}
+
+/** Acknowledges what the device has received; older or repeated acknowledgements change nothing. */
+export function decideAckToDevice(state: UserKeysState, command: AckToDeviceCommand): Decision {
+  const { userId, deviceId, upToSeq } = command.data;
+  const inbox = state.devices[deviceId]?.toDevice;
+  if (!inbox || upToSeq <= inbox.ackedSeq) return { ok: true, events: [], result: APPLIED };
+  const acked = Math.min(upToSeq, inbox.lastSeq);
+  return { ok: true, events: [eventOf<ToDeviceAcked>(command, 0, 'ToDeviceAcked', { userId, deviceId, upToSeq: acked })], result: APPLIED };
+}
