@@ -46,9 +46,9 @@ async function main(): Promise<void> {
     // Every receiver long-polls in a loop, as a client's /sync would.
     const loops = receivers.map(async (user, i) => {
       const client = new MatrixClient(urls[i % 2], tokenFor(user, 'D'));
-      let since = (await client.request('GET', '/_keyserver/v1/sync')).body.next_batch as string;
+      let since: string | null = null;
       while (running) {
-        const r = await client.request('GET', `/_keyserver/v1/sync?since=${since}&timeout=5000`);
+        const r = await client.request('GET', since === null ? '/_keyserver/v1/sync' : `/_keyserver/v1/sync?since=${since}&timeout=5000`);
         if (r.status !== 200) continue;
         const now = Date.now();
         for (const e of r.body.to_device?.events ?? []) {

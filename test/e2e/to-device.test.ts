@@ -128,4 +128,38 @@ describe('to-device messages', () => {
     const again = await device('@heidi:test.local', 'H1'); // the id comes back as a new device
     expect((await sync(again, start.next_batch)).to_device.events).toEqual([]);
   });
+
+  it('loses and repeats nothing while senders and long-polling receivers run concurrently', async () => {
+    const receivers = await Promise.all(Array.from({ length: 5 }, (_, i) => device(`@rcv${i}:test.local`, 'R')));
+    const got: string[][] = receivers.map(() => []);
+    let running = true;
+    const loops = receivers.map(async (client, r) => {
+      let since: string | undefined;
+      while (running) {
+        const body = await sync(client, since, since === undefined ? undefined : 1000); // the first sync delivers too
+        got[r].push(...body.to_device.events.map((e) => (e.content as { m: string }).m));
+        since = body.next_batch;
+      }
+    });
+    const total = 300;
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < total) {
+          const i = next++;
+          const result = await send(as(`@snd${i % 7}:test.local`, 'S', i % 2), { [`@rcv${i % 5}:test.local`]: { R: { m: `m${i}` } } });
+          expect(result.status).toBe(200);
+        }
+      }),
+    );
+    const deadline = Date.now() + 30_000;
+    while (got.flat().length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    await new Promise((r) => setTimeout(r, 1500)); // one more round, to see duplicates
+    running = false;
+    await Promise.all(loops);
+    for (let r = 0; r < 5; r++) {
+      const expected = Array.from({ length: total }, (_, i) => i).filter((i) => i % 5 === r).map((i) => `m${i}`);
+      expect([...got[r]].sort()).toEqual([...expected].sort());
+    }
+  });
 });
