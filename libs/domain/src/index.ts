@@ -2,3 +2,4 @@ export * from './user-keys/user-keys.state';
 export * from './user-keys/user-keys.evolve';
 export * from './user-keys/user-keys.decide';
 export * from './user-keys/decision';
+export * from './room-key-backup/keep-or-replace';
