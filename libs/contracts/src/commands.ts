@@ -62,6 +62,47 @@ export interface AckToDeviceData {
   readonly upToSeq: number;
 }
 
+/** One backed-up session key as uploaded: the ranks the server compares, and the opaque data. */
+export interface BackupSessionUpload {
+  readonly roomId: string;
+  readonly sessionId: string;
+  readonly firstMessageIndex: number;
+  readonly forwardedCount: number;
+  readonly isVerified: boolean;
+  /** `session_data` exactly as uploaded (JSON). */
+  readonly sessionDataJson: string;
+}
+
+/** Backup commands are keyed `backup:<user id>`: one owner decides a user's backups. */
+export interface CreateBackupVersionData {
+  readonly userId: string;
+  readonly algorithm: string;
+  readonly authDataJson: string;
+}
+export interface UpdateBackupVersionData {
+  readonly userId: string;
+  readonly version: string;
+  readonly algorithm: string;
+  readonly authDataJson: string;
+}
+export interface DeleteBackupVersionData {
+  readonly userId: string;
+  readonly version: string;
+}
+export interface PutBackupKeysData {
+  readonly userId: string;
+  readonly version: string;
+  readonly sessions: readonly BackupSessionUpload[];
+}
+export interface DeleteBackupKeysData {
+  readonly userId: string;
+  readonly version: string;
+  readonly roomId: string | null;
+  readonly sessionId: string | null;
+}
+
+export const backupKey = (userId: string): string => `backup:${userId}`;
+
 export type UploadKeysCommand = Envelope<'UploadKeys', UploadKeysData>;
 export type ApplyMembershipCommand = Envelope<'ApplyMembership', ApplyMembershipData>;
 export type ApplyDeviceChangeCommand = Envelope<'ApplyDeviceChange', ApplyDeviceChangeData>;
@@ -69,6 +110,11 @@ export type ClaimKeysCommand = Envelope<'ClaimKeys', ClaimKeysData>;
 export type ApplyRoomEncryptionCommand = Envelope<'ApplyRoomEncryption', ApplyRoomEncryptionData>;
 export type DeliverToDeviceCommand = Envelope<'DeliverToDevice', DeliverToDeviceData>;
 export type AckToDeviceCommand = Envelope<'AckToDevice', AckToDeviceData>;
+export type CreateBackupVersionCommand = Envelope<'CreateBackupVersion', CreateBackupVersionData>;
+export type UpdateBackupVersionCommand = Envelope<'UpdateBackupVersion', UpdateBackupVersionData>;
+export type DeleteBackupVersionCommand = Envelope<'DeleteBackupVersion', DeleteBackupVersionData>;
+export type PutBackupKeysCommand = Envelope<'PutBackupKeys', PutBackupKeysData>;
+export type DeleteBackupKeysCommand = Envelope<'DeleteBackupKeys', DeleteBackupKeysData>;
 
 export type Command =
   | UploadKeysCommand
@@ -77,7 +123,12 @@ export type Command =
   | ApplyMembershipCommand
   | ApplyRoomEncryptionCommand
   | DeliverToDeviceCommand
-  | AckToDeviceCommand;
+  | AckToDeviceCommand
+  | CreateBackupVersionCommand
+  | UpdateBackupVersionCommand
+  | DeleteBackupVersionCommand
+  | PutBackupKeysCommand
+  | DeleteBackupKeysCommand;
 export type CommandType = Command['type'];
 
 /** Metadata the API adds so the decided outcome can find its way back. */
@@ -96,4 +147,9 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'ApplyRoomEncryption',
   'DeliverToDevice',
   'AckToDevice',
+  'CreateBackupVersion',
+  'UpdateBackupVersion',
+  'DeleteBackupVersion',
+  'PutBackupKeys',
+  'DeleteBackupKeys',
 ];

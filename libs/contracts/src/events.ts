@@ -1,5 +1,5 @@
 import { Envelope } from './envelope';
-import { UploadedKey } from './commands';
+import { BackupSessionUpload, UploadedKey } from './commands';
 
 export interface DeviceKeysUploadedData {
   readonly userId: string;
@@ -84,6 +84,43 @@ export interface ToDeviceAckedData {
   readonly upToSeq: number;
 }
 
+export interface BackupVersionCreatedData {
+  readonly userId: string;
+  readonly version: string;
+  readonly algorithm: string;
+  readonly authDataJson: string;
+}
+export interface BackupVersionUpdatedData {
+  readonly userId: string;
+  readonly version: string;
+  readonly authDataJson: string;
+}
+export interface BackupVersionDeletedData {
+  readonly userId: string;
+  readonly version: string;
+}
+/** Sessions added or replaced (by the keep-or-replace rule), at most 1,000 per event; etag and count after it. */
+export interface BackupKeysStoredData {
+  readonly userId: string;
+  readonly version: string;
+  readonly sessions: readonly BackupSessionUpload[];
+  readonly etag: string;
+  readonly count: number;
+}
+export interface BackupKeysDeletedData {
+  readonly userId: string;
+  readonly version: string;
+  readonly roomId: string | null;
+  readonly sessionId: string | null;
+  readonly etag: string;
+  readonly count: number;
+}
+export type BackupVersionCreated = Envelope<'BackupVersionCreated', BackupVersionCreatedData>;
+export type BackupVersionUpdated = Envelope<'BackupVersionUpdated', BackupVersionUpdatedData>;
+export type BackupVersionDeleted = Envelope<'BackupVersionDeleted', BackupVersionDeletedData>;
+export type BackupKeysStored = Envelope<'BackupKeysStored', BackupKeysStoredData>;
+export type BackupKeysDeleted = Envelope<'BackupKeysDeleted', BackupKeysDeletedData>;
+
 export type ToDeviceQueued = Envelope<'ToDeviceQueued', ToDeviceQueuedData>;
 export type ToDeviceDropped = Envelope<'ToDeviceDropped', ToDeviceDroppedData>;
 export type ToDeviceAcked = Envelope<'ToDeviceAcked', ToDeviceAckedData>;
@@ -109,7 +146,12 @@ export type DomainEvent =
   | RoomEncryptionEnabled
   | ToDeviceQueued
   | ToDeviceDropped
-  | ToDeviceAcked;
+  | ToDeviceAcked
+  | BackupVersionCreated
+  | BackupVersionUpdated
+  | BackupVersionDeleted
+  | BackupKeysStored
+  | BackupKeysDeleted;
 export type DomainEventType = DomainEvent['type'];
 
 export const EVENT_TYPES: readonly DomainEventType[] = [
@@ -125,6 +167,11 @@ export const EVENT_TYPES: readonly DomainEventType[] = [
   'ToDeviceQueued',
   'ToDeviceDropped',
   'ToDeviceAcked',
+  'BackupVersionCreated',
+  'BackupVersionUpdated',
+  'BackupVersionDeleted',
+  'BackupKeysStored',
+  'BackupKeysDeleted',
 ];
 
 /** Events after which readers sharing a room with the user must re-query the user's devices. */

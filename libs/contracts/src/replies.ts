@@ -1,11 +1,32 @@
 import { LogPosition } from './envelope';
 
 /** Stable domain error codes; the API maps them to Matrix errors. */
-export type RejectionCode = 'DEVICE_KEYS_CHANGED' | 'ONE_TIME_KEY_CHANGED' | 'INVALID_SIGNATURE' | 'INVALID_COMMAND';
+export type RejectionCode =
+  | 'DEVICE_KEYS_CHANGED'
+  | 'ONE_TIME_KEY_CHANGED'
+  | 'INVALID_SIGNATURE'
+  | 'INVALID_COMMAND'
+  | 'BACKUP_NOT_FOUND'
+  | 'WRONG_BACKUP_VERSION'
+  | 'BACKUP_MISMATCH';
 
 export interface Rejection {
   readonly code: RejectionCode;
   readonly message: string;
+  /** With WRONG_BACKUP_VERSION: the version writes must go to. */
+  readonly currentVersion?: string;
+}
+
+export interface BackupVersionResult {
+  readonly kind: 'backup-version';
+  readonly version: string;
+}
+
+/** The backup version's keys after the command: its etag and how many sessions it holds. */
+export interface BackupKeysResult {
+  readonly kind: 'backup-keys';
+  readonly etag: string;
+  readonly count: number;
 }
 
 /** Per algorithm, for the uploading device: `[algorithm, count]` pairs (never field names in storage). */
@@ -25,7 +46,7 @@ export interface AppliedResult {
   readonly kind: 'applied';
 }
 
-export type CommandResult = UploadKeysResult | ClaimKeysResult | AppliedResult;
+export type CommandResult = UploadKeysResult | ClaimKeysResult | AppliedResult | BackupVersionResult | BackupKeysResult;
 
 export type Outcome =
   | { readonly ok: true; readonly result: CommandResult; readonly eventCount: number; readonly lastPosition: LogPosition | null }

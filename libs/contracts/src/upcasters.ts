@@ -17,6 +17,11 @@ export const CURRENT_SCHEMA_VERSION: Record<string, number> = {
   ToDeviceQueued: 1,
   ToDeviceDropped: 1,
   ToDeviceAcked: 1,
+  BackupVersionCreated: 1,
+  BackupVersionUpdated: 1,
+  BackupVersionDeleted: 1,
+  BackupKeysStored: 1,
+  BackupKeysDeleted: 1,
 };
 
 export function upcastEvent(envelope: Envelope): Envelope {

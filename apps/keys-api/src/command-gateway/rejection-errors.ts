@@ -12,6 +12,12 @@ export function rejectionToMatrixError(rejection: Rejection): MatrixError {
       return new MatrixError('M_INVALID_SIGNATURE', rejection.message, 400);
     case 'INVALID_COMMAND':
       return new MatrixError('M_BAD_JSON', rejection.message, 400);
+    case 'BACKUP_NOT_FOUND':
+      return new MatrixError('M_NOT_FOUND', rejection.message, 404);
+    case 'BACKUP_MISMATCH':
+      return new MatrixError('M_INVALID_PARAM', rejection.message, 400);
+    case 'WRONG_BACKUP_VERSION':
+      return new MatrixError('M_WRONG_ROOM_KEYS_VERSION', rejection.message, 403, { current_version: rejection.currentVersion ?? null });
     default: {
       const unhandled: never = rejection.code;
       return new MatrixError('M_UNKNOWN', `Unexpected rejection ${String(unhandled)}`, 500);

@@ -8,6 +8,13 @@ import { claimResult, decideClaim } from './claim-keys.decide';
 import { decideDeviceChange } from './device-change.decide';
 import { decideMembership, decideRoomEncryption } from './membership.decide';
 import { decideAckToDevice, decideDeliverToDevice } from './to-device.decide';
+import {
+  decideCreateBackupVersion,
+  decideDeleteBackupKeys,
+  decideDeleteBackupVersion,
+  decidePutBackupKeys,
+  decideUpdateBackupVersion,
+} from '../room-key-backup/backup.decide';
 
 export type { Decision };
 
@@ -33,6 +40,22 @@ export function decideUserKeys(state: UserKeysState, command: Command): Decision
       return redelivered ? { ok: true, events: [], result: APPLIED } : decideDeliverToDevice(state, command);
     case 'AckToDevice':
       return redelivered ? { ok: true, events: [], result: APPLIED } : decideAckToDevice(state, command);
+    // Backups: a redelivered command is decided again on the state it already changed, which
+    // gives the same answer (the version it created is the newest; its keys tie and are kept).
+    case 'CreateBackupVersion':
+      return redelivered ? { ok: true, events: [], result: { kind: 'backup-version', version: String(state.backup?.lastVersion ?? 0) } } : decideCreateBackupVersion(state.backup, command);
+    case 'UpdateBackupVersion':
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideUpdateBackupVersion(state.backup, command);
+    case 'DeleteBackupVersion':
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideDeleteBackupVersion(state.backup, command);
+    case 'PutBackupKeys': {
+      const decision = decidePutBackupKeys(state.backup, command);
+      return redelivered && decision.ok ? { ...decision, events: [] } : decision;
+    }
+    case 'DeleteBackupKeys': {
+      const decision = decideDeleteBackupKeys(state.backup, command);
+      return redelivered && decision.ok ? { ...decision, events: [] } : decision;
+    }
     default: {
       const unhandled: never = command;
       throw new Error(`decideUserKeys: unhandled command ${(unhandled as Command).type}`);

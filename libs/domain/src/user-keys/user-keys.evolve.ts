@@ -1,3 +1,4 @@
+import { evolveBackup } from '../room-key-backup/backup.decide';
 import { DomainEvent } from '@app/contracts';
 import {
   CLAIMED_KEY_NAMES_KEPT,
@@ -18,6 +19,15 @@ export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKe
     return { ...next, rooms: membership === 'leave' || membership === 'ban' ? rooms : { ...rooms, [roomId]: membership } };
   }
   if (event.type === 'RoomEncryptionEnabled') return { ...next, roomEncryption: event.data.algorithm };
+  if (
+    event.type === 'BackupVersionCreated' ||
+    event.type === 'BackupVersionUpdated' ||
+    event.type === 'BackupVersionDeleted' ||
+    event.type === 'BackupKeysStored' ||
+    event.type === 'BackupKeysDeleted'
+  ) {
+    return { ...next, backup: evolveBackup(next.backup, event) };
+  }
   const { deviceId } = event.data;
   const device = next.devices[deviceId] ?? emptyDevice();
   switch (event.type) {

@@ -1,3 +1,5 @@
+import { BackupState } from '../room-key-backup/backup.state';
+
 /** A one-time key waiting in a device's pool. */
 export interface PooledKey {
   readonly keyName: string;
@@ -49,6 +51,8 @@ export interface UserKeysState {
    * owner decides them): the encryption algorithm once `m.room.encryption` was seen.
    */
   readonly roomEncryption?: string;
+  /** Only in the state kept under `backup:<user id>`: the user's room-key backups. */
+  readonly backup?: BackupState;
 }
 
 /** How many command ids a user's state remembers; redeliveries come within a batch or two. */

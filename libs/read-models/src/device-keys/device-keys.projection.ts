@@ -48,6 +48,11 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
       case 'ToDeviceQueued':
       case 'ToDeviceDropped':
       case 'ToDeviceAcked':
+      case 'BackupVersionCreated':
+      case 'BackupVersionUpdated':
+      case 'BackupVersionDeleted':
+      case 'BackupKeysStored':
+      case 'BackupKeysDeleted':
         return doc;
       default: {
         const unhandled: never = event;

@@ -46,6 +46,11 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
       case 'ToDeviceQueued':
       case 'ToDeviceDropped':
       case 'ToDeviceAcked':
+      case 'BackupVersionCreated':
+      case 'BackupVersionUpdated':
+      case 'BackupVersionDeleted':
+      case 'BackupKeysStored':
+      case 'BackupKeysDeleted':
         return doc;
       default: {
         const unhandled: never = event;
