@@ -23,6 +23,9 @@ import { KeyChangesController } from './key-changes/key-changes.controller';
 import { SyncExtensionController } from './sync-extension/sync-extension.controller';
 import { SyncExtensionService } from './sync-extension/sync-extension.service';
 import { SendToDeviceController } from './send-to-device/send-to-device.controller';
+import { BackupKeysController } from './room-keys/backup-keys.controller';
+import { BackupReader } from './room-keys/backup-reader';
+import { BackupVersionsController } from './room-keys/backup-versions.controller';
 
 @Module({})
 export class KeysApiModule {
@@ -30,7 +33,7 @@ export class KeysApiModule {
     return {
       module: KeysApiModule,
       imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
-      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController, SendToDeviceController],
+      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController, SendToDeviceController, BackupVersionsController, BackupKeysController],
       providers: [
     { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(env, env.INSTANCE_ID ?? randomUUID()) },
     {
@@ -49,6 +52,7 @@ export class KeysApiModule {
     DeviceListReader,
     DeviceListWatcher,
     SyncExtensionService,
+    BackupReader,
       ],
     };
   }

@@ -12,3 +12,4 @@ export * from './device-lists/device-list-changes';
 export * from './device-lists/device-lists.projection';
 export * from './device-lists/device-lists.queries';
 export * from './to-device/to-device.projection';
+export * from './backups/backups.projection';

@@ -3,6 +3,7 @@ import { deviceKeysProjection } from './device-keys/device-keys.projection';
 import { oneTimeKeysProjection } from './one-time-keys/one-time-keys.projection';
 import { deviceListsProjection } from './device-lists/device-lists.projection';
 import { toDeviceProjection } from './to-device/to-device.projection';
+import { backupsProjection } from './backups/backups.projection';
 
 /** Every projection the projector runs and `replay` can rebuild, by name. */
 export const PROJECTIONS: Readonly<Record<string, AnyProjection>> = {
@@ -10,4 +11,5 @@ export const PROJECTIONS: Readonly<Record<string, AnyProjection>> = {
   [oneTimeKeysProjection.name]: oneTimeKeysProjection as unknown as Projection<never>,
   [deviceListsProjection.name]: deviceListsProjection,
   [toDeviceProjection.name]: toDeviceProjection,
+  [backupsProjection.name]: backupsProjection,
 };

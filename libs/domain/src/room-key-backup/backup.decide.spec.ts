@@ -74,7 +74,7 @@ describe('decide: room-key backups', () => {
     const state = run(initialUserKeysState(), create()).state;
     const command = put('1', Array.from({ length: 2500 }, (_, i) => session(`!r${i % 7}`, `s${i}`, 0)));
     const first = run(state, command);
-    expect(first.decision.ok && first.decision.events.map((e) => (e.data as { sessions: unknown[] }).sessions.length)).toEqual([1000, 1000, 500]);
+    expect(first.decision.ok && first.decision.events.map((e) => (e.data as unknown as { sessions: unknown[] }).sessions.length)).toEqual([1000, 1000, 500]);
     const again = decideUserKeys(first.state, command);
     expect(again).toMatchObject({ ok: true, events: [], result: { etag: '1', count: 2500 } });
   });
