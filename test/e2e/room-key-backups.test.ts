@@ -1,3 +1,9 @@
+import { MongoClient } from 'mongodb';
+import { topicNames } from '@app/contracts';
+import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { backupsProjection, collectionDigest, collectionName } from '@app/read-models';
+import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
+import { settle } from '../helpers/settle';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
@@ -103,5 +109,22 @@ describe('room-key backups', () => {
     expect(await other.request('GET', v3('keys?version=1'))).toMatchObject({ status: 404 });
     expect(await other.request('PUT', v3('keys?version=1'), { rooms: {} })).toMatchObject({ status: 404 });
     expect(await new MatrixClient(system.apis[0].url).request('GET', v3('version'))).toMatchObject({ status: 401 });
+  });
+
+  it('a replay of the backups projection reproduces versions, keys, counts and etags', async () => {
+    await settle(env, 'backups');
+    const mongo = new MongoClient(env.MONGODB_URI!);
+    const kafka = createKafka(kafkaSettingsFromEnv('backups-replay', env));
+    const admin = new TopicAdmin(kafka);
+    try {
+      const db = mongo.db(env.MONGODB_DB);
+      const live = await collectionDigest(db.collection(collectionName('backups', 1)));
+      expect(live.count).toBeGreaterThan(5);
+      const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), backupsProjection, () => undefined);
+      expect(await collectionDigest(db.collection(collectionName('backups', report.version)))).toEqual(live);
+    } finally {
+      await admin.disconnect();
+      await mongo.close();
+    }
   });
 });
