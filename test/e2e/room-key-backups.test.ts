@@ -4,6 +4,7 @@ import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { backupsProjection, collectionDigest, collectionName } from '@app/read-models';
 import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 import { settle } from '../helpers/settle';
+import { readEvents } from '../helpers/log-reader';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
@@ -109,6 +110,23 @@ describe('room-key backups', () => {
     expect(await other.request('GET', v3('keys?version=1'))).toMatchObject({ status: 404 });
     expect(await other.request('PUT', v3('keys?version=1'), { rooms: {} })).toMatchObject({ status: 404 });
     expect(await new MatrixClient(system.apis[0].url).request('GET', v3('version'))).toMatchObject({ status: 401 });
+  });
+
+  it('one PUT of 10,000 sessions is one command (events of at most 1,000 sessions), and the full download streams them back', async () => {
+    const c = as('@big:test.local');
+    const { version } = (await c.request('POST', v3('version'), { algorithm: ALG, auth_data: {} })).body;
+    const rooms: Record<string, { sessions: Record<string, unknown> }> = {};
+    for (let i = 0; i < 10_000; i++) (rooms[`!r${i % 50}:test.local`] ??= { sessions: {} }).sessions[`s${i}`] = key(i % 3, i % 2 === 0, 0, `t${i}`);
+    expect((await c.request('PUT', v3(`keys?version=${version}`), { rooms })).body).toEqual({ etag: '1', count: 10_000 });
+    const stored = (await readEvents(env)).filter((e) => e.type === 'BackupKeysStored' && (e.data as { userId: string }).userId === '@big:test.local');
+    expect(new Set(stored.map((e) => e.causationId)).size).toBe(1);
+    expect(stored.map((e) => (e.data as unknown as { sessions: unknown[] }).sessions.length)).toEqual(Array(10).fill(1000));
+    const all = await c.request('GET', v3(`keys?version=${version}`));
+    expect(all.body).toEqual({ rooms });
+    expect(await c.request('PUT', v3(`keys?version=${version}`), { rooms: { '!x:test.local': { sessions: Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`s${i}`, key(0)])) } } })).toMatchObject({
+      status: 413,
+      body: { errcode: 'M_TOO_LARGE' },
+    });
   });
 
   it('a replay of the backups projection reproduces versions, keys, counts and etags', async () => {

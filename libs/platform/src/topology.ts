@@ -1,14 +1,17 @@
 import { REPLY_PARTITIONS, TopicNames } from '@app/contracts';
 import { TopicAdmin } from '@app/kafka';
 
+/** One command may carry a 10,000-session backup upload (a few MB); the broker default is 1 MB. */
+const MAX_MESSAGE_BYTES = String(16 * 1024 * 1024);
+
 /**
  * Creates the topics when missing and refuses to run when e2ee.commands and e2ee.events
  * disagree on partition count: partition p of both must have the same owner.
  */
 export async function ensureTopology(admin: TopicAdmin, topics: TopicNames, partitions: number): Promise<void> {
   await admin.ensureTopics([
-    { topic: topics.commands, partitions, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
-    { topic: topics.events, partitions, config: { 'retention.ms': '-1', 'min.insync.replicas': '1' } },
+    { topic: topics.commands, partitions, config: { 'retention.ms': String(7 * 24 * 3600 * 1000), 'max.message.bytes': MAX_MESSAGE_BYTES } },
+    { topic: topics.events, partitions, config: { 'retention.ms': '-1', 'min.insync.replicas': '1', 'max.message.bytes': MAX_MESSAGE_BYTES } },
     { topic: topics.replies, partitions: REPLY_PARTITIONS, config: { 'retention.ms': String(3600 * 1000) } },
     { topic: topics.deadLetter, partitions: 1, config: { 'retention.ms': '-1' } },
     { topic: topics.homeserver, partitions, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },

@@ -1,4 +1,6 @@
-import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Readable } from 'node:stream';
+import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { FindCursor } from 'mongodb';
 import { backupKey } from '@app/contracts';
 import { MatrixError } from '@app/matrix';
 import { isInfrastructureError } from '@app/platform';
@@ -13,13 +15,6 @@ import { outcomeOrError } from './backup-versions.controller';
 import { uploadedSessions, versionParam } from './room-key-bodies';
 
 const PATHS = ['room_keys/keys', 'room_keys/keys/:roomId', 'room_keys/keys/:roomId/:sessionId'].flatMap(clientPaths);
-
-const keyData = (doc: BackupSessionDoc) => ({
-  first_message_index: doc.firstMessageIndex,
-  forwarded_count: doc.forwardedCount,
-  is_verified: doc.isVerified,
-  session_data: JSON.parse(doc.sessionDataJson) as unknown,
-});
 
 /**
  * /room_keys/keys[/{roomId}[/{sessionId}]]?version=: keys of one backup version. Writes go to the
@@ -72,26 +67,61 @@ export class BackupKeysController {
     return { etag: outcome.result.etag, count: outcome.result.count };
   }
 
+  /**
+   * A room or the whole backup is streamed from a cursor as JSON text (session_data spliced in as
+   * stored), so 100,000 sessions never become one object in memory.
+   */
   @Get(PATHS)
   async get(
     @CurrentRequester() requester: Requester,
     @Query('version') versionQuery: unknown,
     @Param('roomId') roomId: string | undefined,
     @Param('sessionId') sessionId: string | undefined,
-  ) {
+    @Res() reply: { header(name: string, value: string): unknown; send(payload: unknown): unknown },
+  ): Promise<void> {
     const version = versionParam(versionQuery);
-    return unavailableOnOutage(async () => {
+    const cursor = await unavailableOnOutage(async () => {
       const collection = await this.reader.collectionFor(requester.userId);
       if (!(await backupVersion(collection, requester.userId, version))) throw new MatrixError('M_NOT_FOUND', `Unknown backup version ${version}`, 404);
-      const docs = (await backupSessions(collection, requester.userId, version, roomId, sessionId).toArray()) as unknown as BackupSessionDoc[];
-      if (sessionId !== undefined) {
-        if (docs.length === 0) throw new MatrixError('M_NOT_FOUND', 'No key for this session', 404);
-        return keyData(docs[0]);
-      }
-      if (roomId !== undefined) return { sessions: Object.fromEntries(docs.map((d) => [d.sessionId, keyData(d)])) };
-      const rooms: Record<string, { sessions: Record<string, unknown> }> = {};
-      for (const doc of docs) (rooms[doc.roomId] ??= { sessions: {} }).sessions[doc.sessionId] = keyData(doc);
-      return { rooms };
+      return backupSessions(collection, requester.userId, version, roomId, sessionId) as unknown as FindCursor<BackupSessionDoc>;
     }, isInfrastructureError);
+    if (sessionId !== undefined) {
+      const doc = await cursor.next();
+      await cursor.close();
+      if (!doc) throw new MatrixError('M_NOT_FOUND', 'No key for this session', 404);
+      reply.header('content-type', 'application/json');
+      reply.send(keyDataJson(doc));
+      return;
+    }
+    reply.header('content-type', 'application/json');
+    reply.send(Readable.from(roomId !== undefined ? roomJson(cursor) : backupJson(cursor)));
   }
+}
+
+const keyDataJson = (doc: BackupSessionDoc): string =>
+  `{"first_message_index":${doc.firstMessageIndex},"forwarded_count":${doc.forwardedCount},"is_verified":${doc.isVerified},"session_data":${doc.sessionDataJson}}`;
+
+async function* roomJson(cursor: FindCursor<BackupSessionDoc>): AsyncGenerator<string> {
+  yield '{"sessions":{';
+  let first = true;
+  for await (const doc of cursor) {
+    yield `${first ? '' : ','}${JSON.stringify(doc.sessionId)}:${keyDataJson(doc)}`;
+    first = false;
+  }
+  yield '}}';
+}
+
+/** Sessions arrive sorted by room, then session: each room's object is opened and closed once. */
+async function* backupJson(cursor: FindCursor<BackupSessionDoc>): AsyncGenerator<string> {
+  yield '{"rooms":{';
+  let room: string | null = null;
+  for await (const doc of cursor) {
+    if (doc.roomId !== room) {
+      yield `${room === null ? '' : '}},'}${JSON.stringify(doc.roomId)}:{"sessions":{${JSON.stringify(doc.sessionId)}:${keyDataJson(doc)}`;
+      room = doc.roomId;
+    } else {
+      yield `,${JSON.stringify(doc.sessionId)}:${keyDataJson(doc)}`;
+    }
+  }
+  yield room === null ? '}}' : '}}}}';
 }

@@ -2,7 +2,7 @@ import { BackupSessionUpload } from '@app/contracts';
 import { MatrixError } from '@app/matrix';
 
 /** Most sessions one key upload may carry (one command; more: 413 M_TOO_LARGE). */
-export const MAX_SESSIONS_PER_UPLOAD = 1000;
+export const MAX_SESSIONS_PER_UPLOAD = 10_000;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
