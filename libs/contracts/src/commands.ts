@@ -101,6 +101,28 @@ export interface DeleteBackupKeysData {
   readonly sessionId: string | null;
 }
 
+export type CrossSigningKind = 'master' | 'self_signing' | 'user_signing';
+
+/** A cross-signing key as uploaded: its kind, its ed25519 public key, and its canonical JSON. */
+export interface CrossSigningKeyUpload {
+  readonly kind: CrossSigningKind;
+  readonly publicKey: string;
+  readonly json: string;
+}
+
+export interface UploadCrossSigningKeysData {
+  readonly userId: string;
+  readonly keys: readonly CrossSigningKeyUpload[];
+  /** A user-interactive auth stage was completed at the API for this request. */
+  readonly authenticated: boolean;
+}
+
+/** The account's operator lets the user replace cross-signing keys without UIA until `until`. */
+export interface AllowCrossSigningReplacementData {
+  readonly userId: string;
+  readonly until: number;
+}
+
 export const backupKey = (userId: string): string => `backup:${userId}`;
 
 export type UploadKeysCommand = Envelope<'UploadKeys', UploadKeysData>;
@@ -115,6 +137,8 @@ export type UpdateBackupVersionCommand = Envelope<'UpdateBackupVersion', UpdateB
 export type DeleteBackupVersionCommand = Envelope<'DeleteBackupVersion', DeleteBackupVersionData>;
 export type PutBackupKeysCommand = Envelope<'PutBackupKeys', PutBackupKeysData>;
 export type DeleteBackupKeysCommand = Envelope<'DeleteBackupKeys', DeleteBackupKeysData>;
+export type UploadCrossSigningKeysCommand = Envelope<'UploadCrossSigningKeys', UploadCrossSigningKeysData>;
+export type AllowCrossSigningReplacementCommand = Envelope<'AllowCrossSigningReplacement', AllowCrossSigningReplacementData>;
 
 export type Command =
   | UploadKeysCommand
@@ -128,7 +152,9 @@ export type Command =
   | UpdateBackupVersionCommand
   | DeleteBackupVersionCommand
   | PutBackupKeysCommand
-  | DeleteBackupKeysCommand;
+  | DeleteBackupKeysCommand
+  | UploadCrossSigningKeysCommand
+  | AllowCrossSigningReplacementCommand;
 export type CommandType = Command['type'];
 
 /** Metadata the API adds so the decided outcome can find its way back. */
@@ -152,4 +178,6 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'DeleteBackupVersion',
   'PutBackupKeys',
   'DeleteBackupKeys',
+  'UploadCrossSigningKeys',
+  'AllowCrossSigningReplacement',
 ];

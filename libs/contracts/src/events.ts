@@ -1,5 +1,5 @@
 import { Envelope } from './envelope';
-import { BackupSessionUpload, UploadedKey } from './commands';
+import { BackupSessionUpload, CrossSigningKeyUpload, UploadedKey } from './commands';
 
 export interface DeviceKeysUploadedData {
   readonly userId: string;
@@ -121,6 +121,18 @@ export type BackupVersionDeleted = Envelope<'BackupVersionDeleted', BackupVersio
 export type BackupKeysStored = Envelope<'BackupKeysStored', BackupKeysStoredData>;
 export type BackupKeysDeleted = Envelope<'BackupKeysDeleted', BackupKeysDeletedData>;
 
+/** The keys that changed (an identical re-upload records nothing). */
+export interface CrossSigningKeysUploadedData {
+  readonly userId: string;
+  readonly keys: readonly CrossSigningKeyUpload[];
+}
+export interface CrossSigningReplacementAllowedData {
+  readonly userId: string;
+  readonly until: number;
+}
+export type CrossSigningKeysUploaded = Envelope<'CrossSigningKeysUploaded', CrossSigningKeysUploadedData>;
+export type CrossSigningReplacementAllowed = Envelope<'CrossSigningReplacementAllowed', CrossSigningReplacementAllowedData>;
+
 export type ToDeviceQueued = Envelope<'ToDeviceQueued', ToDeviceQueuedData>;
 export type ToDeviceDropped = Envelope<'ToDeviceDropped', ToDeviceDroppedData>;
 export type ToDeviceAcked = Envelope<'ToDeviceAcked', ToDeviceAckedData>;
@@ -151,7 +163,9 @@ export type DomainEvent =
   | BackupVersionUpdated
   | BackupVersionDeleted
   | BackupKeysStored
-  | BackupKeysDeleted;
+  | BackupKeysDeleted
+  | CrossSigningKeysUploaded
+  | CrossSigningReplacementAllowed;
 export type DomainEventType = DomainEvent['type'];
 
 export const EVENT_TYPES: readonly DomainEventType[] = [
@@ -172,6 +186,8 @@ export const EVENT_TYPES: readonly DomainEventType[] = [
   'BackupVersionDeleted',
   'BackupKeysStored',
   'BackupKeysDeleted',
+  'CrossSigningKeysUploaded',
+  'CrossSigningReplacementAllowed',
 ];
 
 /** Events after which readers sharing a room with the user must re-query the user's devices. */

@@ -8,7 +8,10 @@ export type RejectionCode =
   | 'INVALID_COMMAND'
   | 'BACKUP_NOT_FOUND'
   | 'WRONG_BACKUP_VERSION'
-  | 'BACKUP_MISMATCH';
+  | 'BACKUP_MISMATCH'
+  | 'MISSING_MASTER_KEY'
+  | 'KEY_ID_IN_USE'
+  | 'AUTH_REQUIRED';
 
 export interface Rejection {
   readonly code: RejectionCode;

@@ -22,6 +22,8 @@ export const CURRENT_SCHEMA_VERSION: Record<string, number> = {
   BackupVersionDeleted: 1,
   BackupKeysStored: 1,
   BackupKeysDeleted: 1,
+  CrossSigningKeysUploaded: 1,
+  CrossSigningReplacementAllowed: 1,
 };
 
 export function upcastEvent(envelope: Envelope): Envelope {

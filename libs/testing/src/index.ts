@@ -1,3 +1,4 @@
 export * from './signed-keys';
 export * from './decider-spec';
 export * from './signed-one-time-keys';
+export * from './cross-signing-keys';

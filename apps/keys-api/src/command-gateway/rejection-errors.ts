@@ -16,6 +16,13 @@ export function rejectionToMatrixError(rejection: Rejection): MatrixError {
       return new MatrixError('M_NOT_FOUND', rejection.message, 404);
     case 'BACKUP_MISMATCH':
       return new MatrixError('M_INVALID_PARAM', rejection.message, 400);
+    case 'MISSING_MASTER_KEY':
+      return new MatrixError('M_MISSING_PARAM', rejection.message, 400);
+    case 'KEY_ID_IN_USE':
+      return new MatrixError('M_FORBIDDEN', rejection.message, 403);
+    case 'AUTH_REQUIRED':
+      // The API answers with a user-interactive auth challenge before it gets here.
+      return new MatrixError('M_FORBIDDEN', rejection.message, 403);
     case 'WRONG_BACKUP_VERSION':
       return new MatrixError('M_WRONG_ROOM_KEYS_VERSION', rejection.message, 403, { current_version: rejection.currentVersion ?? null });
     default: {

@@ -18,6 +18,9 @@ export function decideUpload(state: UserKeysState, command: UploadKeysCommand): 
     events.push(eventOf<E>(command, events.length, type, data));
   };
   const device = state.devices[deviceId] ?? emptyDevice();
+  if (!state.devices[deviceId] && Object.values(state.crossSigning?.keys ?? {}).some((k) => k?.publicKey === deviceId)) {
+    return reject('KEY_ID_IN_USE', 'Key ID in use: a cross-signing key has this id');
+  }
 
   if (deviceKeysJson !== null) {
     if (device.keysJson !== null && device.keysJson !== deviceKeysJson) {

@@ -8,6 +8,7 @@ import { claimResult, decideClaim } from './claim-keys.decide';
 import { decideDeviceChange } from './device-change.decide';
 import { decideMembership, decideRoomEncryption } from './membership.decide';
 import { decideAckToDevice, decideDeliverToDevice } from './to-device.decide';
+import { decideAllowCrossSigningReplacement, decideUploadCrossSigningKeys } from '../cross-signing/cross-signing.decide';
 import {
   decideCreateBackupVersion,
   decideDeleteBackupKeys,
@@ -52,6 +53,10 @@ export function decideUserKeys(state: UserKeysState, command: Command): Decision
       const decision = decidePutBackupKeys(state.backup, command);
       return redelivered && decision.ok ? { ...decision, events: [] } : decision;
     }
+    case 'UploadCrossSigningKeys':
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideUploadCrossSigningKeys(state, command, command.data.authenticated);
+    case 'AllowCrossSigningReplacement':
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideAllowCrossSigningReplacement(command);
     case 'DeleteBackupKeys': {
       const decision = decideDeleteBackupKeys(state.backup, command);
       return redelivered && decision.ok ? { ...decision, events: [] } : decision;

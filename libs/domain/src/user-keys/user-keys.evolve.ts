@@ -28,6 +28,14 @@ export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKe
   ) {
     return { ...next, backup: evolveBackup(next.backup, event) };
   }
+  if (event.type === 'CrossSigningKeysUploaded') {
+    const keys = { ...(next.crossSigning?.keys ?? {}) };
+    for (const key of event.data.keys) keys[key.kind] = key;
+    return { ...next, crossSigning: { ...next.crossSigning, keys } };
+  }
+  if (event.type === 'CrossSigningReplacementAllowed') {
+    return { ...next, crossSigning: { keys: next.crossSigning?.keys ?? {}, replaceAllowedUntil: event.data.until } };
+  }
   const { deviceId } = event.data;
   const device = next.devices[deviceId] ?? emptyDevice();
   switch (event.type) {

@@ -1,3 +1,4 @@
+import { CrossSigningKeyUpload, CrossSigningKind } from '@app/contracts';
 import { BackupState } from '../room-key-backup/backup.state';
 
 /** A one-time key waiting in a device's pool. */
@@ -53,6 +54,11 @@ export interface UserKeysState {
   readonly roomEncryption?: string;
   /** Only in the state kept under `backup:<user id>`: the user's room-key backups. */
   readonly backup?: BackupState;
+  /** The user's cross-signing keys, and until when the operator allows replacing them without UIA. */
+  readonly crossSigning?: {
+    readonly keys: Readonly<Partial<Record<CrossSigningKind, CrossSigningKeyUpload>>>;
+    readonly replaceAllowedUntil?: number;
+  };
 }
 
 /** How many command ids a user's state remembers; redeliveries come within a batch or two. */

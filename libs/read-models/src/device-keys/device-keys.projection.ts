@@ -53,6 +53,8 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
       case 'BackupVersionDeleted':
       case 'BackupKeysStored':
       case 'BackupKeysDeleted':
+      case 'CrossSigningKeysUploaded':
+      case 'CrossSigningReplacementAllowed':
         return doc;
       default: {
         const unhandled: never = event;

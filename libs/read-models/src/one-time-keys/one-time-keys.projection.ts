@@ -51,6 +51,8 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
       case 'BackupVersionDeleted':
       case 'BackupKeysStored':
       case 'BackupKeysDeleted':
+      case 'CrossSigningKeysUploaded':
+      case 'CrossSigningReplacementAllowed':
         return doc;
       default: {
         const unhandled: never = event;
