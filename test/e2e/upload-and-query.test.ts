@@ -33,7 +33,7 @@ describe('device keys: upload and query', () => {
     const bob = user('bob');
     const query = await clientOf(apiB, bob, 'BOB1').query({ device_keys: { [alice]: [] } });
     expect(query.status).toBe(200);
-    expect(query.body).toEqual({ device_keys: { [alice]: { ALICE1: { ...keys, unsigned: {} } } }, failures: {} });
+    expect(query.body).toEqual({ device_keys: { [alice]: { ALICE1: { ...keys, unsigned: {} } } }, failures: {}, master_keys: {}, self_signing_keys: {}, user_signing_keys: {} });
   });
 
   it('answers /r0/ and /unstable/ like /v3/', async () => {

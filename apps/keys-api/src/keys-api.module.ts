@@ -26,6 +26,9 @@ import { SendToDeviceController } from './send-to-device/send-to-device.controll
 import { BackupKeysController } from './room-keys/backup-keys.controller';
 import { BackupReader } from './room-keys/backup-reader';
 import { BackupVersionsController } from './room-keys/backup-versions.controller';
+import { AllowReplacementController } from './cross-signing/allow-replacement.controller';
+import { DeviceSigningController } from './cross-signing/device-signing.controller';
+import { HomeserverPasswordVerifier, NoPasswordVerifier, PASSWORD_VERIFIER } from './cross-signing/password-verifier';
 
 @Module({})
 export class KeysApiModule {
@@ -33,7 +36,7 @@ export class KeysApiModule {
     return {
       module: KeysApiModule,
       imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
-      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController, SendToDeviceController, BackupVersionsController, BackupKeysController],
+      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController, SendToDeviceController, BackupVersionsController, BackupKeysController, DeviceSigningController, AllowReplacementController],
       providers: [
     { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(env, env.INSTANCE_ID ?? randomUUID()) },
     {
@@ -53,6 +56,11 @@ export class KeysApiModule {
     DeviceListWatcher,
     SyncExtensionService,
     BackupReader,
+    {
+      provide: PASSWORD_VERIFIER,
+      inject: [KEYS_API_SETTINGS],
+      useFactory: (s: KeysApiSettings) => (s.authMode === 'homeserver' ? new HomeserverPasswordVerifier(s.homeserverUrl!) : new NoPasswordVerifier()),
+    },
       ],
     };
   }

@@ -13,3 +13,4 @@ export * from './device-lists/device-lists.projection';
 export * from './device-lists/device-lists.queries';
 export * from './to-device/to-device.projection';
 export * from './backups/backups.projection';
+export * from './cross-signing-keys/cross-signing-keys.projection';

@@ -4,6 +4,7 @@ import { oneTimeKeysProjection } from './one-time-keys/one-time-keys.projection'
 import { deviceListsProjection } from './device-lists/device-lists.projection';
 import { toDeviceProjection } from './to-device/to-device.projection';
 import { backupsProjection } from './backups/backups.projection';
+import { crossSigningKeysProjection } from './cross-signing-keys/cross-signing-keys.projection';
 
 /** Every projection the projector runs and `replay` can rebuild, by name. */
 export const PROJECTIONS: Readonly<Record<string, AnyProjection>> = {
@@ -12,4 +13,5 @@ export const PROJECTIONS: Readonly<Record<string, AnyProjection>> = {
   [deviceListsProjection.name]: deviceListsProjection,
   [toDeviceProjection.name]: toDeviceProjection,
   [backupsProjection.name]: backupsProjection,
+  [crossSigningKeysProjection.name]: crossSigningKeysProjection as unknown as Projection<never>,
 };

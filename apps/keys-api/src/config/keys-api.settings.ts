@@ -17,6 +17,10 @@ export interface KeysApiSettings {
   readonly encryptedRoomsOnly: boolean;
   /** Upper bound of a sync-extension long-poll. */
   readonly syncMaxTimeoutMs: number;
+  /** Bearer token of the operator's admin endpoints; unset disables them. */
+  readonly adminToken: string | null;
+  /** Where a user learns how to get cross-signing replacement approved (the `m.oauth` stage's url). */
+  readonly crossSigningApprovalUrl: string;
 }
 
 export const KEYS_API_SETTINGS = Symbol('KEYS_API_SETTINGS');
@@ -37,6 +41,8 @@ export function keysApiSettingsFromEnv(env: NodeJS.ProcessEnv, instanceId: strin
     appserviceHsToken: env.APPSERVICE_HS_TOKEN ?? null,
     encryptedRoomsOnly: env.DEVICE_LISTS_ENCRYPTED_ROOMS_ONLY === 'true',
     syncMaxTimeoutMs: Number(env.SYNC_MAX_TIMEOUT_MS ?? 120_000),
+    adminToken: env.ADMIN_TOKEN ?? null,
+    crossSigningApprovalUrl: env.CROSS_SIGNING_APPROVAL_URL ?? 'https://example.org/ask-your-server-admin',
   };
   if (authMode === 'jwt' && !settings.jwtSecret) throw new Error('AUTH_MODE=jwt needs AUTH_JWT_SECRET');
   if (authMode === 'homeserver' && !settings.homeserverUrl) throw new Error('AUTH_MODE=homeserver needs HOMESERVER_URL');

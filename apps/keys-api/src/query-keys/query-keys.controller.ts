@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Post, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { AccessTokenGuard } from '../auth/access-token.guard';
+import { CurrentRequester, Requester } from '../auth/requester';
 import { validateBody } from '../validation/validate-body';
 import { clientPaths } from '../client-paths';
 import { QueryKeysDto } from './query-keys.dto';
@@ -13,8 +14,8 @@ export class QueryKeysController {
 
   @Post(clientPaths('keys/query'))
   @HttpCode(200)
-  async query(@Body() body: unknown): Promise<QueryKeysResponse> {
+  async query(@CurrentRequester() requester: Requester, @Body() body: unknown): Promise<QueryKeysResponse> {
     validateBody(QueryKeysDto, body);
-    return this.queryBus.execute(new QueryKeys((body as QueryKeysDto).device_keys));
+    return this.queryBus.execute(new QueryKeys((body as QueryKeysDto).device_keys, requester.userId));
   }
 }

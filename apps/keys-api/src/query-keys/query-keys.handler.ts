@@ -3,7 +3,16 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Collection, Db } from 'mongodb';
 import { MatrixError } from '@app/matrix';
 import { MONGO_DB, isInfrastructureError } from '@app/platform';
-import { DeviceKeysDoc, ProjectionRegistry, collectionName, deviceKeysProjection, findDevicesOfUsers } from '@app/read-models';
+import {
+  CrossSigningKeysDoc,
+  DeviceKeysDoc,
+  ProjectionRegistry,
+  collectionName,
+  crossSigningKeysOf,
+  crossSigningKeysProjection,
+  deviceKeysProjection,
+  findDevicesOfUsers,
+} from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReadBarrier } from '../read-barrier/read-barrier';
 import { MAX_QUERY_USERS } from './query-keys.dto';
@@ -22,7 +31,7 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
     this.registry = new ProjectionRegistry(db, 500);
   }
 
-  async execute({ deviceKeys }: QueryKeys): Promise<QueryKeysResponse> {
+  async execute({ deviceKeys, requesterUserId }: QueryKeys): Promise<QueryKeysResponse> {
     const userIds = Object.keys(deviceKeys);
     if (userIds.length > MAX_QUERY_USERS) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_QUERY_USERS} users per query`, 400);
     const { local, failures } = localUsersAndFailures(userIds, this.settings.serverName);
@@ -37,7 +46,27 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
       keys.unsigned = doc.displayName === null ? {} : { device_display_name: doc.displayName };
       result[doc.userId][doc.deviceId] = keys;
     }
-    return { device_keys: result, failures };
+    const crossSigning = await this.readCrossSigning(local);
+    const masterKeys: Record<string, unknown> = {};
+    const selfSigningKeys: Record<string, unknown> = {};
+    const userSigningKeys: Record<string, unknown> = {};
+    for (const doc of crossSigning) {
+      if (doc.master) masterKeys[doc.userId] = JSON.parse(doc.master);
+      if (doc.selfSigning) selfSigningKeys[doc.userId] = JSON.parse(doc.selfSigning);
+      if (doc.userSigning && doc.userId === requesterUserId) userSigningKeys[doc.userId] = JSON.parse(doc.userSigning);
+    }
+    return { device_keys: result, failures, master_keys: masterKeys, self_signing_keys: selfSigningKeys, user_signing_keys: userSigningKeys };
+  }
+
+  private async readCrossSigning(userIds: string[]): Promise<CrossSigningKeysDoc[]> {
+    try {
+      const version = await this.registry.active(crossSigningKeysProjection.name);
+      await this.barrier.waitForUsers(crossSigningKeysProjection.name, version, userIds);
+      return await crossSigningKeysOf(this.db.collection<CrossSigningKeysDoc>(collectionName(crossSigningKeysProjection.name, version)), userIds);
+    } catch (err) {
+      if (isInfrastructureError(err)) throw MatrixError.unavailable('The key store is temporarily unavailable', 2);
+      throw err;
+    }
   }
 
   private async readDevices(userIds: string[]): Promise<DeviceKeysDoc[]> {

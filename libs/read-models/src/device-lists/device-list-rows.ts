@@ -73,6 +73,8 @@ export function planDeviceListRows(events: readonly RecordedEvent[], knownMember
     } else if (changesDeviceList(event)) {
       const { userId } = event.data;
       rows.push({ _id: rowId('own', partition, offset), kind: 'own', userId, partition, offset });
+      // A user-signing key alone concerns only its owner (who they verified is theirs to know).
+      if (event.type === 'CrossSigningKeysUploaded' && event.data.keys.every((k) => k.kind === 'user_signing')) continue;
       for (const roomId of joinedRoomsBefore(memberships, userId, offset)) {
         rows.push({ _id: rowId('change', partition, offset, roomId), kind: 'change', roomId, userId, partition, offset });
       }
