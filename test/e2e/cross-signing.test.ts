@@ -1,6 +1,6 @@
 import { Server, createServer } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { crossSigningKey, newDeviceIdentity, signedDeviceKeys } from '@app/testing';
+import { crossSigningKey, newDeviceIdentity, signObject, signedDeviceKeys } from '@app/testing';
 import { suiteEnv } from '../helpers/suite-env';
 import { RunningApi, cleanUp, startApi, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
@@ -157,5 +157,82 @@ describe('cross-signing keys', () => {
     await settle(env, 'device-lists');
     expect(await changes(member, memberAfter)).toEqual({ changed: [], left: [] });
     expect(await changes(owner, ownerAfter)).toEqual({ changed: [owner], left: [] });
+  });
+
+  describe('signature uploads', () => {
+    const [alice, bob, carol] = ['@sig-alice:test.local', '@sig-bob:test.local', '@sig-carol:test.local'];
+    const aliceDevice = newDeviceIdentity(alice, 'ALICEDEV');
+    const aliceDeviceKeys = signedDeviceKeys(aliceDevice);
+    const aliceMaster = crossSigningKey(alice, 'master');
+    const aliceSelf = crossSigningKey(alice, 'self_signing', aliceMaster);
+    const aliceUser = crossSigningKey(alice, 'user_signing', aliceMaster);
+    let bobMaster = crossSigningKey(bob, 'master');
+    const signatures = (client: MatrixClient, body: Record<string, unknown>) => client.request('POST', '/_matrix/client/v3/keys/signatures/upload', body);
+    const queryAll = (reader: string) =>
+      as(reader).request('POST', '/_matrix/client/v3/keys/query', { device_keys: { [alice]: [], [bob]: [], [carol]: [] } }).then((r) => r.body);
+    const aliceClient = () => new MatrixClient(system.apis[0].url, tokenFor(alice, 'ALICEDEV'));
+
+    beforeAll(async () => {
+      expect((await aliceClient().upload({ device_keys: aliceDeviceKeys })).status).toBe(200);
+      expect((await uploadSigning(as(alice), { master_key: aliceMaster.object, self_signing_key: aliceSelf.object, user_signing_key: aliceUser.object })).status).toBe(200);
+      expect((await uploadSigning(as(bob), { master_key: bobMaster.object })).status).toBe(200);
+      expect((await uploadSigning(as(carol), { master_key: crossSigningKey(carol, 'master').object })).status).toBe(200);
+    });
+
+    it('own device by the self-signing key and own master key by a device: everyone sees them', async () => {
+      const signedDevice = signObject(aliceDeviceKeys, alice, `ed25519:${aliceSelf.publicKey}`, aliceSelf.privateKey);
+      const signedMaster = signObject(aliceMaster.object, alice, 'ed25519:ALICEDEV', aliceDevice.privateKey);
+      const r = await signatures(aliceClient(), { [alice]: { ALICEDEV: signedDevice, [aliceMaster.publicKey]: signedMaster } });
+      expect(r).toMatchObject({ status: 200, body: { failures: {} } });
+      const seen = await queryAll(carol);
+      expect(seen.device_keys[alice].ALICEDEV.signatures[alice]).toEqual((signedDevice.signatures as Record<string, unknown>)[alice]);
+      expect(seen.master_keys[alice]).toEqual(signedMaster);
+      // Re-uploading is harmless.
+      expect(await signatures(aliceClient(), { [alice]: { ALICEDEV: signedDevice } })).toMatchObject({ status: 200, body: { failures: {} } });
+    });
+
+    it("Alice's signature on Bob's master key is seen by Alice only, not by Bob nor a third party", async () => {
+      const signed = signObject(bobMaster.object, alice, `ed25519:${aliceUser.publicKey}`, aliceUser.privateKey);
+      expect(await signatures(aliceClient(), { [bob]: { [bobMaster.publicKey]: signed } })).toMatchObject({ status: 200, body: { failures: {} } });
+      expect((await queryAll(alice)).master_keys[bob]).toEqual(signed);
+      for (const reader of [bob, carol]) {
+        expect((await queryAll(reader)).master_keys[bob]).toEqual(bobMaster.object);
+        expect(JSON.stringify(await queryAll(reader))).not.toContain(aliceUser.publicKey);
+      }
+    });
+
+    it('per-object failures with 200: a bad signature, an unknown key, a changed object, a key of another user that is not their master key', async () => {
+      const wrong = signObject(aliceDeviceKeys, alice, `ed25519:${aliceSelf.publicKey}`, aliceUser.privateKey);
+      const changed = signObject({ ...bobMaster.object, usage: ['master', 'other'] }, alice, `ed25519:${aliceUser.publicKey}`, aliceUser.privateKey);
+      const r = await signatures(aliceClient(), {
+        [alice]: { ALICEDEV: wrong, NOSUCHDEVICE: aliceDeviceKeys },
+        [bob]: { [bobMaster.publicKey]: changed, SOMEDEVICE: aliceDeviceKeys },
+      });
+      expect(r.status).toBe(200);
+      expect(r.body.failures).toEqual({
+        [alice]: { ALICEDEV: { errcode: 'M_INVALID_SIGNATURE', error: expect.any(String) }, NOSUCHDEVICE: { errcode: 'M_NOT_FOUND', error: expect.any(String) } },
+        [bob]: { [bobMaster.publicKey]: { errcode: 'M_INVALID_PARAM', error: expect.any(String) }, SOMEDEVICE: { errcode: 'M_NOT_FOUND', error: expect.any(String) } },
+      });
+      expect(await signatures(aliceClient(), [] as never)).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
+      expect(await signatures(aliceClient(), { [alice]: 'nope' })).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_PARAM' } });
+    });
+
+    it("Alice signing Bob puts Bob in Alice's changed only; a replaced master key's old signatures are not shown", async () => {
+      const token = async (user: string) => (await as(user).request('GET', '/_keyserver/v1/sync')).body.next_batch as string;
+      const changes = async (user: string, from: string) => (await as(user).request('GET', `/_matrix/client/v3/keys/changes?from=${from}`)).body;
+      const [aliceFrom, bobFrom] = [await token(alice), await token(bob)];
+      const replacement = crossSigningKey(bob, 'master');
+      await new MatrixClient(system.apis[0].url, 'admin-secret').request('POST', `/_synapse/admin/v1/users/${encodeURIComponent(bob)}/_allow_cross_signing_replacement_without_uia`, {});
+      expect((await uploadSigning(as(bob), { master_key: replacement.object })).status).toBe(200);
+      bobMaster = replacement;
+      expect((await queryAll(alice)).master_keys[bob]).toEqual(replacement.object);
+      const [aliceMid] = [await token(alice)];
+      const signed = signObject(replacement.object, alice, `ed25519:${aliceUser.publicKey}`, aliceUser.privateKey);
+      expect(await signatures(aliceClient(), { [bob]: { [replacement.publicKey]: signed } })).toMatchObject({ status: 200, body: { failures: {} } });
+      await settle(env, 'device-lists');
+      expect(await changes(alice, aliceMid)).toEqual({ changed: [bob], left: [] });
+      expect((await changes(bob, bobFrom)).changed).toEqual([bob]); // his own new master key, not Alice's signature
+      expect((await changes(alice, aliceFrom)).changed).toEqual([bob]);
+    });
   });
 });

@@ -28,6 +28,8 @@ import { BackupReader } from './room-keys/backup-reader';
 import { BackupVersionsController } from './room-keys/backup-versions.controller';
 import { AllowReplacementController } from './cross-signing/allow-replacement.controller';
 import { DeviceSigningController } from './cross-signing/device-signing.controller';
+import { SignaturesUploadController } from './cross-signing/signatures-upload.controller';
+import { CrossSigningKeysReader } from './cross-signing/cross-signing-keys.reader';
 import { HomeserverPasswordVerifier, NoPasswordVerifier, PASSWORD_VERIFIER } from './cross-signing/password-verifier';
 
 @Module({})
@@ -36,8 +38,9 @@ export class KeysApiModule {
     return {
       module: KeysApiModule,
       imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
-      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController, SendToDeviceController, BackupVersionsController, BackupKeysController, DeviceSigningController, AllowReplacementController],
+      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController, SendToDeviceController, BackupVersionsController, BackupKeysController, DeviceSigningController, AllowReplacementController, SignaturesUploadController],
       providers: [
+        CrossSigningKeysReader,
     { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(env, env.INSTANCE_ID ?? randomUUID()) },
     {
       provide: TOKEN_VERIFIER,

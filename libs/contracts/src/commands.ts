@@ -123,6 +123,22 @@ export interface AllowCrossSigningReplacementData {
   readonly until: number;
 }
 
+/**
+ * One object of a `/keys/signatures/upload` body, as the uploader sent it (canonical JSON, with
+ * its `signatures`). `keyId` is the body's key: a device id, or a master key's public key.
+ * For another user's master key the API has already checked that the object is that key.
+ */
+export interface SignedObjectUpload {
+  readonly targetUserId: string;
+  readonly keyId: string;
+  readonly json: string;
+}
+
+export interface UploadSignaturesData {
+  readonly userId: string;
+  readonly objects: readonly SignedObjectUpload[];
+}
+
 export const backupKey = (userId: string): string => `backup:${userId}`;
 
 export type UploadKeysCommand = Envelope<'UploadKeys', UploadKeysData>;
@@ -139,6 +155,7 @@ export type PutBackupKeysCommand = Envelope<'PutBackupKeys', PutBackupKeysData>;
 export type DeleteBackupKeysCommand = Envelope<'DeleteBackupKeys', DeleteBackupKeysData>;
 export type UploadCrossSigningKeysCommand = Envelope<'UploadCrossSigningKeys', UploadCrossSigningKeysData>;
 export type AllowCrossSigningReplacementCommand = Envelope<'AllowCrossSigningReplacement', AllowCrossSigningReplacementData>;
+export type UploadSignaturesCommand = Envelope<'UploadSignatures', UploadSignaturesData>;
 
 export type Command =
   | UploadKeysCommand
@@ -154,7 +171,8 @@ export type Command =
   | PutBackupKeysCommand
   | DeleteBackupKeysCommand
   | UploadCrossSigningKeysCommand
-  | AllowCrossSigningReplacementCommand;
+  | AllowCrossSigningReplacementCommand
+  | UploadSignaturesCommand;
 export type CommandType = Command['type'];
 
 /** Metadata the API adds so the decided outcome can find its way back. */
@@ -180,4 +198,5 @@ export const COMMAND_TYPES: readonly CommandType[] = [
   'DeleteBackupKeys',
   'UploadCrossSigningKeys',
   'AllowCrossSigningReplacement',
+  'UploadSignatures',
 ];

@@ -130,6 +130,24 @@ export interface CrossSigningReplacementAllowedData {
   readonly userId: string;
   readonly until: number;
 }
+/**
+ * A signature the uploader made and the owner verified: on one of their own devices (by their
+ * self-signing key), on their own master key (by one of their devices), or on another user's
+ * master key (by their user-signing key). `targetKey` is the signed key's ed25519 public key, so
+ * a signature on a since-replaced key can be told apart.
+ */
+export interface StoredSignature {
+  readonly targetUserId: string;
+  readonly keyId: string;
+  readonly targetKey: string;
+  readonly signerKeyId: string;
+  readonly signature: string;
+}
+export interface SignaturesUploadedData {
+  readonly userId: string;
+  readonly signatures: readonly StoredSignature[];
+}
+export type SignaturesUploaded = Envelope<'SignaturesUploaded', SignaturesUploadedData>;
 export type CrossSigningKeysUploaded = Envelope<'CrossSigningKeysUploaded', CrossSigningKeysUploadedData>;
 export type CrossSigningReplacementAllowed = Envelope<'CrossSigningReplacementAllowed', CrossSigningReplacementAllowedData>;
 
@@ -165,7 +183,8 @@ export type DomainEvent =
   | BackupKeysStored
   | BackupKeysDeleted
   | CrossSigningKeysUploaded
-  | CrossSigningReplacementAllowed;
+  | CrossSigningReplacementAllowed
+  | SignaturesUploaded;
 export type DomainEventType = DomainEvent['type'];
 
 export const EVENT_TYPES: readonly DomainEventType[] = [
@@ -188,10 +207,11 @@ export const EVENT_TYPES: readonly DomainEventType[] = [
   'BackupKeysDeleted',
   'CrossSigningKeysUploaded',
   'CrossSigningReplacementAllowed',
+  'SignaturesUploaded',
 ];
 
 /** Events after which readers sharing a room with the user must re-query the user's devices. */
-export const DEVICE_LIST_CHANGE_EVENTS: readonly DomainEventType[] = ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted', 'CrossSigningKeysUploaded'];
+export const DEVICE_LIST_CHANGE_EVENTS: readonly DomainEventType[] = ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted', 'CrossSigningKeysUploaded', 'SignaturesUploaded'];
 
 /** An event as read back from the log, with where it sits. */
 export interface RecordedEvent<E extends DomainEvent = DomainEvent> {

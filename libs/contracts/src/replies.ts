@@ -49,7 +49,13 @@ export interface AppliedResult {
   readonly kind: 'applied';
 }
 
-export type CommandResult = UploadKeysResult | ClaimKeysResult | AppliedResult | BackupVersionResult | BackupKeysResult;
+/** Objects of a signature upload that were refused, each with its Matrix error. */
+export interface SignaturesResult {
+  readonly kind: 'signatures';
+  readonly failures: readonly { readonly targetUserId: string; readonly keyId: string; readonly errcode: string; readonly error: string }[];
+}
+
+export type CommandResult = UploadKeysResult | ClaimKeysResult | AppliedResult | BackupVersionResult | BackupKeysResult | SignaturesResult;
 
 export type Outcome =
   | { readonly ok: true; readonly result: CommandResult; readonly eventCount: number; readonly lastPosition: LogPosition | null }

@@ -24,6 +24,7 @@ export const CURRENT_SCHEMA_VERSION: Record<string, number> = {
   BackupKeysDeleted: 1,
   CrossSigningKeysUploaded: 1,
   CrossSigningReplacementAllowed: 1,
+  SignaturesUploaded: 1,
 };
 
 export function upcastEvent(envelope: Envelope): Envelope {

@@ -14,3 +14,4 @@ export * from './device-lists/device-lists.queries';
 export * from './to-device/to-device.projection';
 export * from './backups/backups.projection';
 export * from './cross-signing-keys/cross-signing-keys.projection';
+export * from './cross-signing-keys/visible-signatures';

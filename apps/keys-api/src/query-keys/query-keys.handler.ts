@@ -3,16 +3,8 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Collection, Db } from 'mongodb';
 import { MatrixError } from '@app/matrix';
 import { MONGO_DB, isInfrastructureError } from '@app/platform';
-import {
-  CrossSigningKeysDoc,
-  DeviceKeysDoc,
-  ProjectionRegistry,
-  collectionName,
-  crossSigningKeysOf,
-  crossSigningKeysProjection,
-  deviceKeysProjection,
-  findDevicesOfUsers,
-} from '@app/read-models';
+import { DeviceKeysDoc, ProjectionRegistry, VisibleSignatures, collectionName, deviceKeysProjection, findDevicesOfUsers, withSignatures } from '@app/read-models';
+import { CrossSigningKeysReader } from '../cross-signing/cross-signing-keys.reader';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReadBarrier } from '../read-barrier/read-barrier';
 import { MAX_QUERY_USERS } from './query-keys.dto';
@@ -27,6 +19,7 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly barrier: ReadBarrier,
+    private readonly crossSigningKeys: CrossSigningKeysReader,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
   }
@@ -35,38 +28,30 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
     const userIds = Object.keys(deviceKeys);
     if (userIds.length > MAX_QUERY_USERS) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_QUERY_USERS} users per query`, 400);
     const { local, failures } = localUsersAndFailures(userIds, this.settings.serverName);
-    const docs = await this.readDevices(local);
+    const [docs, crossSigning] = await Promise.all([this.readDevices(local), this.crossSigningKeys.read([...new Set(requesterUserId === null ? local : [...local, requesterUserId])])]);
+    const visible = new VisibleSignatures(requesterUserId, crossSigning);
 
     const result: Record<string, Record<string, unknown>> = {};
     for (const userId of local) result[userId] = {};
     for (const doc of docs) {
       const wanted = deviceKeys[doc.userId];
       if (doc.keysJson === null || (wanted.length > 0 && !wanted.includes(doc.deviceId))) continue;
-      const keys = JSON.parse(doc.keysJson) as Record<string, unknown>;
+      const uploaded = JSON.parse(doc.keysJson) as Record<string, unknown>;
+      const deviceKey = (uploaded.keys as Record<string, string> | undefined)?.[`ed25519:${doc.deviceId}`] ?? '';
+      const keys = withSignatures(uploaded, visible.onDevice(doc.userId, doc.deviceId, deviceKey));
       keys.unsigned = doc.displayName === null ? {} : { device_display_name: doc.displayName };
       result[doc.userId][doc.deviceId] = keys;
     }
-    const crossSigning = await this.readCrossSigning(local);
     const masterKeys: Record<string, unknown> = {};
     const selfSigningKeys: Record<string, unknown> = {};
     const userSigningKeys: Record<string, unknown> = {};
     for (const doc of crossSigning) {
-      if (doc.master) masterKeys[doc.userId] = JSON.parse(doc.master);
+      if (!local.includes(doc.userId)) continue;
+      if (doc.master) masterKeys[doc.userId] = withSignatures(JSON.parse(doc.master), visible.onMaster(doc.userId));
       if (doc.selfSigning) selfSigningKeys[doc.userId] = JSON.parse(doc.selfSigning);
       if (doc.userSigning && doc.userId === requesterUserId) userSigningKeys[doc.userId] = JSON.parse(doc.userSigning);
     }
     return { device_keys: result, failures, master_keys: masterKeys, self_signing_keys: selfSigningKeys, user_signing_keys: userSigningKeys };
-  }
-
-  private async readCrossSigning(userIds: string[]): Promise<CrossSigningKeysDoc[]> {
-    try {
-      const version = await this.registry.active(crossSigningKeysProjection.name);
-      await this.barrier.waitForUsers(crossSigningKeysProjection.name, version, userIds);
-      return await crossSigningKeysOf(this.db.collection<CrossSigningKeysDoc>(collectionName(crossSigningKeysProjection.name, version)), userIds);
-    } catch (err) {
-      if (isInfrastructureError(err)) throw MatrixError.unavailable('The key store is temporarily unavailable', 2);
-      throw err;
-    }
   }
 
   private async readDevices(userIds: string[]): Promise<DeviceKeysDoc[]> {

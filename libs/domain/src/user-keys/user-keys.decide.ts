@@ -9,6 +9,7 @@ import { decideDeviceChange } from './device-change.decide';
 import { decideMembership, decideRoomEncryption } from './membership.decide';
 import { decideAckToDevice, decideDeliverToDevice } from './to-device.decide';
 import { decideAllowCrossSigningReplacement, decideUploadCrossSigningKeys } from '../cross-signing/cross-signing.decide';
+import { decideUploadSignatures } from '../cross-signing/signatures.decide';
 import {
   decideCreateBackupVersion,
   decideDeleteBackupKeys,
@@ -57,6 +58,11 @@ export function decideUserKeys(state: UserKeysState, command: Command): Decision
       return redelivered ? { ok: true, events: [], result: APPLIED } : decideUploadCrossSigningKeys(state, command, command.data.authenticated);
     case 'AllowCrossSigningReplacement':
       return redelivered ? { ok: true, events: [], result: APPLIED } : decideAllowCrossSigningReplacement(command);
+    case 'UploadSignatures': {
+      // Decided again on the state it changed: the same failures, and nothing new to record.
+      const decision = decideUploadSignatures(state, command);
+      return redelivered && decision.ok ? { ...decision, events: [] } : decision;
+    }
     case 'DeleteBackupKeys': {
       const decision = decideDeleteBackupKeys(state.backup, command);
       return redelivered && decision.ok ? { ...decision, events: [] } : decision;

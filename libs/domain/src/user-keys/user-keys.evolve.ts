@@ -1,10 +1,12 @@
 import { evolveBackup } from '../room-key-backup/backup.decide';
 import { DomainEvent } from '@app/contracts';
+import { signatureIdentity } from '../cross-signing/signatures.decide';
 import {
   CLAIMED_KEY_NAMES_KEPT,
   DeviceState,
   PROCESSED_COMMANDS_KEPT,
   RECENT_CLAIMS_KEPT,
+  SIGNATURES_KEPT,
   UserKeysState,
   algorithmOf,
   emptyDevice,
@@ -34,7 +36,11 @@ export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKe
     return { ...next, crossSigning: { ...next.crossSigning, keys } };
   }
   if (event.type === 'CrossSigningReplacementAllowed') {
-    return { ...next, crossSigning: { keys: next.crossSigning?.keys ?? {}, replaceAllowedUntil: event.data.until } };
+    return { ...next, crossSigning: { ...next.crossSigning, keys: next.crossSigning?.keys ?? {}, replaceAllowedUntil: event.data.until } };
+  }
+  if (event.type === 'SignaturesUploaded') {
+    const recorded = [...(next.crossSigning?.signatures ?? []), ...event.data.signatures.map(signatureIdentity)].slice(-SIGNATURES_KEPT);
+    return { ...next, crossSigning: { ...next.crossSigning, keys: next.crossSigning?.keys ?? {}, signatures: recorded } };
   }
   const { deviceId } = event.data;
   const device = next.devices[deviceId] ?? emptyDevice();

@@ -58,12 +58,16 @@ export interface UserKeysState {
   readonly crossSigning?: {
     readonly keys: Readonly<Partial<Record<CrossSigningKind, CrossSigningKeyUpload>>>;
     readonly replaceAllowedUntil?: number;
+    /** Signatures this user made that are recorded (see `signatureIdentity`), newest last. */
+    readonly signatures?: readonly string[];
   };
 }
 
 /** How many command ids a user's state remembers; redeliveries come within a batch or two. */
 export const PROCESSED_COMMANDS_KEPT = 256;
 export const RECENT_CLAIMS_KEPT = 64;
+/** Recorded signatures remembered to recognise re-uploads; an older one re-uploaded is recorded again, harmlessly. */
+export const SIGNATURES_KEPT = 4096;
 /** Per device; one-time key ids are counters, so a retried upload names recent ones. */
 export const CLAIMED_KEY_NAMES_KEPT = 256;
 

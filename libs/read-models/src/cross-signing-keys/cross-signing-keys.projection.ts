@@ -1,28 +1,41 @@
 import { Collection } from 'mongodb';
-import { DomainEvent } from '@app/contracts';
+import { DomainEvent, StoredSignature } from '@app/contracts';
 import { DocMeta, ProjectedDoc, Projection } from '../projection/projection';
 
-/** A user's cross-signing keys as uploaded (canonical JSON), one document per user. */
+/**
+ * A user's cross-signing keys as uploaded (canonical JSON), and every signature the user made that
+ * was verified, one document per user. Which signatures a reader sees is decided when reading
+ * (`visible-signatures.ts`), so a replaced key's signatures need no rewriting here.
+ */
 export interface CrossSigningKeysDoc extends ProjectedDoc {
   readonly userId: string;
   readonly master: string | null;
   readonly selfSigning: string | null;
   readonly userSigning: string | null;
+  readonly signatures?: readonly StoredSignature[];
 }
+
+const sameSignature = (a: StoredSignature, b: StoredSignature): boolean =>
+  a.targetUserId === b.targetUserId && a.targetKey === b.targetKey && a.signerKeyId === b.signerKeyId && a.keyId === b.keyId;
 
 export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc> = {
   name: 'cross-signing-keys',
-  handles: ['CrossSigningKeysUploaded'],
+  handles: ['CrossSigningKeysUploaded', 'SignaturesUploaded'],
   documentId: (event) => (event.data as { userId: string }).userId,
   evolve(doc: CrossSigningKeysDoc | null, event: DomainEvent, meta: DocMeta): CrossSigningKeysDoc | null {
-    if (event.type !== 'CrossSigningKeysUploaded') return doc;
-    const next = { master: doc?.master ?? null, selfSigning: doc?.selfSigning ?? null, userSigning: doc?.userSigning ?? null };
-    for (const key of event.data.keys) {
-      if (key.kind === 'master') next.master = key.json;
-      else if (key.kind === 'self_signing') next.selfSigning = key.json;
-      else next.userSigning = key.json;
+    const base = { master: doc?.master ?? null, selfSigning: doc?.selfSigning ?? null, userSigning: doc?.userSigning ?? null, signatures: doc?.signatures ?? [] };
+    if (event.type === 'SignaturesUploaded') {
+      // The newest signature by a signing key on a key replaces an older one (a signing key signs once).
+      const kept = base.signatures.filter((s) => !event.data.signatures.some((n) => sameSignature(s, n)));
+      return { _id: event.data.userId, _meta: meta, userId: event.data.userId, ...base, signatures: [...kept, ...event.data.signatures] };
     }
-    return { _id: event.data.userId, _meta: meta, userId: event.data.userId, ...next };
+    if (event.type !== 'CrossSigningKeysUploaded') return doc;
+    for (const key of event.data.keys) {
+      if (key.kind === 'master') base.master = key.json;
+      else if (key.kind === 'self_signing') base.selfSigning = key.json;
+      else base.userSigning = key.json;
+    }
+    return { _id: event.data.userId, _meta: meta, userId: event.data.userId, ...base };
   },
   indexes: [],
 };

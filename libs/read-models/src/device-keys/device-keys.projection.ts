@@ -55,6 +55,7 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
       case 'BackupKeysDeleted':
       case 'CrossSigningKeysUploaded':
       case 'CrossSigningReplacementAllowed':
+      case 'SignaturesUploaded':
         return doc;
       default: {
         const unhandled: never = event;

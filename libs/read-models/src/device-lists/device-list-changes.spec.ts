@@ -26,6 +26,10 @@ class Log {
   newDevice(user: string, deviceId = 'D') {
     this.append(user, { type: 'DeviceKeysUploaded', data: { userId: user, deviceId, keysJson: '{}' } } as never);
   }
+  sign(signer: string, targets: string[]) {
+    const signatures = targets.map((t) => ({ targetUserId: t, keyId: 'K', targetKey: 'K', signerKeyId: 'ed25519:S', signature: `by ${signer}` }));
+    this.append(signer, { type: 'SignaturesUploaded', data: { userId: signer, signatures } } as never);
+  }
   encrypt(room: string) {
     this.append(room, { type: 'RoomEncryptionEnabled', data: { roomId: room, algorithm: 'm.megolm.v1.aes-sha2' } } as never);
   }
@@ -156,5 +160,19 @@ describe('stream tokens', () => {
     const old = decodeStreamToken(encodeStreamToken([4, 7]));
     expect(old[5] ?? -1).toBe(-1);
     expect(laterOf([4, 7], [5, 2, 9])).toEqual([5, 7, 9]);
+  });
+
+  it("signatures on one's own keys reach everyone sharing a room; signing another's master key reaches only the signer", () => {
+    const log = new Log();
+    for (const u of ['@a', '@b', '@c']) log.join(u, '!r');
+    const from = log.token();
+    log.sign('@a', ['@a']);
+    expect(log.changes('@b', from).changed).toEqual(['@a']);
+    expect(log.changes('@a', from).changed).toEqual(['@a']);
+    const later = log.token();
+    log.sign('@a', ['@b', '@z']);
+    expect(log.changes('@a', later)).toEqual({ changed: ['@b', '@z'], left: [] });
+    expect(log.changes('@b', later).changed).toEqual([]);
+    expect(log.changes('@c', later).changed).toEqual([]);
   });
 });

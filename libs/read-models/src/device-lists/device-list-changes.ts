@@ -49,7 +49,8 @@ export function roomsOfReader(reader: string, from: PositionVector | null, ownRo
 
 /**
  * Pure: who the reader must re-query (`changed`) and may stop tracking (`left`) since `from`.
- * - The reader's own device changes: the reader is in `changed`, rooms or not.
+ * - The reader's own device changes: the reader is in `changed`, rooms or not; so is a user whose
+ *   master key the reader signed.
  * - In a shared room: a member's device change, or a member joining, puts them in `changed`;
  *   the reader joining (or, with encrypted rooms only, the room turning encryption on) puts
  *   every member in `changed`.
@@ -87,10 +88,13 @@ export function deviceListChanges(reader: string, from: PositionVector, rows: re
     }
   }
   let ownChange = false;
+  const signedByReader = new Set<string>();
   for (const row of rows) {
     if (!after(from, row)) continue;
     if (row.kind === 'own') {
-      if (row.userId === reader) ownChange = true;
+      if (row.userId !== reader) continue;
+      if (row.subject !== undefined && row.subject !== reader) signedByReader.add(row.subject);
+      else ownChange = true;
       continue;
     }
     if (row.kind === 'encrypted') continue;
@@ -107,6 +111,8 @@ export function deviceListChanges(reader: string, from: PositionVector, rows: re
 
   const changed = new Set([...candidates].filter((u) => u !== reader && sharing.has(u)));
   if (ownChange) changed.add(reader);
-  const left = [...new Set([...candidates, ...leaving])].filter((u) => u !== reader && !sharing.has(u));
+  // Users the reader signed are tracked by the reader whether or not they share a room now.
+  for (const user of signedByReader) changed.add(user);
+  const left = [...new Set([...candidates, ...leaving])].filter((u) => u !== reader && !sharing.has(u) && !signedByReader.has(u));
   return { changed: [...changed].sort(), left: left.sort() };
 }

@@ -26,10 +26,14 @@ export interface ChangeRow extends RowBase {
   readonly userId: string;
 }
 
-/** A user's device list changed: the user's own row, seen by the user even without rooms. */
+/**
+ * A row only `userId` reads: their own device list changed (seen even without rooms), or, with
+ * `subject`, another user's keys changed for them alone (they signed that user's master key).
+ */
 export interface OwnChangeRow extends RowBase {
   readonly kind: 'own';
   readonly userId: string;
+  readonly subject?: string;
 }
 
 /** The room turned encryption on (rooms keep it on). */
@@ -72,8 +76,14 @@ export function planDeviceListRows(events: readonly RecordedEvent[], knownMember
       rows.push({ _id: rowId('encrypted', partition, offset), kind: 'encrypted', roomId: event.data.roomId, partition, offset });
     } else if (changesDeviceList(event)) {
       const { userId } = event.data;
+      if (event.type === 'SignaturesUploaded') {
+        // Signing someone else's master key is news for the signer only (who they verified is theirs to know).
+        const others = [...new Set(event.data.signatures.map((s) => s.targetUserId).filter((u) => u !== userId))].sort();
+        for (const subject of others) rows.push({ _id: rowId('own', partition, offset, subject), kind: 'own', userId, subject, partition, offset });
+        if (!event.data.signatures.some((s) => s.targetUserId === userId)) continue;
+      }
       rows.push({ _id: rowId('own', partition, offset), kind: 'own', userId, partition, offset });
-      // A user-signing key alone concerns only its owner (who they verified is theirs to know).
+      // A user-signing key alone concerns only its owner.
       if (event.type === 'CrossSigningKeysUploaded' && event.data.keys.every((k) => k.kind === 'user_signing')) continue;
       for (const roomId of joinedRoomsBefore(memberships, userId, offset)) {
         rows.push({ _id: rowId('change', partition, offset, roomId), kind: 'change', roomId, userId, partition, offset });

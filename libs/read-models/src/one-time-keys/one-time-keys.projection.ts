@@ -53,6 +53,7 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
       case 'BackupKeysDeleted':
       case 'CrossSigningKeysUploaded':
       case 'CrossSigningReplacementAllowed':
+      case 'SignaturesUploaded':
         return doc;
       default: {
         const unhandled: never = event;
