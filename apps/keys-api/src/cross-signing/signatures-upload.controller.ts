@@ -1,6 +1,6 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { SignedObjectUpload } from '@app/contracts';
-import { CanonicalJsonError, MatrixError, canonicalJson, isLocalUser, isUserId } from '@app/matrix';
+import { CanonicalJsonError, MatrixError, canonicalJson, isLocalUser, isUserId, signedBytes } from '@app/matrix';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentRequester, Requester } from '../auth/requester';
 import { clientPaths } from '../client-paths';
@@ -16,11 +16,6 @@ type Failures = Record<string, Record<string, { errcode: string; error: string }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The signed content of a key: without `signatures` and `unsigned`. */
-function content(object: Record<string, unknown>): string {
-  const { signatures: _s, unsigned: _u, ...rest } = object;
-  return canonicalJson(rest);
-}
 
 /**
  * POST /keys/signatures/upload: `{user id: {key id: signed object}}`. The uploader's partition owner
@@ -77,7 +72,7 @@ export class SignaturesUploadController {
           failed(targetUserId, keyId, 'M_NOT_FOUND', `${keyId} is not ${targetUserId}'s master key (only other users' master keys can be signed)`);
           continue;
         }
-        if (content(object) !== content(JSON.parse(master))) {
+        if (!signedBytes(object).equals(signedBytes(JSON.parse(master)))) {
           failed(targetUserId, keyId, 'M_INVALID_PARAM', 'The signed object does not match the stored key');
           continue;
         }

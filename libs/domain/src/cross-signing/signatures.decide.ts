@@ -1,5 +1,5 @@
 import { SignaturesResult, SignaturesUploaded, SignedObjectUpload, StoredSignature, UploadSignaturesCommand } from '@app/contracts';
-import { canonicalJson, verifyObjectSignature } from '@app/matrix';
+import { signedBytes, verifyObjectSignature } from '@app/matrix';
 import { Decision } from '../user-keys/decision';
 import { eventOf } from '../user-keys/event-of';
 import { UserKeysState } from '../user-keys/user-keys.state';
@@ -13,11 +13,8 @@ const MISMATCH = fail('M_INVALID_PARAM', 'The signed object does not match the s
 /** Identity of a stored signature, to tell a re-upload from a new one. */
 export const signatureIdentity = (s: StoredSignature): string => `${s.targetUserId}|${s.targetKey}|${s.signerKeyId}|${s.signature}`;
 
-/** The signed content: the object without `signatures` and `unsigned`, canonical. */
-function content(object: Record<string, unknown>): string {
-  const { signatures: _s, unsigned: _u, ...rest } = object;
-  return canonicalJson(rest);
-}
+/** Same signed content: equal without `signatures` and `unsigned`. */
+const sameContent = (a: Record<string, unknown>, storedJson: string): boolean => signedBytes(a).equals(signedBytes(JSON.parse(storedJson)));
 
 function signaturesBy(object: Record<string, unknown>, userId: string): [string, string][] {
   const mine = (object.signatures as Record<string, Record<string, unknown>> | undefined)?.[userId];
@@ -30,7 +27,7 @@ function signaturesBy(object: Record<string, unknown>, userId: string): [string,
  * stored key must verify with the device it names.
  */
 function checkOwnMaster(state: UserKeysState, userId: string, upload: SignedObjectUpload, object: Record<string, unknown>, masterJson: string): Checked {
-  if (content(object) !== content(JSON.parse(masterJson))) return MISMATCH;
+  if (!sameContent(object, masterJson)) return MISMATCH;
   const stored = new Map(signaturesBy(JSON.parse(masterJson), userId));
   const signatures: StoredSignature[] = [];
   for (const [signerKeyId, signature] of signaturesBy(object, userId)) {
@@ -47,7 +44,7 @@ function checkOwnMaster(state: UserKeysState, userId: string, upload: SignedObje
 function checkOwnDevice(state: UserKeysState, userId: string, upload: SignedObjectUpload, object: Record<string, unknown>, keysJson: string): Checked {
   const selfSigning = state.crossSigning?.keys.self_signing;
   if (!selfSigning) return fail('M_INVALID_SIGNATURE', 'You have no self-signing key to sign devices with');
-  if (content(object) !== content(JSON.parse(keysJson))) return MISMATCH;
+  if (!sameContent(object, keysJson)) return MISMATCH;
   const signerKeyId = `ed25519:${selfSigning.publicKey}`;
   if (!verifyObjectSignature(object, userId, signerKeyId, selfSigning.publicKey)) return fail('M_INVALID_SIGNATURE', 'The device must carry a valid signature by your self-signing key');
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
