@@ -87,4 +87,16 @@ describe('decide: signature uploads', () => {
       [bobMaster.publicKey, 'M_INVALID_SIGNATURE'],
     ]);
   });
+
+  it('a signature that cannot be recorded fails its object instead of being dropped', () => {
+    const withExtra = signObject(
+      signObject(deviceKeys, alice, `ed25519:${selfSigning.publicKey}`, selfSigning.privateKey),
+      alice,
+      `ed25519:${userSigning.publicKey}`,
+      userSigning.privateKey,
+    );
+    const { decision } = run(ready, signatures([{ targetUserId: alice, keyId: 'ADEV', object: withExtra }]));
+    expect(failuresOf(decision)).toEqual([['ADEV', 'M_INVALID_SIGNATURE']]);
+    expect(recorded(decision)).toEqual([]);
+  });
 });

@@ -47,6 +47,8 @@ function checkOwnDevice(state: UserKeysState, userId: string, upload: SignedObje
   if (!sameContent(object, keysJson)) return MISMATCH;
   const signerKeyId = `ed25519:${selfSigning.publicKey}`;
   if (!verifyObjectSignature(object, userId, signerKeyId, selfSigning.publicKey)) return fail('M_INVALID_SIGNATURE', 'The device must carry a valid signature by your self-signing key');
+  const unexpected = unexpectedSignature(object, userId, signerKeyId, keysJson);
+  if (unexpected) return unexpected;
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
   return { signatures: [{ targetUserId: userId, keyId: upload.keyId, targetKey: deviceEd25519(state, upload.keyId)!, signerKeyId, signature }] };
 }
@@ -59,8 +61,20 @@ function checkOtherMaster(state: UserKeysState, userId: string, upload: SignedOb
   if (keys?.[`ed25519:${upload.keyId}`] !== upload.keyId) return MISMATCH;
   const signerKeyId = `ed25519:${userSigning.publicKey}`;
   if (!verifyObjectSignature(object, userId, signerKeyId, userSigning.publicKey)) return fail('M_INVALID_SIGNATURE', 'The key must carry a valid signature by your user-signing key');
+  const unexpected = unexpectedSignature(object, userId, signerKeyId, null);
+  if (unexpected) return unexpected;
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
   return { signatures: [{ targetUserId: upload.targetUserId, keyId: upload.keyId, targetKey: upload.keyId, signerKeyId, signature }] };
+}
+
+/**
+ * A signature of the uploader's that is neither the one being recorded nor already on the stored
+ * key cannot be recorded: the object fails rather than being stored in part.
+ */
+function unexpectedSignature(object: Record<string, unknown>, userId: string, recordedKeyId: string, storedJson: string | null): Failure | null {
+  const stored = new Map(storedJson ? signaturesBy(JSON.parse(storedJson), userId) : []);
+  const extra = signaturesBy(object, userId).find(([id, sig]) => id !== recordedKeyId && stored.get(id) !== sig);
+  return extra ? fail('M_INVALID_SIGNATURE', `A signature by ${extra[0]} cannot be recorded on this key`) : null;
 }
 
 function deviceEd25519(state: UserKeysState, deviceId: string): string | undefined {
