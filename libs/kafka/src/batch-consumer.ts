@@ -61,7 +61,9 @@ export class BatchConsumer {
       heartbeatInterval: 1000,
       rebalanceTimeout: 20000,
       allowAutoTopicCreation: false,
-      retry: { initialRetryTime: 200, retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5000 },
+      // A crash kafkajs deems non-retriable (a refused commit after the member was dropped, say)
+      // would otherwise stop consuming for good while the service looks alive: always rejoin.
+      retry: { initialRetryTime: 200, retries: Number.MAX_SAFE_INTEGER, maxRetryTime: 5000, restartOnFailure: async () => true },
     });
     this.consumer.on(this.consumer.events.GROUP_JOIN, (event) => {
       options.onAssignment?.(event.payload.memberAssignment as Record<string, number[]>);
