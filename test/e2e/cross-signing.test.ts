@@ -13,7 +13,7 @@ import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 
 /** Cross-signing keys over HTTP: upload rules, who sees what in /keys/query, UIA, notifications. */
 describe('cross-signing keys', () => {
-  const env = suiteEnv('cross-signing', { APPSERVICE_HS_TOKEN: 'hs-secret', ADMIN_TOKEN: 'admin-secret' });
+  const env = suiteEnv('cross-signing', { APPSERVICE_HS_TOKEN: 'hs-secret', ADMIN_TOKEN: 'admin-secret', CROSS_SIGNING_APPROVAL_URL: 'https://account.test.local/reset' });
   let system: Awaited<ReturnType<typeof startSystem>>;
   let passwordApi: RunningApi;
   let homeserver: Server;
@@ -32,6 +32,7 @@ describe('cross-signing keys', () => {
           res.statusCode = token.startsWith('tok-') ? 200 : 401;
           return res.end(JSON.stringify(token.startsWith('tok-') ? { user_id: `@${token.slice(4)}:test.local`, device_id: 'PWDEV' } : { errcode: 'M_UNKNOWN_TOKEN' }));
         }
+        if (req.url === '/_matrix/client/v3/login' && req.method === 'GET') return res.end(JSON.stringify({ flows: [{ type: 'm.login.password' }] }));
         if (req.url === '/_matrix/client/v3/login') {
           const { identifier, password } = JSON.parse(body);
           logins.push(identifier.user);
@@ -61,7 +62,9 @@ describe('cross-signing keys', () => {
     const master = crossSigningKey(user, 'master');
     const self = crossSigningKey(user, 'self_signing', master);
     const userSigning = crossSigningKey(user, 'user_signing', master);
-    expect((await uploadSigning(as(user), { master_key: master.object, self_signing_key: self.object, user_signing_key: userSigning.object })).status).toBe(200);
+    // Clients that know the password send it with the first upload; it needs none, so none is checked.
+    const keys = { master_key: master.object, self_signing_key: self.object, user_signing_key: userSigning.object };
+    expect((await uploadSigning(as(user), { ...keys, auth: { type: 'm.login.password', user, password: 'whatever' } })).status).toBe(200);
     const other = (await query(as('@someone:test.local'), user)).body;
     expect(other.master_keys).toEqual({ [user]: master.object });
     expect(other.self_signing_keys).toEqual({ [user]: self.object });
@@ -77,11 +80,21 @@ describe('cross-signing keys', () => {
     const replacement = crossSigningKey(user, 'master');
     const challenged = await uploadSigning(as(user), { master_key: replacement.object });
     expect(challenged.status).toBe(401);
-    expect(challenged.body).toMatchObject({ flows: [{ stages: ['m.oauth'] }], params: { 'm.oauth': { url: expect.any(String) } }, session: expect.any(String) });
+    const url = 'https://account.test.local/reset';
+    expect(challenged.body).toEqual({
+      flows: [{ stages: ['m.oauth'] }, { stages: ['org.matrix.cross_signing_reset'] }],
+      params: { 'm.oauth': { url }, 'org.matrix.cross_signing_reset': { url } },
+      session: expect.any(String),
+      completed: [],
+    });
 
     const admin = (token?: string) =>
       new MatrixClient(system.apis[0].url, token).request('POST', `/_synapse/admin/v1/users/${encodeURIComponent(user)}/_allow_cross_signing_replacement_without_uia`, {});
     expect(await admin()).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
+    const noMaster = '@cs-nomaster:test.local';
+    expect(
+      await new MatrixClient(system.apis[0].url, 'admin-secret').request('POST', `/_synapse/admin/v1/users/${encodeURIComponent(noMaster)}/_allow_cross_signing_replacement_without_uia`, {}),
+    ).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
     expect(await admin('wrong')).toMatchObject({ status: 403, body: { errcode: 'M_FORBIDDEN' } });
     const approved = await admin('admin-secret');
     expect(approved.status).toBe(200);
@@ -89,18 +102,20 @@ describe('cross-signing keys', () => {
 
     expect((await uploadSigning(as(user), { master_key: replacement.object, auth: { type: 'm.oauth', session: challenged.body.session } })).status).toBe(200);
     expect((await query(as(user), user)).body.master_keys).toEqual({ [user]: replacement.object });
+    // The approval was for the replaced key: another replacement is challenged again.
+    expect((await uploadSigning(as(user), { master_key: crossSigningKey(user, 'master').object })).status).toBe(401);
   });
 
-  it('m.login.password, checked with the homeserver, completes the stage; also in the legacy form; a wrong password is 403', async () => {
+  it('m.login.password, checked with the homeserver, completes the stage; also in the legacy form; a wrong password is a new 401 challenge', async () => {
     const user = '@pw:test.local';
     const client = new MatrixClient(passwordApi.url, 'tok-pw');
     await uploadSigning(client, { master_key: crossSigningKey(user, 'master').object });
     const replacement = crossSigningKey(user, 'master');
     const challenged = await uploadSigning(client, { master_key: replacement.object });
-    expect(challenged.body.flows).toEqual([{ stages: ['m.oauth'] }, { stages: ['m.login.password'] }]);
-    expect(await uploadSigning(client, { master_key: replacement.object, auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'wrong', session: challenged.body.session } })).toMatchObject({
-      status: 403,
-    });
+    expect(challenged.body.flows).toEqual([{ stages: ['m.login.password'] }, { stages: ['m.oauth'] }, { stages: ['org.matrix.cross_signing_reset'] }]);
+    // A failed stage is a new challenge with the error, so clients ask again.
+    const wrong = await uploadSigning(client, { master_key: replacement.object, auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'wrong', session: challenged.body.session } });
+    expect(wrong).toMatchObject({ status: 401, body: { errcode: 'M_FORBIDDEN', flows: challenged.body.flows, session: challenged.body.session, completed: [] } });
     expect((await uploadSigning(client, { master_key: replacement.object, auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'right', session: challenged.body.session } })).status).toBe(200);
     const third = crossSigningKey(user, 'master');
     expect((await uploadSigning(client, { master_key: third.object, auth: { type: 'm.login.password', user: 'pw', password: 'right' } })).status).toBe(200);

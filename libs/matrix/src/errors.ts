@@ -46,3 +46,21 @@ export class MatrixError extends Error {
     return new MatrixError('M_UNKNOWN', message, 503, {}, { 'Retry-After': String(retryAfterSeconds) });
   }
 }
+
+/**
+ * A 401 user-interactive auth challenge: `{flows, params, session, completed}`. It carries
+ * `errcode`/`error` only when a stage just failed (a first challenge with an errcode makes clients
+ * show an error before the user did anything).
+ */
+export class AuthChallenge extends MatrixError {
+  constructor(
+    challenge: { flows: unknown[]; params: Record<string, unknown>; session: string; completed: string[] },
+    private readonly failure?: { errcode: MatrixErrcode; error: string },
+  ) {
+    super(failure?.errcode ?? 'M_UNAUTHORIZED', failure?.error ?? 'Authentication required', 401, challenge);
+  }
+
+  override body(): MatrixErrorBody {
+    return (this.failure ? { errcode: this.errcode, error: this.message, ...this.extra } : { ...this.extra }) as MatrixErrorBody;
+  }
+}

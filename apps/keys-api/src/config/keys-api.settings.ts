@@ -20,7 +20,8 @@ export interface KeysApiSettings {
   /** Bearer token of the operator's admin endpoints; unset disables them. */
   readonly adminToken: string | null;
   /** Where a user learns how to get cross-signing replacement approved (the `m.oauth` stage's url). */
-  readonly crossSigningApprovalUrl: string;
+  /** Where users learn how to get a key replacement approved; unset: the approval stage is not offered. */
+  readonly crossSigningApprovalUrl: string | null;
 }
 
 export const KEYS_API_SETTINGS = Symbol('KEYS_API_SETTINGS');
@@ -42,8 +43,9 @@ export function keysApiSettingsFromEnv(env: NodeJS.ProcessEnv, instanceId: strin
     encryptedRoomsOnly: env.DEVICE_LISTS_ENCRYPTED_ROOMS_ONLY === 'true',
     syncMaxTimeoutMs: Number(env.SYNC_MAX_TIMEOUT_MS ?? 120_000),
     adminToken: env.ADMIN_TOKEN ?? null,
-    crossSigningApprovalUrl: env.CROSS_SIGNING_APPROVAL_URL ?? 'https://example.org/ask-your-server-admin',
+    crossSigningApprovalUrl: env.CROSS_SIGNING_APPROVAL_URL || null,
   };
+  if (settings.crossSigningApprovalUrl !== null && !/^https?:\/\//.test(settings.crossSigningApprovalUrl)) throw new Error('CROSS_SIGNING_APPROVAL_URL must be an http(s) url');
   if (authMode === 'jwt' && !settings.jwtSecret) throw new Error('AUTH_MODE=jwt needs AUTH_JWT_SECRET');
   if (authMode === 'homeserver' && !settings.homeserverUrl) throw new Error('AUTH_MODE=homeserver needs HOMESERVER_URL');
   return settings;

@@ -10,7 +10,8 @@ export const REPLACEMENT_WINDOW_MS = 10 * 60 * 1000;
 
 /**
  * The operator's approval, mirroring Synapse's admin API: the user may replace their cross-signing
- * keys without user-interactive auth for 10 minutes. Authenticated by ADMIN_TOKEN.
+ * keys without user-interactive auth for 10 minutes, or until a new master key is uploaded.
+ * Authenticated by ADMIN_TOKEN; a user without a master key: 404 M_NOT_FOUND (as Synapse).
  */
 @Controller()
 export class AllowReplacementController {
@@ -29,6 +30,7 @@ export class AllowReplacementController {
     if (!isUserId(userId) || !isLocalUser(userId, this.settings.serverName)) throw new MatrixError('M_INVALID_PARAM', 'Not a local user id', 400);
     const until = Date.now() + REPLACEMENT_WINDOW_MS;
     const outcome = await this.gateway.execute({ type: 'AllowCrossSigningReplacement', key: userId, data: { userId, until } }, request.id);
+    if (!outcome.ok && outcome.rejection.code === 'MISSING_MASTER_KEY') throw new MatrixError('M_NOT_FOUND', 'The user has no master cross-signing key', 404);
     if (!outcome.ok) throw new MatrixError('M_UNKNOWN', outcome.rejection.message, 500);
     return { updatable_without_uia_before_ms: until };
   }

@@ -1,6 +1,7 @@
 import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { MatrixError } from '@app/matrix';
+import { CrossSigningKeyUpload, Outcome } from '@app/contracts';
+import { AuthChallenge, MatrixError } from '@app/matrix';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentRequester, Requester } from '../auth/requester';
 import { clientPaths } from '../client-paths';
@@ -10,12 +11,15 @@ import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings'
 import { crossSigningKeysOf } from './cross-signing-keys.check';
 import { PASSWORD_VERIFIER, PasswordVerifier } from './password-verifier';
 
+/** The operator-approval stage under the spec's name and the unstable one older clients know. */
+const APPROVAL_STAGES = ['m.oauth', 'org.matrix.cross_signing_reset'] as const;
+
 /**
  * POST /keys/device_signing/upload. The owner of the user's partition decides whether this upload
  * needs user-interactive auth (not for the first keys nor an identical re-upload, nor inside an
- * operator's approval window). When it does, the answer is a 401 challenge offering the
- * operator-approval stage (advertised like the spec's `m.oauth`: a url to follow, then retry) and
- * `m.login.password` when a password verifier is configured.
+ * operator's approval window); only then is a stage the client sent looked at. Otherwise the answer
+ * is a 401 challenge offering `m.login.password` (when the homeserver checks passwords) and the
+ * operator-approval stage (advertised like the spec's `m.oauth`: a url to follow, then retry).
  */
 @Controller()
 @UseGuards(AccessTokenGuard)
@@ -31,35 +35,50 @@ export class DeviceSigningController {
   async upload(@CurrentRequester() requester: Requester, @Body() body: unknown, @Req() request: { id: string }): Promise<Record<string, never>> {
     if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MatrixError('M_BAD_JSON', 'The body must be a JSON object');
     const keys = crossSigningKeysOf(body as Record<string, unknown>, requester.userId);
+    const upload = (authenticated: boolean) => this.submit(requester.userId, keys, authenticated, request.id);
+    if (await upload(false)) return {};
+
     const auth = (body as { auth?: Record<string, unknown> }).auth;
-    const authenticated = await this.passwordStage(requester.userId, auth);
-    const outcome = await this.gateway.execute({ type: 'UploadCrossSigningKeys', key: requester.userId, data: { userId: requester.userId, keys, authenticated } }, request.id);
-    if (outcome.ok) return {};
-    if (outcome.rejection.code === 'AUTH_REQUIRED') throw this.challenge(typeof auth?.session === 'string' ? auth.session : randomUUID());
+    const session = typeof auth?.session === 'string' ? auth.session : randomUUID();
+    if (auth?.type === 'm.login.password' && (await this.passwords.available())) {
+      if (!(await this.passwordMatches(requester.userId, auth))) {
+        throw await this.challenge(session, { errcode: 'M_FORBIDDEN', error: 'Invalid password' });
+      }
+      if (await upload(true)) return {};
+    }
+    throw await this.challenge(session);
+  }
+
+  /** True once stored; false when the owner asks for user-interactive auth; other rejections throw. */
+  private async submit(userId: string, keys: CrossSigningKeyUpload[], authenticated: boolean, correlationId: string): Promise<boolean> {
+    const outcome: Outcome = await this.gateway.execute({ type: 'UploadCrossSigningKeys', key: userId, data: { userId, keys, authenticated } }, correlationId);
+    if (outcome.ok) return true;
+    if (outcome.rejection.code === 'AUTH_REQUIRED') return false;
     throw rejectionToMatrixError(outcome.rejection);
   }
 
   /** `m.login.password`, also in its legacy form (`user` + `password`, no session). */
-  private async passwordStage(userId: string, auth: Record<string, unknown> | undefined): Promise<boolean> {
-    if (!auth || auth.type !== 'm.login.password') return false;
+  private async passwordMatches(userId: string, auth: Record<string, unknown>): Promise<boolean> {
     const identifier = auth.identifier as { user?: unknown } | undefined;
     const named = identifier?.user ?? auth.user;
-    const password = auth.password;
-    if (typeof password !== 'string') return false;
     const localpart = userId.slice(1, userId.indexOf(':'));
     if (named !== undefined && named !== userId && named !== localpart) {
       throw new MatrixError('M_FORBIDDEN', 'The password stage must be completed by the same user', 403);
     }
-    if (!(await this.passwords.verify(userId, password))) throw new MatrixError('M_FORBIDDEN', 'Invalid password', 403);
-    return true;
+    return typeof auth.password === 'string' && (await this.passwords.verify(userId, auth.password));
   }
 
-  private challenge(session: string): MatrixError {
-    const flows = [{ stages: ['m.oauth'] }, ...(this.settings.authMode === 'homeserver' ? [{ stages: ['m.login.password'] }] : [])];
-    return new MatrixError('M_UNAUTHORIZED', 'Replacing cross-signing keys needs authentication', 401, {
-      flows,
-      params: { 'm.oauth': { url: this.settings.crossSigningApprovalUrl } },
-      session,
-    });
+  private async challenge(session: string, failure?: { errcode: 'M_FORBIDDEN'; error: string }): Promise<AuthChallenge> {
+    const flows: { stages: string[] }[] = [];
+    const params: Record<string, unknown> = {};
+    if (await this.passwords.available()) flows.push({ stages: ['m.login.password'] });
+    const url = this.settings.crossSigningApprovalUrl;
+    if (url !== null) {
+      for (const stage of APPROVAL_STAGES) {
+        flows.push({ stages: [stage] });
+        params[stage] = { url };
+      }
+    }
+    return new AuthChallenge({ flows, params, session, completed: [] }, failure);
   }
 }

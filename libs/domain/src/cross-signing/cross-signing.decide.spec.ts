@@ -45,6 +45,14 @@ describe('decide: cross-signing keys', () => {
     const approved = run(state, { ...base, id: 'allow', time: 1000, type: 'AllowCrossSigningReplacement', data: { userId, until: 5000 } }).state;
     expect(run(approved, upload({ master: replacement }, false, 4000)).decision).toMatchObject({ ok: true });
     expect(run(approved, upload({ master: replacement }, false, 6000)).decision).toMatchObject({ ok: false, rejection: { code: 'AUTH_REQUIRED' } });
+    // The approval was for the master key it was given for: once replaced, the window is closed.
+    const replaced = run(approved, upload({ master: replacement }, false, 4000)).state;
+    expect(run(replaced, upload({ master: crossSigningKey(userId, 'master') }, false, 4500)).decision).toMatchObject({ ok: false, rejection: { code: 'AUTH_REQUIRED' } });
+  });
+
+  it('the operator cannot approve a replacement for a user without a master key', () => {
+    const allow: Command = { ...base, id: 'allow-none', time: 1000, type: 'AllowCrossSigningReplacement', data: { userId, until: 5000 } };
+    expect(run(initialUserKeysState(), allow).decision).toMatchObject({ ok: false, rejection: { code: 'MISSING_MASTER_KEY' } });
   });
 
   it('self-signing and user-signing keys must be signed by the master key; without any master key: missing', () => {

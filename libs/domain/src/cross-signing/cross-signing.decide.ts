@@ -33,7 +33,9 @@ export function decideUploadCrossSigningKeys(state: UserKeysState, command: Uplo
   return { ok: true, events: [eventOf<CrossSigningKeysUploaded>(command, 0, 'CrossSigningKeysUploaded', { userId, keys: changed })], result: APPLIED };
 }
 
-export function decideAllowCrossSigningReplacement(command: AllowCrossSigningReplacementCommand): Decision {
+/** The operator's approval concerns the current master key (a user without one needs none). */
+export function decideAllowCrossSigningReplacement(state: UserKeysState, command: AllowCrossSigningReplacementCommand): Decision {
   const { userId, until } = command.data;
+  if (!state.crossSigning?.keys.master) return reject('MISSING_MASTER_KEY', 'The user has no master cross-signing key');
   return { ok: true, events: [eventOf<CrossSigningReplacementAllowed>(command, 0, 'CrossSigningReplacementAllowed', { userId, until })], result: APPLIED };
 }

@@ -88,15 +88,25 @@ describe('decide: signature uploads', () => {
     ]);
   });
 
-  it('a signature that cannot be recorded fails its object instead of being dropped', () => {
+  it('other signatures an object carries (as copied from /keys/query) are passed over; the one it is for is recorded', () => {
+    const gone = newDeviceIdentity(alice, 'GONE');
     const withExtra = signObject(
       signObject(deviceKeys, alice, `ed25519:${selfSigning.publicKey}`, selfSigning.privateKey),
       alice,
       `ed25519:${userSigning.publicKey}`,
       userSigning.privateKey,
     );
-    const { decision } = run(ready, signatures([{ targetUserId: alice, keyId: 'ADEV', object: withExtra }]));
-    expect(failuresOf(decision)).toEqual([['ADEV', 'M_INVALID_SIGNATURE']]);
-    expect(recorded(decision)).toEqual([]);
+    const masterEchoed = signObject(signObject(master.object, alice, 'ed25519:GONE', gone.privateKey), alice, 'ed25519:ADEV', device.privateKey);
+    const { decision } = run(
+      ready,
+      signatures([
+        { targetUserId: alice, keyId: 'ADEV', object: withExtra },
+        { targetUserId: alice, keyId: master.publicKey, object: masterEchoed },
+      ]),
+    );
+    expect(failuresOf(decision)).toEqual([]);
+    expect(recorded(decision)).toEqual([`ed25519:${selfSigning.publicKey}`, 'ed25519:ADEV']);
+    // A master key without any device signature of the uploader's fails.
+    expect(failuresOf(run(ready, signatures([{ targetUserId: alice, keyId: master.publicKey, object: master.object }])).decision)).toEqual([[master.publicKey, 'M_INVALID_SIGNATURE']]);
   });
 });

@@ -23,21 +23,26 @@ function signaturesBy(object: Record<string, unknown>, userId: string): [string,
 }
 
 /**
- * The signer's own master key, signed by one of their devices: every signature not already on the
- * stored key must verify with the device it names.
+ * The signer's own master key, signed by their devices. Clients echo back what `/keys/query` gave
+ * them, so signatures already stored or recorded, and ones by keys that are not (or no longer)
+ * devices, are passed over; a signature naming a current device must verify, and at least one
+ * device's signature must be there.
  */
-function checkOwnMaster(state: UserKeysState, userId: string, upload: SignedObjectUpload, object: Record<string, unknown>, masterJson: string): Checked {
+function checkOwnMaster(state: UserKeysState, userId: string, upload: SignedObjectUpload, object: Record<string, unknown>, masterJson: string, known: ReadonlySet<string>): Checked {
   if (!sameContent(object, masterJson)) return MISMATCH;
   const stored = new Map(signaturesBy(JSON.parse(masterJson), userId));
   const signatures: StoredSignature[] = [];
+  let byDevice = false;
   for (const [signerKeyId, signature] of signaturesBy(object, userId)) {
-    if (stored.get(signerKeyId) === signature) continue;
-    const deviceKey = deviceEd25519(state, signerKeyId.slice('ed25519:'.length));
-    if (!signerKeyId.startsWith('ed25519:') || !deviceKey) return fail('M_INVALID_SIGNATURE', `${signerKeyId} is not one of your devices`);
+    const deviceKey = signerKeyId.startsWith('ed25519:') ? deviceEd25519(state, signerKeyId.slice('ed25519:'.length)) : undefined;
+    if (!deviceKey) continue;
+    const entry: StoredSignature = { targetUserId: userId, keyId: upload.keyId, targetKey: upload.keyId, signerKeyId, signature };
+    byDevice = true;
+    if (stored.get(signerKeyId) === signature || known.has(signatureIdentity(entry))) continue;
     if (!verifyObjectSignature(object, userId, signerKeyId, deviceKey)) return fail('M_INVALID_SIGNATURE', `Invalid signature by ${signerKeyId}`);
-    signatures.push({ targetUserId: userId, keyId: upload.keyId, targetKey: upload.keyId, signerKeyId, signature });
+    signatures.push(entry);
   }
-  return { signatures };
+  return byDevice ? { signatures } : fail('M_INVALID_SIGNATURE', 'The master key must carry a signature by one of your devices');
 }
 
 /** One of the signer's own devices, signed by their self-signing key. */
@@ -47,8 +52,6 @@ function checkOwnDevice(state: UserKeysState, userId: string, upload: SignedObje
   if (!sameContent(object, keysJson)) return MISMATCH;
   const signerKeyId = `ed25519:${selfSigning.publicKey}`;
   if (!verifyObjectSignature(object, userId, signerKeyId, selfSigning.publicKey)) return fail('M_INVALID_SIGNATURE', 'The device must carry a valid signature by your self-signing key');
-  const unexpected = unexpectedSignature(object, userId, signerKeyId, keysJson);
-  if (unexpected) return unexpected;
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
   return { signatures: [{ targetUserId: userId, keyId: upload.keyId, targetKey: deviceEd25519(state, upload.keyId)!, signerKeyId, signature }] };
 }
@@ -61,20 +64,8 @@ function checkOtherMaster(state: UserKeysState, userId: string, upload: SignedOb
   if (keys?.[`ed25519:${upload.keyId}`] !== upload.keyId) return MISMATCH;
   const signerKeyId = `ed25519:${userSigning.publicKey}`;
   if (!verifyObjectSignature(object, userId, signerKeyId, userSigning.publicKey)) return fail('M_INVALID_SIGNATURE', 'The key must carry a valid signature by your user-signing key');
-  const unexpected = unexpectedSignature(object, userId, signerKeyId, null);
-  if (unexpected) return unexpected;
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
   return { signatures: [{ targetUserId: upload.targetUserId, keyId: upload.keyId, targetKey: upload.keyId, signerKeyId, signature }] };
-}
-
-/**
- * A signature of the uploader's that is neither the one being recorded nor already on the stored
- * key cannot be recorded: the object fails rather than being stored in part.
- */
-function unexpectedSignature(object: Record<string, unknown>, userId: string, recordedKeyId: string, storedJson: string | null): Failure | null {
-  const stored = new Map(storedJson ? signaturesBy(JSON.parse(storedJson), userId) : []);
-  const extra = signaturesBy(object, userId).find(([id, sig]) => id !== recordedKeyId && stored.get(id) !== sig);
-  return extra ? fail('M_INVALID_SIGNATURE', `A signature by ${extra[0]} cannot be recorded on this key`) : null;
 }
 
 function deviceEd25519(state: UserKeysState, deviceId: string): string | undefined {
@@ -84,11 +75,11 @@ function deviceEd25519(state: UserKeysState, deviceId: string): string | undefin
   return typeof key === 'string' ? key : undefined;
 }
 
-function check(state: UserKeysState, userId: string, upload: SignedObjectUpload): Checked {
+function check(state: UserKeysState, userId: string, upload: SignedObjectUpload, known: ReadonlySet<string>): Checked {
   const object = JSON.parse(upload.json) as Record<string, unknown>;
   if (upload.targetUserId !== userId) return checkOtherMaster(state, userId, upload, object);
   const master = state.crossSigning?.keys.master;
-  if (master && upload.keyId === master.publicKey) return checkOwnMaster(state, userId, upload, object, master.json);
+  if (master && upload.keyId === master.publicKey) return checkOwnMaster(state, userId, upload, object, master.json, known);
   const device = state.devices[upload.keyId];
   if (device?.keysJson) return checkOwnDevice(state, userId, upload, object, device.keysJson);
   return fail('M_NOT_FOUND', `You have no device or master key ${upload.keyId}`);
@@ -97,7 +88,9 @@ function check(state: UserKeysState, userId: string, upload: SignedObjectUpload)
 /**
  * Signatures uploaded by one user, decided by that user's partition owner, who holds the signing
  * keys that must verify them. Each object succeeds or fails on its own (failures come back with
- * the result); signatures already recorded are not recorded again.
+ * the result) on the one signature it is for; other signatures it carries (copied from
+ * `/keys/query`, say) are passed over, as the spec compares objects without their signatures.
+ * Signatures already recorded are not recorded again.
  */
 export function decideUploadSignatures(state: UserKeysState, command: UploadSignaturesCommand): Decision {
   const { userId, objects } = command.data;
@@ -105,7 +98,7 @@ export function decideUploadSignatures(state: UserKeysState, command: UploadSign
   const failures: SignaturesResult['failures'][number][] = [];
   const added: StoredSignature[] = [];
   for (const upload of objects) {
-    const checked = check(state, userId, upload);
+    const checked = check(state, userId, upload, known);
     if ('errcode' in checked) {
       failures.push({ targetUserId: upload.targetUserId, keyId: upload.keyId, errcode: checked.errcode, error: checked.error });
       continue;

@@ -57,7 +57,7 @@ export function decideUserKeys(state: UserKeysState, command: Command): Decision
     case 'UploadCrossSigningKeys':
       return redelivered ? { ok: true, events: [], result: APPLIED } : decideUploadCrossSigningKeys(state, command, command.data.authenticated);
     case 'AllowCrossSigningReplacement':
-      return redelivered ? { ok: true, events: [], result: APPLIED } : decideAllowCrossSigningReplacement(command);
+      return redelivered ? { ok: true, events: [], result: APPLIED } : decideAllowCrossSigningReplacement(state, command);
     case 'UploadSignatures': {
       // Decided again on the state it changed: the same failures, and nothing new to record.
       const decision = decideUploadSignatures(state, command);

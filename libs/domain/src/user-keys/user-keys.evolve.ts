@@ -33,7 +33,9 @@ export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKe
   if (event.type === 'CrossSigningKeysUploaded') {
     const keys = { ...(next.crossSigning?.keys ?? {}) };
     for (const key of event.data.keys) keys[key.kind] = key;
-    return { ...next, crossSigning: { ...next.crossSigning, keys } };
+    // An approval is for replacing the master key it was given for: a new one closes the window.
+    const replaced = event.data.keys.some((k) => k.kind === 'master');
+    return { ...next, crossSigning: { ...next.crossSigning, keys, replaceAllowedUntil: replaced ? undefined : next.crossSigning?.replaceAllowedUntil } };
   }
   if (event.type === 'CrossSigningReplacementAllowed') {
     return { ...next, crossSigning: { ...next.crossSigning, keys: next.crossSigning?.keys ?? {}, replaceAllowedUntil: event.data.until } };
