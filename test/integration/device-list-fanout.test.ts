@@ -58,5 +58,5 @@ describe('device-list fan-out by room', () => {
 
     const seen = await new MatrixClient(system.apis[0].url, tokenFor(watcher, 'W')).request('GET', `/_matrix/client/v3/keys/changes?from=${from}`);
     expect(seen.body).toEqual({ changed: [changer], left: [] });
-  });
+  }, 600_000); // 10,000 memberships through the pipeline: minutes on a busy machine
 });
