@@ -22,7 +22,7 @@ interface Queued {
  */
 export class KafkaSink implements Sink {
   private queue: Queued[] = [];
-  private flushing?: Promise<void>;
+  private running = false;
   private seq = 0;
 
   constructor(
@@ -64,8 +64,9 @@ export class KafkaSink implements Sink {
     }
   }
 
+  /** Resolves once everything enqueued so far is acknowledged (or counted as failed). */
   async close(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing) await (this.flushing ?? this.flush());
+    while (this.queue.length > 0 || this.running) await new Promise((r) => setTimeout(r, 5));
   }
 
   private homeserverMessage(event: HomeserverEvent): OutgoingMessage {
@@ -91,14 +92,18 @@ export class KafkaSink implements Sink {
   private enqueue(endpoint: string, message: OutgoingMessage): Promise<void> {
     return new Promise((resolve) => {
       this.queue.push({ endpoint, message, enqueued: performance.now(), done: resolve });
-      if (!this.flushing) this.flushing = this.flush().finally(() => (this.flushing = undefined));
+      if (!this.running) {
+        this.running = true;
+        void this.flush();
+      }
     });
   }
 
   /** Sends batches until the queue is empty; a failed batch is counted per message, not retried. */
   private async flush(): Promise<void> {
-    await new Promise((r) => setImmediate(r)); // let concurrent callers fill the batch
-    while (this.queue.length > 0) {
+    try {
+      await new Promise((r) => setImmediate(r)); // let concurrent callers fill the batch
+      while (this.queue.length > 0) {
       const batch = this.queue.splice(0, this.batchSize);
       let error: string | undefined;
       try {
@@ -111,6 +116,10 @@ export class KafkaSink implements Sink {
         this.recorder.record(q.endpoint, now - q.enqueued, !error, error);
         q.done();
       }
+      }
+    } finally {
+      // Synchronously after the last check of the queue: a caller woken by done() starts a new flush.
+      this.running = false;
     }
   }
 }

@@ -17,7 +17,7 @@ export class LagSampler {
   readonly samples: LagSample[] = [];
   private timer?: NodeJS.Timeout;
   private admin?: Admin;
-  private busy = false;
+  private inFlight?: Promise<LagSample | undefined>;
 
   constructor(private readonly kafka: Kafka, private readonly topics: TopicNames, private readonly startedAt: number) {}
 
@@ -30,7 +30,7 @@ export class LagSampler {
 
   async stop(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
-    while (this.busy) await new Promise((r) => setTimeout(r, 20));
+    await this.inFlight;
     await this.admin?.disconnect();
   }
 
@@ -39,9 +39,14 @@ export class LagSampler {
     return this.samples[this.samples.length - 1];
   }
 
-  async sample(): Promise<LagSample | undefined> {
-    if (this.busy || !this.admin) return undefined;
-    this.busy = true;
+  /** Takes a sample (or joins the one being taken); undefined when Kafka did not answer. */
+  sample(): Promise<LagSample | undefined> {
+    this.inFlight ??= this.take().finally(() => (this.inFlight = undefined));
+    return this.inFlight;
+  }
+
+  private async take(): Promise<LagSample | undefined> {
+    if (!this.admin) return undefined;
     try {
       const admin = this.admin;
       const prefix = this.topics.prefix.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -78,8 +83,6 @@ export class LagSampler {
       return s;
     } catch {
       return undefined;
-    } finally {
-      this.busy = false;
     }
   }
 }

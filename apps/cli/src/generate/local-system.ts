@@ -1,4 +1,5 @@
 import { ChildProcess, spawn } from 'node:child_process';
+import { openSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
@@ -34,7 +35,8 @@ export async function startLocalSystem(projectRoot: string, env: NodeJS.ProcessE
     spawn(process.execPath, [join(projectRoot, 'scripts', 'run.js'), join(projectRoot, entry)], {
       cwd: projectRoot,
       env: { ...env, HTTP_PORT: String(ports[i]), HTTP_HOST: '127.0.0.1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
+      // GENERATE_SERVICE_LOG=<file>: the services' JSON logs, for finding out why something stalled.
+      stdio: ['ignore', env.GENERATE_SERVICE_LOG ? openSync(env.GENERATE_SERVICE_LOG, 'a') : 'ignore', 'inherit'],
     }),
   );
   const stop = async () => {

@@ -49,6 +49,7 @@ export async function runPhase(ops: Iterator<Operation>, sink: Sink, lag: LagSam
   const worker = async () => {
     for (;;) {
       if (exhausted || issued >= options.maxOperations || performance.now() >= deadline || options.until?.()) return;
+      if (options.rate > 0 && started + (issued * 1000) / options.rate >= deadline) return;
       const next = ops.next();
       if (next.done) {
         exhausted = true;
@@ -80,7 +81,7 @@ export async function drain(lag: LagSampler, maxSeconds: number, log: (msg: stri
     const behind = s ? Object.values(s.lag).reduce((a, b) => a + b, 0) : -1;
     if (behind === 0) return Math.round((Date.now() - started) / 100) / 10;
     if (Date.now() - started > maxSeconds * 1000) return null;
-    log(`draining: ${behind} messages behind`);
+    log(`draining: ${behind} messages behind ${JSON.stringify(s?.lag ?? {})}`);
     await new Promise((r) => setTimeout(r, 1000));
   }
 }
