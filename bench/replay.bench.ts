@@ -108,6 +108,7 @@ async function main(): Promise<void> {
     }
     const insertSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     await raw.drop();
+    log(`raw consume ${Math.round(consumed / consumeSeconds)}/s, consume+decode ${Math.round(decoded / decodeSeconds)}/s, insertMany ${Math.round(events / insertSeconds)} docs/s`);
 
     // 4. Replays, one projection at a time.
     const replays: [string, number, number, number][] = [];
@@ -130,7 +131,7 @@ async function main(): Promise<void> {
       ['events in e2ee.events', events],
       ['average event size, bytes', Math.round(bytes / Math.max(consumed, 1))],
       ['log filled through the pipeline (generator -> processor), s', Math.round(fillSeconds)],
-      ['  generator: commands + hs events produced', (fill.phases.setup?.operations ?? 0) + (fill.phases.traffic?.operations ?? 0)],
+      ['  generator operations (uploads, claims, hs event batches)', (fill.phases.setup?.operations ?? 0) + (fill.phases.traffic?.operations ?? 0)],
       ['raw consume of e2ee.events, events/s', Math.round(consumed / consumeSeconds)],
       ['consume + decode (no store), events/s', Math.round(decoded / decodeSeconds)],
       ['raw insertMany into FerretDB (batches of 1,000), docs/s', Math.round(events / insertSeconds)],
