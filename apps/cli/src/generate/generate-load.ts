@@ -79,9 +79,11 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
         maxOperations: Infinity,
         expected: setupOps.length,
         progress: options.progress,
+        log: options.log,
       });
       await sink.close();
       options.log(`setup: ${JSON.stringify(phases.setup)}`);
+      if (recorder.errors.size > 0) options.log(`errors: ${JSON.stringify(Object.fromEntries(recorder.errors))}; first: ${recorder.errorSamples.slice(0, 3).join(' | ')}`);
     }
     phases.traffic = await runPhase(plan.traffic(), sink, lag, {
       name: 'traffic',
@@ -91,9 +93,11 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
       maxOperations: options.operations,
       progress: options.progress,
       until: options.until,
+      log: options.log,
     });
     await sink.close();
     options.log(`traffic: ${JSON.stringify(phases.traffic)}`);
+    if (recorder.errors.size > 0) options.log(`errors: ${JSON.stringify(Object.fromEntries(recorder.errors))}; first: ${recorder.errorSamples.slice(0, 3).join(' | ')}`);
     const drainedSeconds = lag ? await drain(lag, options.drainSeconds, options.log) : null;
     return buildReport(
       {

@@ -22,6 +22,8 @@ export interface PhaseOptions {
   readonly progress: boolean;
   /** Checked between operations; true stops the phase. */
   readonly until?: () => boolean;
+  /** Without a progress bar: a line every 10 s. */
+  readonly log?: (msg: string) => void;
 }
 
 /**
@@ -39,8 +41,13 @@ export async function runPhase(ops: Iterator<Operation>, sink: Sink, lag: LagSam
     : undefined;
   const total = () => (Number.isFinite(options.maxOperations) ? options.maxOperations : (options.expected ?? Math.max(1, Math.round(options.rate * options.durationSeconds))));
   bar?.start(total(), 0, { rate: 0, lag: '-' });
+  let lastLine = performance.now();
   const ticker = setInterval(() => {
     const seconds = (performance.now() - started) / 1000;
+    if (!bar && options.log && performance.now() - lastLine > 10_000) {
+      lastLine = performance.now();
+      options.log(`${options.name}: ${done} done, ${issued - done} in flight, ${Math.round(done / Math.max(seconds, 1e-3))}/s`);
+    }
     const latest = lag?.latest;
     const behind = latest ? Object.values(latest.lag).reduce((s, x) => s + x, 0) : '-';
     bar?.update(done, { rate: Math.round(done / Math.max(seconds, 1e-3)), lag: behind });
