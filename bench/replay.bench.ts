@@ -21,8 +21,11 @@ import { SCALE, benchEnv, log, machine, printTable } from './lib/bench-env';
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000) * SCALE;
 const NAMES = (process.env.BENCH_PROJECTIONS ?? 'device-lists,device-keys,one-time-keys').split(',');
 
+/** BENCH_REUSE=<id>: measure an existing `bench.<id>.` log (filled by an earlier, interrupted run) without filling. */
+const REUSE = process.env.BENCH_REUSE;
+
 async function main(): Promise<void> {
-  const env = benchEnv();
+  const env = benchEnv(REUSE ? { KAFKA_TOPIC_PREFIX: `bench.${REUSE}.`, MONGODB_DB: `bench_${REUSE}` } : {});
   const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
   const kafka = createKafka(kafkaSettingsFromEnv('bench-replay', env));
   const admin = new TopicAdmin(kafka);
@@ -30,8 +33,11 @@ async function main(): Promise<void> {
   const db = mongo.db(env.MONGODB_DB);
   // The processor in its own process, so that signing keys for the feed does not starve it.
   const processor = ServiceProcess.processor(env);
-  await processor.start();
+  if (!REUSE) await processor.start();
   try {
+    let fill: Awaited<ReturnType<typeof generateLoad>> | undefined;
+    let fillSeconds = NaN;
+    if (!REUSE) {
     // 1. Fill the log through the pipeline (no projector running: only the log matters here).
     let inLog = 0;
     const poll = setInterval(() => {
@@ -39,7 +45,7 @@ async function main(): Promise<void> {
     }, 1000);
     const users = Math.max(50, Math.round(EVENTS / 30));
     const fillStarted = Date.now();
-    const fill = await generateLoad(
+    fill = await generateLoad(
       {
         mode: 'kafka',
         population: { users, rooms: Math.max(5, Math.round(users / 20)), maxRoomSize: Math.max(10, Math.round(users / 2)), zipfExponent: 1, whales: 1, whaleDevices: Math.min(1000, Math.max(5, Math.round(users / 20))), encryptedShare: 0.7, serverName: 'bench.local' },
@@ -71,8 +77,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 2000));
     }
     await groups.disconnect();
-    const fillSeconds = (Date.now() - fillStarted) / 1000;
+    fillSeconds = (Date.now() - fillStarted) / 1000;
     await processor.kill('SIGTERM');
+    }
     const ends = await admin.endOffsets(topics.events);
     const events = [...ends.values()].reduce((s, e) => s + Number(e), 0);
     log(`log filled: ${events} events in ${fillSeconds.toFixed(0)} s`);
@@ -131,7 +138,7 @@ async function main(): Promise<void> {
       ['events in e2ee.events', events],
       ['average event size, bytes', Math.round(bytes / Math.max(consumed, 1))],
       ['log filled through the pipeline (generator -> processor), s', Math.round(fillSeconds)],
-      ['  generator operations (uploads, claims, hs event batches)', (fill.phases.setup?.operations ?? 0) + (fill.phases.traffic?.operations ?? 0)],
+      ['  generator operations (uploads, claims, hs event batches)', (fill?.phases.setup?.operations ?? 0) + (fill?.phases.traffic?.operations ?? 0)],
       ['raw consume of e2ee.events, events/s', Math.round(consumed / consumeSeconds)],
       ['consume + decode (no store), events/s', Math.round(decoded / decodeSeconds)],
       ['raw insertMany into FerretDB (batches of 1,000), docs/s', Math.round(events / insertSeconds)],
@@ -140,7 +147,7 @@ async function main(): Promise<void> {
         [`replay ${name}, s (documents written: ${docs.toLocaleString('en-US')})`, Math.round(seconds * 10) / 10],
       ]),
     ]);
-    process.stdout.write(`${JSON.stringify({ machine: machine(), events, population: fill.population, replays }, null, 2)}\n`);
+    process.stdout.write(`${JSON.stringify({ machine: machine(), events, population: fill?.population, replays }, null, 2)}\n`);
   } finally {
     await processor.kill('SIGKILL').catch(() => undefined);
     await admin.disconnect();
