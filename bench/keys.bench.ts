@@ -13,7 +13,8 @@ import { cleanUp } from '../test/helpers/system';
 import { MatrixClient, tokenFor } from '../test/helpers/matrix-client';
 import { drive, summarize } from './lib/stats';
 
-const TARGETS = Number(process.env.BENCH_TARGETS ?? 200);
+// BENCH_SCALE multiplies the devices holding keys (the data), not the number of requests measured.
+const TARGETS = Number(process.env.BENCH_TARGETS ?? 200) * Number(process.env.BENCH_SCALE ?? 1);
 const KEYS_PER_TARGET = Number(process.env.BENCH_KEYS ?? 50);
 const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);

@@ -1,9 +1,11 @@
 import 'reflect-metadata';
+import { generateCommand } from './generate/generate.command';
 import { infraCommand } from './infra/infra.command';
 import { replayCommand } from './replay/replay.command';
 import { systemCommand } from './system/system.command';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  generate: generateCommand,
   infra: infraCommand,
   replay: replayCommand,
   system: systemCommand,

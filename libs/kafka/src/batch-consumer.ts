@@ -99,7 +99,14 @@ export class BatchConsumer {
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {
     if (!isRunning() || isStale() || batch.messages.length === 0) return;
     const messages = batch.messages.map((m) => toConsumedMessage(batch.topic, batch.partition, m));
-    await this.options.handle({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
+    // A batch can outlast the session timeout on a slow store; without heartbeats the member is
+    // dropped, its commit refused, and kafkajs stops the consumer for good (a non-retriable crash).
+    const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
+    try {
+      await this.options.handle({ topic: batch.topic, partition: batch.partition, messages, highWatermark: batch.highWatermark, heartbeat });
+    } finally {
+      clearInterval(beat);
+    }
     const last = batch.messages[batch.messages.length - 1].offset;
     resolveOffset(last);
     await this.consumer.commitOffsets([{ topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() }]);

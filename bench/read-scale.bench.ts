@@ -1,0 +1,107 @@
+/**
+ * Read paths at scale, printed from one run:
+ * - POST /keys/query for all members of a 1,000-member room (BENCH_QUERY_MEMBERS);
+ * - GET /keys/changes for a reader in 100 rooms (BENCH_READER_ROOMS of BENCH_ROOM_MEMBERS), after
+ *   BENCH_CHANGES of those members added a device;
+ * with BENCH_USERS users holding device keys in the store (x BENCH_SCALE: 10 = 10x the data, the
+ * requests stay the same). Data goes in through Kafka (UploadKeys commands, hs.events) and the
+ * whole pipeline; reads go over HTTP with the read barrier, as clients call them.
+ * Run: npm run bench -- read-scale
+ */
+import 'reflect-metadata';
+import { MongoClient } from 'mongodb';
+import { collectionName } from '@app/read-models';
+import { cleanUp, startSystem } from '../test/helpers/system';
+import { MatrixClient, tokenFor } from '../test/helpers/matrix-client';
+import { settle } from '../test/helpers/settle';
+import { drive, summarize } from './lib/stats';
+import { SCALE, benchEnv, log, machine, printTable } from './lib/bench-env';
+import { Feed } from './lib/feed';
+
+const USERS = Number(process.env.BENCH_USERS ?? 10_000) * SCALE;
+const QUERY_MEMBERS = Number(process.env.BENCH_QUERY_MEMBERS ?? 1_000);
+const READER_ROOMS = Number(process.env.BENCH_READER_ROOMS ?? 100);
+const ROOM_MEMBERS = Number(process.env.BENCH_ROOM_MEMBERS ?? 10);
+const CHANGES = Number(process.env.BENCH_CHANGES ?? 100);
+const READS = Number(process.env.BENCH_READS ?? 20);
+
+async function main(): Promise<void> {
+  const env = benchEnv();
+  const system = await startSystem(env, 1);
+  const api = system.apis[0].url;
+  const feed = new Feed(env);
+  const mongo = new MongoClient(env.MONGODB_URI!);
+  const user = (i: number) => `@u${i}:bench.local`;
+  try {
+    // Data: USERS users with one device each (signed device keys), the room, the reader's rooms.
+    let t = Date.now();
+    await feed.send(Array.from({ length: USERS }, (_, i) => feed.upload(user(i), 'D')));
+    const big = Array.from({ length: Math.min(QUERY_MEMBERS, USERS) }, (_, i) => user(i));
+    const roomOps = [];
+    for (let i = 0; i < big.length; i += 500) roomOps.push(feed.joins('!big:bench.local', big.slice(i, i + 500)));
+    const reader = '@reader:bench.local';
+    const readerRooms = Array.from({ length: READER_ROOMS }, (_, r) => `!r${r}:bench.local`);
+    const roomMembers = readerRooms.map((_, r) => Array.from({ length: ROOM_MEMBERS }, (_, k) => user((r * 7919 + k * 104729) % USERS)));
+    readerRooms.forEach((room, r) => roomOps.push(feed.joins(room, [reader, ...roomMembers[r]])));
+    await feed.send(roomOps);
+    log(`fed ${USERS} uploads and ${big.length + READER_ROOMS * (ROOM_MEMBERS + 1)} memberships in ${((Date.now() - t) / 1000).toFixed(0)} s; waiting for the projections`);
+    await settle(env, 'device-keys', 1, 4 * 3600_000);
+    await settle(env, 'device-lists', 1, 4 * 3600_000);
+    const ingestSeconds = (Date.now() - t) / 1000;
+    log(`projected in ${ingestSeconds.toFixed(0)} s`);
+
+    // /keys/query for every member of the big room.
+    const querier = new MatrixClient(api, tokenFor(big[0], 'D'));
+    let devicesReturned = 0;
+    let responseBytes = 0;
+    const queries = await drive(READS, 1, async () => {
+      const r = await querier.query({ device_keys: Object.fromEntries(big.map((u) => [u, []])) });
+      if (r.status !== 200) throw new Error(`query ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      devicesReturned = Object.values(r.body.device_keys as Record<string, object>).reduce((s, d) => s + Object.keys(d).length, 0);
+      responseBytes = JSON.stringify(r.body).length;
+    });
+
+    // /keys/changes for the reader in READER_ROOMS rooms after CHANGES members added a device.
+    const readerClient = new MatrixClient(api, tokenFor(reader, 'R'));
+    const from = (await readerClient.request('GET', '/_keyserver/v1/sync')).body.next_batch as string;
+    t = Date.now();
+    await feed.send(Array.from({ length: CHANGES }, (_, i) => feed.upload(roomMembers[i % READER_ROOMS][i % ROOM_MEMBERS], `N${i}`)));
+    await settle(env, 'device-lists', 1, 3600_000);
+    log(`${CHANGES} device changes projected in ${((Date.now() - t) / 1000).toFixed(0)} s`);
+    let changed = 0;
+    const changes = await drive(READS, 1, async () => {
+      const r = await readerClient.request('GET', `/_matrix/client/v3/keys/changes?from=${from}`);
+      if (r.status !== 200) throw new Error(`changes ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      changed = r.body.changed.length;
+    });
+    const db = mongo.db(env.MONGODB_DB);
+    const deviceDocs = await db.collection(collectionName('device-keys', 1)).estimatedDocumentCount();
+    const listRows = await db.collection(collectionName('device-lists', 1)).estimatedDocumentCount();
+
+    const q = summarize(queries.latencies);
+    const c = summarize(changes.latencies);
+    printTable(`Read paths, ${USERS.toLocaleString('en-US')} users in the store (scale ${SCALE}, ${new Date().toISOString().slice(0, 10)})`, [
+      ['device-keys documents / device-lists rows', `${deviceDocs.toLocaleString('en-US')} / ${listRows.toLocaleString('en-US')}`],
+      ['data fed and projected, s', Math.round(ingestSeconds)],
+      [`/keys/query, all ${big.length} members of a room: p50 ms`, q.p50],
+      ['  p99 ms (sequential requests)', q.p99],
+      ['  devices returned / response bytes', `${devicesReturned} / ${responseBytes.toLocaleString('en-US')}`],
+      [`/keys/changes, reader in ${READER_ROOMS} rooms of ${ROOM_MEMBERS + 1}: p50 ms`, c.p50],
+      ['  p99 ms (sequential requests)', c.p99],
+      ['  users reported changed', changed],
+    ]);
+    process.stdout.write(`${JSON.stringify({ machine: machine(), users: USERS, scale: SCALE, query: q, changes: c, reads: READS }, null, 2)}\n`);
+  } finally {
+    await feed.close();
+    await mongo.close();
+    await system.stop();
+    await cleanUp(env);
+  }
+}
+
+main()
+  .then(() => process.exit(0))
+  .catch((err) => {
+    process.stderr.write(`${(err as Error).stack}\n`);
+    process.exit(1);
+  });
