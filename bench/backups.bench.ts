@@ -7,29 +7,16 @@
  */
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import { cleanUp, startSystem } from '../test/helpers/system';
 import { MatrixClient, tokenFor } from '../test/helpers/matrix-client';
 import { drive, summarize } from './lib/stats';
+import { benchEnv, machine, runBench } from './lib/bench-env';
 
 const SESSIONS = Number(process.env.BENCH_SESSIONS ?? 100_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1000);
 
 async function main(): Promise<void> {
-  const id = randomBytes(3).toString('hex');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    MONGODB_URI: process.env.MONGODB_URI,
-    KAFKA_TOPIC_PREFIX: `bench.${id}.`,
-    KAFKA_PARTITIONS: '8',
-    MONGODB_DB: `bench_${id}`,
-    SERVER_NAME: 'bench.local',
-    AUTH_MODE: 'jwt',
-    AUTH_JWT_SECRET: 'test-secret',
-    HTTP_PORT: '0',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
-  };
+  const env = benchEnv();
   const system = await startSystem(env, 1);
   const url = system.apis[0].url;
   const client = new MatrixClient(url, tokenFor('@backup:bench.local', 'DEV'));
@@ -69,7 +56,7 @@ async function main(): Promise<void> {
 
     const mb = (n: number) => Math.round((n / 1024 / 1024) * 10) / 10;
     const report = {
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, store: 'FerretDB 1.24.2 (SQLite) + Kafka 4.3.1, all on this machine' },
+      machine: machine(),
       upload: { sessions: SESSIONS, batch: BATCH, seconds: Math.round(uploadSeconds * 10) / 10, sessionsPerSecond: Math.round(SESSIONS / uploadSeconds), 'PUT ms': summarize(puts.latencies) },
       'full download (streamed)': { responseMB: mb(bytes), seconds: Math.round(downloadSeconds * 10) / 10, rssBeforeMB: mb(before), peakRssAboveBeforeMB: mb(peak - before) },
     };
@@ -80,9 +67,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((err) => {
-    process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
-  });
+runBench(main);

@@ -10,8 +10,6 @@
  *   BENCH_CHANGES, BENCH_READS, BENCH_WAKES to scale)
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@app/contracts';
 import { KafkaKeyedProducer, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
@@ -21,6 +19,7 @@ import { cleanUp, startSystem } from '../test/helpers/system';
 import { MatrixClient, tokenFor } from '../test/helpers/matrix-client';
 import { settle } from '../test/helpers/settle';
 import { drive, summarize } from './lib/stats';
+import { benchEnv, machine, runBench } from './lib/bench-env';
 
 const BIG_MEMBERS = Number(process.env.BENCH_BIG_MEMBERS ?? 10_000);
 const ROOMS = Number(process.env.BENCH_ROOMS ?? 100);
@@ -31,20 +30,7 @@ const READS = Number(process.env.BENCH_READS ?? 40);
 const WAKES = Number(process.env.BENCH_WAKES ?? 30);
 
 async function main(): Promise<void> {
-  const id = randomBytes(3).toString('hex');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    MONGODB_URI: process.env.MONGODB_URI,
-    KAFKA_TOPIC_PREFIX: `bench.${id}.`,
-    KAFKA_PARTITIONS: '8',
-    MONGODB_DB: `bench_${id}`,
-    SERVER_NAME: 'bench.local',
-    AUTH_MODE: 'jwt',
-    AUTH_JWT_SECRET: 'test-secret',
-    HTTP_PORT: '0',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
-  };
+  const env = benchEnv();
   const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
   const system = await startSystem(env, 1);
   const api = system.apis[0].url;
@@ -139,7 +125,7 @@ async function main(): Promise<void> {
     }
 
     const report = {
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, store: 'FerretDB 1.24.2 (SQLite) + Kafka 4.3.1, all on this machine' },
+      machine: machine(),
       'fan-out: rows written per device change': fanout,
       'memberships ingested (hs.events -> processor -> projection), per second': { '3 rooms of 10,000': bigRate, [`${ROOMS} rooms of ${ROOM_MEMBERS}`]: roomRate },
       [`reader in ${ROOMS} rooms of ${ROOM_MEMBERS} members, after ${CHANGES} members changed`]: {
@@ -160,9 +146,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((err) => {
-    process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
-  });
+runBench(main);

@@ -20,7 +20,7 @@ import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { LogLinearHistogram } from '../apps/cli/src/generate/histogram';
 import { cleanUp, startProcessor, startProjector } from '../test/helpers/system';
 import { settle } from '../test/helpers/settle';
-import { SCALE, benchEnv, log, machine, printTable } from './lib/bench-env';
+import { SCALE, benchEnv, log, machine, printTable, runBench } from './lib/bench-env';
 import { Feed } from './lib/feed';
 
 const RATE = Number(process.env.BENCH_RATE ?? 1000);
@@ -179,9 +179,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((err) => {
-    process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
-  });
+runBench(main);

@@ -6,12 +6,12 @@
  * Run: npm run bench -- keys   (starts local Kafka + FerretDB unless KAFKA_BROKERS/MONGODB_URI are set)
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { newDeviceIdentity, signedDeviceKeys, signedFallbackKey, signedOneTimeKeys } from '@app/testing';
 import { startSystem } from '../test/helpers/system';
 import { cleanUp } from '../test/helpers/system';
 import { MatrixClient, tokenFor } from '../test/helpers/matrix-client';
 import { drive, summarize } from './lib/stats';
+import { benchEnv, runBench } from './lib/bench-env';
 
 // BENCH_SCALE multiplies the devices holding keys (the data), not the number of requests measured.
 const TARGETS = Number(process.env.BENCH_TARGETS ?? 200) * Number(process.env.BENCH_SCALE ?? 1);
@@ -20,20 +20,7 @@ const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 5000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 64);
 
 async function main(): Promise<void> {
-  const id = randomBytes(3).toString('hex');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    MONGODB_URI: process.env.MONGODB_URI,
-    KAFKA_TOPIC_PREFIX: `bench.${id}.`,
-    KAFKA_PARTITIONS: '8',
-    MONGODB_DB: `bench_${id}`,
-    SERVER_NAME: 'bench.local',
-    AUTH_MODE: 'jwt',
-    AUTH_JWT_SECRET: 'test-secret',
-    HTTP_PORT: '0',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
-  };
+  const env = benchEnv();
   const system = await startSystem(env, 2);
   const [a, b] = system.apis.map((api) => api.url);
   try {
@@ -78,9 +65,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((err) => {
-    process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
-  });
+runBench(main);

@@ -15,7 +15,7 @@ import { cleanUp, startSystem } from '../test/helpers/system';
 import { MatrixClient, tokenFor } from '../test/helpers/matrix-client';
 import { settle } from '../test/helpers/settle';
 import { drive, summarize } from './lib/stats';
-import { SCALE, benchEnv, log, machine, printTable } from './lib/bench-env';
+import { SCALE, benchEnv, log, machine, printTable, runBench } from './lib/bench-env';
 import { Feed } from './lib/feed';
 
 const USERS = Number(process.env.BENCH_USERS ?? 10_000) * SCALE;
@@ -99,9 +99,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((err) => {
-    process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
-  });
+runBench(main);

@@ -16,7 +16,7 @@ import { PROJECTIONS } from '@app/read-models';
 import { generateLoad } from '../apps/cli/src/generate/generate-load';
 import { replayProjection } from '../apps/cli/src/replay/replay-projection';
 import { ServiceProcess, cleanUp } from '../test/helpers/system';
-import { SCALE, benchEnv, log, machine, printTable } from './lib/bench-env';
+import { SCALE, benchEnv, log, machine, printTable, runBench } from './lib/bench-env';
 
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000) * SCALE;
 const NAMES = (process.env.BENCH_PROJECTIONS ?? 'device-lists,device-keys,one-time-keys').split(',');
@@ -156,9 +156,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((err) => {
-    process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
-  });
+runBench(main);

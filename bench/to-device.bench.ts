@@ -6,32 +6,18 @@
  * Run: npm run bench -- to-device   (BENCH_RECEIVERS, BENCH_MESSAGES, BENCH_CONCURRENCY)
  */
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
-import { cpus } from 'node:os';
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { cleanUp, startSystem } from '../test/helpers/system';
 import { MatrixClient, tokenFor } from '../test/helpers/matrix-client';
 import { drive, summarize } from './lib/stats';
+import { benchEnv, machine, runBench } from './lib/bench-env';
 
 const RECEIVERS = Number(process.env.BENCH_RECEIVERS ?? 50);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 2000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 
 async function main(): Promise<void> {
-  const id = randomBytes(3).toString('hex');
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    KAFKA_BROKERS: process.env.KAFKA_BROKERS,
-    MONGODB_URI: process.env.MONGODB_URI,
-    KAFKA_TOPIC_PREFIX: `bench.${id}.`,
-    KAFKA_PARTITIONS: '8',
-    MONGODB_DB: `bench_${id}`,
-    SERVER_NAME: 'bench.local',
-    AUTH_MODE: 'jwt',
-    AUTH_JWT_SECRET: 'test-secret',
-    HTTP_PORT: '0',
-    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'error',
-  };
+  const env = benchEnv();
   const system = await startSystem(env, 2);
   const urls = system.apis.map((a) => a.url);
   const receivers = Array.from({ length: RECEIVERS }, (_, i) => `@rcv${i}:bench.local`);
@@ -75,7 +61,7 @@ async function main(): Promise<void> {
     running = false;
     await Promise.race([Promise.all(loops), new Promise((r) => setTimeout(r, 6000))]);
     const report = {
-      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version, store: 'FerretDB 1.24.2 (SQLite) + Kafka 4.3.1, all on this machine' },
+      machine: machine(),
       setup: { receivers: RECEIVERS, messages: MESSAGES, senderConcurrency: CONCURRENCY, apiInstances: 2, partitions: 8 },
       'PUT /sendToDevice, ms': { ...summarize(sends.latencies), perSecond: sends.perSecond },
       'send-to-delivery through long-polls, ms': { ...summarize(deliveries), delivered: deliveries.length },
@@ -88,9 +74,4 @@ async function main(): Promise<void> {
   }
 }
 
-main()
-  .then(() => process.exit(0))
-  .catch((err) => {
-    process.stderr.write(`${(err as Error).stack}\n`);
-    process.exit(1);
-  });
+runBench(main);

@@ -42,3 +42,13 @@ export function printTable(title: string, rows: readonly (readonly [string, stri
 }
 
 export const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+/** Runs a bench's main: exit 0 when it printed its figures, 1 with the stack otherwise. */
+export function runBench(main: () => Promise<void>): void {
+  main()
+    .then(() => process.exit(0))
+    .catch((err) => {
+      process.stderr.write(`${(err as Error).stack}\n`);
+      process.exit(1);
+    });
+}

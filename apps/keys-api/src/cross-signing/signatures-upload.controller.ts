@@ -7,6 +7,7 @@ import { clientPaths } from '../client-paths';
 import { CommandGateway } from '../command-gateway/command-gateway';
 import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+import { publicKeyOf } from '@app/read-models';
 import { CrossSigningKeysReader } from './cross-signing-keys.reader';
 
 /** Most signed objects in one upload (a client signs a handful at a time). */
@@ -67,8 +68,7 @@ export class SignaturesUploadController {
           continue;
         }
         const master = masters.get(targetUserId);
-        const masterKey = master ? Object.values((JSON.parse(master) as { keys: Record<string, string> }).keys)[0] : undefined;
-        if (!master || masterKey !== keyId) {
+        if (!master || publicKeyOf(master) !== keyId) {
           failed(targetUserId, keyId, 'M_NOT_FOUND', `${keyId} is not ${targetUserId}'s master key (only other users' master keys can be signed)`);
           continue;
         }

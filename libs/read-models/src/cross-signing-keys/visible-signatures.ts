@@ -4,7 +4,8 @@ import { CrossSigningKeysDoc } from './cross-signing-keys.projection';
 /** `{signer user: {signer key id: signature}}`, the shape of a key's `signatures`. */
 export type Signatures = Record<string, Record<string, string>>;
 
-const publicKeyOf = (json: string | null): string | null => {
+/** The ed25519 public key of a stored cross-signing key (its only `keys` entry). */
+export const publicKeyOf = (json: string | null): string | null => {
   if (!json) return null;
   const keys = (JSON.parse(json) as { keys?: Record<string, string> }).keys ?? {};
   return Object.values(keys)[0] ?? null;
