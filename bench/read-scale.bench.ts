@@ -10,7 +10,7 @@
  */
 import 'reflect-metadata';
 import { MongoClient } from 'mongodb';
-import { collectionName } from '@app/read-models';
+import { ProjectionBuckets, collectionName } from '@app/read-models';
 import { cleanUp, startSystem } from '../test/helpers/system';
 import { MatrixClient, tokenFor } from '../test/helpers/matrix-client';
 import { settle } from '../test/helpers/settle';
@@ -75,7 +75,7 @@ async function main(): Promise<void> {
       changed = r.body.changed.length;
     });
     const db = mongo.db(env.MONGODB_DB);
-    const deviceDocs = await db.collection(collectionName('device-keys', 1)).estimatedDocumentCount();
+    const deviceDocs = await (await ProjectionBuckets.forReading(db, 'device-keys', 1)).countDocuments();
     const listRows = await db.collection(collectionName('device-lists', 1)).estimatedDocumentCount();
 
     const q = summarize(queries.latencies);

@@ -8,7 +8,7 @@ import { settle } from '../helpers/settle';
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@app/contracts';
 import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
-import { collectionDigest, collectionName, crossSigningKeysProjection } from '@app/read-models';
+import { ProjectionBuckets, collectionDigest, crossSigningKeysProjection } from '@app/read-models';
 import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 
 /** Cross-signing keys over HTTP: upload rules, who sees what in /keys/query, UIA, notifications. */
@@ -269,13 +269,13 @@ describe('cross-signing keys', () => {
       const mongo = new MongoClient(env.MONGODB_URI!);
       try {
         const db = mongo.db(env.MONGODB_DB);
-        const live = await collectionDigest(db.collection(collectionName('cross-signing-keys', 1)));
+        const live = await collectionDigest(await ProjectionBuckets.forReading(db, 'cross-signing-keys', 1));
         const kafka = createKafka(kafkaSettingsFromEnv('replay-xsign', env));
         const admin = new TopicAdmin(kafka);
         const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), crossSigningKeysProjection as never, () => undefined);
         await admin.disconnect();
         expect(report.version).toBe(2);
-        expect(await collectionDigest(db.collection(collectionName('cross-signing-keys', 2)))).toEqual(live);
+        expect(await collectionDigest(await ProjectionBuckets.forReading(db, 'cross-signing-keys', 2))).toEqual(live);
         expect(await Promise.all([alice, bob, carol].map(queryAll))).toEqual(before);
       } finally {
         await mongo.close();

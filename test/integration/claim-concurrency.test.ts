@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@app/contracts';
 import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
-import { OneTimeKeysDoc, collectionDigest, collectionName, oneTimeKeySummary, oneTimeKeysProjection } from '@app/read-models';
+import { OneTimeKeysDoc, ProjectionBuckets, collectionDigest, oneTimeKeySummary, oneTimeKeysProjection } from '@app/read-models';
 import { newDeviceIdentity, signedDeviceKeys, signedFallbackKey, signedOneTimeKeys } from '@app/testing';
 import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 import { suiteEnv } from '../helpers/suite-env';
@@ -56,7 +56,7 @@ describe('claims under concurrency, and replay of the pools', () => {
     // The pool is empty and the fallback key is used, as the sync extension will report it.
     await waitForProjection(env, 'one-time-keys', 1);
     const db = mongo.db(env.MONGODB_DB);
-    const pools = db.collection<OneTimeKeysDoc>(collectionName('one-time-keys', 1));
+    const pools = await ProjectionBuckets.forReading<OneTimeKeysDoc>(db, 'one-time-keys', 1);
     expect(await oneTimeKeySummary(pools, target, 'POP')).toEqual({ device_one_time_keys_count: { signed_curve25519: 0 }, device_unused_fallback_key_types: [] });
   });
 
@@ -71,8 +71,8 @@ describe('claims under concurrency, and replay of the pools', () => {
     await waitForProjection(env, 'one-time-keys', 1);
 
     const db = mongo.db(env.MONGODB_DB);
-    const pools = db.collection<OneTimeKeysDoc>(collectionName('one-time-keys', 1));
-    expect(await pools.findOne({ userId: owner })).toMatchObject({
+    const pools = await ProjectionBuckets.forReading<OneTimeKeysDoc>(db, 'one-time-keys', 1);
+    expect(await pools.of(owner).findOne({ userId: owner })).toMatchObject({
       oneTimeKeys: [{ keyName: 'signed_curve25519:a3' }, { keyName: 'signed_curve25519:a4' }],
       fallbackKeys: [{ keyName: 'signed_curve25519:f', used: false }],
     });
@@ -82,6 +82,6 @@ describe('claims under concurrency, and replay of the pools', () => {
     const admin = new TopicAdmin(kafka);
     const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), oneTimeKeysProjection as never, () => undefined);
     await admin.disconnect();
-    expect(await collectionDigest(db.collection(report.collection))).toEqual(live);
+    expect(await collectionDigest(await ProjectionBuckets.forReading(db, 'one-time-keys', report.version))).toEqual(live);
   });
 });

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { collectionName } from '@app/read-models';
+import { ProjectionBuckets } from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
 import { RunningApi, ServiceProcess, cleanUp, startApi } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
@@ -68,7 +68,7 @@ describe('crash recovery of the command-processor and the projector', () => {
     // And exactly one read-model document per device.
     const client = new MongoClient(env.MONGODB_URI!);
     try {
-      const docs = await client.db(env.MONGODB_DB).collection(collectionName('device-keys', 1)).countDocuments({});
+      const docs = await (await ProjectionBuckets.forReading(client.db(env.MONGODB_DB), 'device-keys', 1)).countDocuments();
       expect(docs).toBe(plan.length);
     } finally {
       await client.close();

@@ -1,6 +1,6 @@
 import { MongoClient } from 'mongodb';
 import { DeviceKeysUploaded, RecordedEvent } from '@app/contracts';
-import { DeviceKeysDoc, applyEvents, deviceKeysProjection } from '@app/read-models';
+import { DeviceKeysDoc, ProjectionBuckets, applyEvents, deviceKeysProjection } from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp } from '../helpers/system';
 
@@ -20,7 +20,8 @@ const at = (offset: number, e: DeviceKeysUploaded): RecordedEvent => ({ event: e
 describe('projection writes are position-guarded', () => {
   const env = suiteEnv('guards');
   const mongo = new MongoClient(env.MONGODB_URI!);
-  const collection = () => mongo.db(env.MONGODB_DB).collection<DeviceKeysDoc>('rm_guard_test');
+  const buckets = () => ProjectionBuckets.of<DeviceKeysDoc>(mongo.db(env.MONGODB_DB), 'guard-test', 1, 1);
+  const collection = () => buckets().single();
 
   afterAll(async () => {
     await mongo.close();
@@ -28,15 +29,15 @@ describe('projection writes are position-guarded', () => {
   });
 
   it('applies an event once; delivered twice, the document is not updated again', async () => {
-    expect(await applyEvents(collection(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))])).toBe(1);
+    expect(await applyEvents(buckets(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))])).toBe(1);
     const before = await collection().findOne({});
-    expect(await applyEvents(collection(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))])).toBe(0);
+    expect(await applyEvents(buckets(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))])).toBe(0);
     expect(await collection().findOne({})).toEqual(before);
   });
 
   it('ignores an older event arriving after a newer one', async () => {
-    await applyEvents(collection(), deviceKeysProjection, [at(9, event('B', '{"v":"new"}'))]);
-    expect(await applyEvents(collection(), deviceKeysProjection, [at(7, event('B', '{"v":"old"}'))])).toBe(0);
+    await applyEvents(buckets(), deviceKeysProjection, [at(9, event('B', '{"v":"new"}'))]);
+    expect(await applyEvents(buckets(), deviceKeysProjection, [at(7, event('B', '{"v":"old"}'))])).toBe(0);
     const doc = await collection().findOne({ deviceId: 'B' });
     expect(doc).toMatchObject({ keysJson: '{"v":"new"}', _meta: { offset: 9 } });
   });
@@ -48,8 +49,8 @@ describe('projection writes are position-guarded', () => {
   it.each([0, 1, 2, 3, 4])('keeps the newer of two writers racing to create a document (round %i)', async (round) => {
     const id = `R${round}`;
     await Promise.all([
-      applyEvents(collection(), deviceKeysProjection, [at(20, event(id, '{"v":20}'))]),
-      applyEvents(collection(), deviceKeysProjection, [at(21, event(id, '{"v":21}'))]),
+      applyEvents(buckets(), deviceKeysProjection, [at(20, event(id, '{"v":20}'))]),
+      applyEvents(buckets(), deviceKeysProjection, [at(21, event(id, '{"v":21}'))]),
     ]);
     expect(await collection().findOne({ deviceId: id })).toMatchObject({ keysJson: '{"v":21}', _meta: { offset: 21 } });
   });

@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@app/contracts';
 import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
-import { ProjectionRegistry, collectionDigest, collectionName, deviceKeysProjection } from '@app/read-models';
+import { ProjectionBuckets, ProjectionRegistry, collectionDigest, deviceKeysProjection } from '@app/read-models';
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 import { suiteEnv } from '../helpers/suite-env';
@@ -32,22 +32,29 @@ describe('replay of the device-keys projection', () => {
     await client.query({ device_keys: Object.fromEntries(users.map((u) => [u, []])) }); // waits for the projection
 
     const db = mongo.db(env.MONGODB_DB);
-    const live = await collectionDigest(db.collection(collectionName('device-keys', 1)));
+    const live = await collectionDigest(await ProjectionBuckets.forReading(db, 'device-keys', 1));
     expect(live.count).toBe(plan.length);
 
     const kafka = createKafka(kafkaSettingsFromEnv('replay-test', env));
     const admin = new TopicAdmin(kafka);
     const progress: number[] = [];
-    const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), deviceKeysProjection as never, (done) => progress.push(done));
+    // Rebuilt over a different number of buckets: the content must not depend on the layout, and
+    // readers must follow the layout recorded for the version they read.
+    const liveBuckets = (await ProjectionBuckets.forReading(db, 'device-keys', 1)).count;
+    process.env.PROJECTION_BUCKETS = String(liveBuckets + 3);
+    const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), deviceKeysProjection as never, (done) => progress.push(done)).finally(
+      () => delete process.env.PROJECTION_BUCKETS,
+    );
     await admin.disconnect();
 
     expect(report.version).toBe(2);
+    expect(report.buckets).toBe(liveBuckets + 3);
     expect(report.events).toBe(plan.length);
     expect(progress[progress.length - 1]).toBe(plan.length);
-    const rebuilt = await collectionDigest(db.collection(collectionName('device-keys', 2)));
+    const rebuilt = await collectionDigest(await ProjectionBuckets.forReading(db, 'device-keys', 2));
     expect(rebuilt).toEqual(live);
     expect(await new ProjectionRegistry(db).active('device-keys')).toBe(2);
-    expect(await db.collection(collectionName('device-keys', 1)).countDocuments()).toBe(plan.length); // the old version stays
+    expect(await (await ProjectionBuckets.forReading(db, 'device-keys', 1)).countDocuments()).toBe(plan.length); // the old version stays
 
     // A write after the switch shows up through the new version (the projector moved to it).
     const late = '@replay-late:test.local';
@@ -55,6 +62,6 @@ describe('replay of the device-keys projection', () => {
     expect((await new MatrixClient(system.apis[0].url, tokenFor(late, 'LATE')).upload({ device_keys: keys })).status).toBe(200);
     const query = await client.query({ device_keys: { [late]: [] } });
     expect(query.body.device_keys[late].LATE).toEqual({ ...keys, unsigned: {} });
-    expect(await db.collection(collectionName('device-keys', 2)).countDocuments()).toBe(plan.length + 1);
+    expect(await (await ProjectionBuckets.forReading(db, 'device-keys', 2)).countDocuments()).toBe(plan.length + 1);
   });
 });

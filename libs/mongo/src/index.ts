@@ -1,3 +1,4 @@
 export * from './mongo-config';
 export * from './checkpoints';
 export * from './bulk-write';
+export * from './hash';

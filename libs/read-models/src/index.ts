@@ -1,4 +1,5 @@
 export * from './projection/projection';
+export * from './projection/buckets';
 export * from './projection/apply-events';
 export * from './projection/projection-registry';
 export * from './projection/digest';

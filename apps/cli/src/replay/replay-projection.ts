@@ -3,11 +3,12 @@ import { Db } from 'mongodb';
 import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { KafkaPartitionReader, TopicAdmin } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
-import { AnyProjection, ProjectionRegistry, checkpointOwner, collectionName, projectEvents, projectorGroup } from '@app/read-models';
+import { AnyProjection, ProjectionBuckets, ProjectionRegistry, checkpointOwner, configuredBuckets, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
 
 export interface ReplayReport {
   readonly version: number;
   readonly collection: string;
+  readonly buckets: number;
   readonly events: number;
   readonly applied: number;
   readonly undecodable: number;
@@ -31,10 +32,9 @@ export async function replayProjection(
   const registry = new ProjectionRegistry(db);
   const checkpoints = new CheckpointStore(db);
   const version = await registry.allocateNext(projection.name);
-  const name = collectionName(projection.name, version);
-  const collection = db.collection(name);
-  await collection.drop().catch(() => undefined);
-  for (const index of projection.indexes) await collection.createIndex(index);
+  // A fresh version number (never reused), so nothing is there yet.
+  const written = await ProjectionBuckets.forWriting(db, projection.name, version, isCustomProjection(projection) ? 1 : configuredBuckets());
+  await written.createIndexes(projection.indexes);
   await checkpoints.remove(checkpointOwner(projection.name, version));
 
   const partitions = await admin.partitionCount(topics.events);
@@ -54,7 +54,7 @@ export async function replayProjection(
         undecodable++; // the live projector already dead-lettered it
       }
     }
-    applied += await projectEvents(collection, projection, recorded, { db, version, live: false });
+    applied += await projectEvents(written, projection, recorded, { db, version, live: false });
     await checkpoints.save(checkpointOwner(projection.name, version), messages[0].partition, messages[messages.length - 1].offset);
     events += messages.length;
     onProgress(events, total);
@@ -63,5 +63,5 @@ export async function replayProjection(
   await admin.setGroupOffsets(`${topics.prefix}${projectorGroup(projection.name, version)}`, topics.events, ends);
   await registry.activate(projection.name, version);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { version, collection: name, events, applied, undecodable, seconds };
+  return { version, collection: written.name, buckets: written.count, events, applied, undecodable, seconds };
 }

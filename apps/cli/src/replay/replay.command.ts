@@ -3,7 +3,7 @@ import { Db } from 'mongodb';
 import { topicNames } from '@app/contracts';
 import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { CheckpointStore, createMongo, mongoSettingsFromEnv } from '@app/mongo';
-import { PROJECTIONS, ProjectionRegistry, checkpointOwner, collectionName } from '@app/read-models';
+import { PROJECTIONS, ProjectionBuckets, ProjectionRegistry, checkpointOwner, collectionName } from '@app/read-models';
 import { infraLayout, kafkaBrokers, mongoUri } from '../infra/infra-layout';
 import { replayProjection } from './replay-projection';
 
@@ -43,7 +43,7 @@ export async function replayCommand(args: string[]): Promise<number> {
 async function drop(db: Db, name: string, version: number): Promise<number> {
   if (!PROJECTIONS[name] || !Number.isInteger(version)) throw new Error('usage: replay drop <projection> <version>');
   if ((await new ProjectionRegistry(db).active(name)) === version) throw new Error(`version ${version} of ${name} is active; replay first`);
-  await db.collection(collectionName(name, version)).drop().catch(() => undefined);
+  await (await ProjectionBuckets.forReading(db, name, version)).drop();
   // Wake-up notices of the device-lists projection live beside its rows.
   await db.collection(`${collectionName(name, version)}_feed`).drop().catch(() => undefined);
   await new CheckpointStore(db).remove(checkpointOwner(name, version));

@@ -1,6 +1,6 @@
 import { Collection, Db, MongoBulkWriteError } from 'mongodb';
 import { UserKeysState, initialUserKeysState } from '@app/domain';
-import { bulkWriteChunked } from '@app/mongo';
+import { bulkWriteChunked, fnv1a } from '@app/mongo';
 
 interface SnapshotDoc {
   _id: string;
@@ -180,14 +180,4 @@ export class UserStateStore {
     for (const id of [...this.cache.keys()]) if (predicate(id)) this.cache.delete(id);
     for (const dirty of this.dirty.values()) for (const id of [...dirty.keys()]) if (predicate(id)) dirty.delete(id);
   }
-}
-
-/** FNV-1a: a stable, cheap spread of user ids over buckets. */
-function fnv1a(value: string): number {
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < value.length; i++) {
-    hash ^= value.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
-  }
-  return hash >>> 0;
 }

@@ -1,9 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Collection, Db } from 'mongodb';
+import { Db } from 'mongodb';
 import { MatrixError } from '@app/matrix';
 import { MONGO_DB, isInfrastructureError } from '@app/platform';
-import { DeviceKeysDoc, ProjectionRegistry, VisibleSignatures, collectionName, deviceKeysProjection, findDevicesOfUsers, withSignatures } from '@app/read-models';
+import { DeviceKeysDoc, ProjectionBuckets, ProjectionRegistry, VisibleSignatures, deviceKeysProjection, findDevicesOfUsers, withSignatures } from '@app/read-models';
 import { CrossSigningKeysReader } from '../cross-signing/cross-signing-keys.reader';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReadBarrier } from '../read-barrier/read-barrier';
@@ -58,8 +58,7 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
     try {
       const version = await this.registry.active(deviceKeysProjection.name);
       await this.barrier.waitForUsers(deviceKeysProjection.name, version, userIds);
-      const collection = this.db.collection<DeviceKeysDoc>(collectionName(deviceKeysProjection.name, version)) as Collection<DeviceKeysDoc>;
-      return await findDevicesOfUsers(collection, userIds);
+      return await findDevicesOfUsers(await ProjectionBuckets.forReading<DeviceKeysDoc>(this.db, deviceKeysProjection.name, version), userIds);
     } catch (err) {
       if (isInfrastructureError(err)) throw MatrixError.unavailable('The key store is temporarily unavailable', 2);
       throw err;

@@ -13,6 +13,7 @@ import {
   deviceListFeedName,
   deviceListsProjection,
   oneTimeKeySummary,
+  ProjectionBuckets,
   oneTimeKeysProjection,
   pendingToDevice,
   toDeviceFeedName,
@@ -137,7 +138,7 @@ export class SyncExtensionService {
     if (requester.deviceId === null) return {};
     const version = await this.registry.active(oneTimeKeysProjection.name);
     await this.barrier.waitForUsers(oneTimeKeysProjection.name, version, [requester.userId]);
-    return oneTimeKeySummary(this.db.collection(collectionName(oneTimeKeysProjection.name, version)), requester.userId, requester.deviceId);
+    return oneTimeKeySummary(await ProjectionBuckets.forReading(this.db, oneTimeKeysProjection.name, version), requester.userId, requester.deviceId);
   }
 }
 

@@ -1,10 +1,10 @@
 import { Kafka } from 'kafkajs';
-import { Collection, Db, Document } from 'mongodb';
+import { Db } from 'mongodb';
 import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { BatchConsumer, ConsumedBatch, MessageProducer } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
 import { JsonLogger, Metrics, decodeOrDeadLetter } from '@app/platform';
-import { AnyProjection, checkpointOwner, collectionName, projectEvents, projectorGroup } from '@app/read-models';
+import { AnyProjection, ProjectionBuckets, checkpointOwner, configuredBuckets, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
 
 /**
  * Keeps one collection version of one projection up to date from e2ee.events. The checkpoint
@@ -12,7 +12,7 @@ import { AnyProjection, checkpointOwner, collectionName, projectEvents, projecto
  */
 export class ProjectionRunner {
   private consumer?: BatchConsumer;
-  private readonly collection: Collection<Document>;
+  private buckets?: ProjectionBuckets;
   private readonly checkpoints: CheckpointStore;
 
   constructor(
@@ -25,12 +25,12 @@ export class ProjectionRunner {
     private readonly metrics: Metrics,
     private readonly logger: JsonLogger,
   ) {
-    this.collection = db.collection(collectionName(projection.name, version));
     this.checkpoints = new CheckpointStore(db);
   }
 
   async start(): Promise<void> {
-    for (const index of this.projection.indexes) await this.collection.createIndex(index);
+    this.buckets = await ProjectionBuckets.forWriting(this.db, this.projection.name, this.version, isCustomProjection(this.projection) ? 1 : configuredBuckets());
+    await this.buckets.createIndexes(this.projection.indexes);
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: `${this.topics.prefix}${projectorGroup(this.projection.name, this.version)}`,
       topics: [this.topics.events],
@@ -57,7 +57,7 @@ export class ProjectionRunner {
         logger: this.logger,
       },
     );
-    const applied = await projectEvents(this.collection, this.projection, recorded, { db: this.db, version: this.version, live: true });
+    const applied = await projectEvents(this.buckets!, this.projection, recorded, { db: this.db, version: this.version, live: true });
     const last = batch.messages[batch.messages.length - 1].offset;
     await this.checkpoints.save(checkpointOwner(this.projection.name, this.version), batch.partition, last);
     this.metrics.eventsApplied.labels(this.projection.name).inc(applied);

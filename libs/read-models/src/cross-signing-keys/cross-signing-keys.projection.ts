@@ -1,6 +1,6 @@
-import { Collection } from 'mongodb';
+import { ProjectionBuckets } from '../projection/buckets';
 import { DomainEvent, StoredSignature } from '@app/contracts';
-import { DocMeta, ProjectedDoc, Projection } from '../projection/projection';
+import { DocMeta, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 
 /**
  * A user's cross-signing keys as uploaded (canonical JSON), and every signature the user made that
@@ -21,7 +21,8 @@ const sameSignature = (a: StoredSignature, b: StoredSignature): boolean =>
 export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc> = {
   name: 'cross-signing-keys',
   handles: ['CrossSigningKeysUploaded', 'SignaturesUploaded'],
-  documentId: (event) => (event.data as { userId: string }).userId,
+  documentId: userOfEvent,
+  bucketKey: userOfEvent,
   evolve(doc: CrossSigningKeysDoc | null, event: DomainEvent, meta: DocMeta): CrossSigningKeysDoc | null {
     const base = { master: doc?.master ?? null, selfSigning: doc?.selfSigning ?? null, userSigning: doc?.userSigning ?? null, signatures: doc?.signatures ?? [] };
     if (event.type === 'SignaturesUploaded') {
@@ -40,7 +41,8 @@ export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc> = {
   indexes: [],
 };
 
-export async function crossSigningKeysOf(collection: Collection<CrossSigningKeysDoc>, userIds: readonly string[]): Promise<CrossSigningKeysDoc[]> {
-  if (userIds.length === 0) return [];
-  return (await collection.find({ _id: { $in: [...userIds] }, deleted: { $ne: true } } as never).toArray()) as CrossSigningKeysDoc[];
+export async function crossSigningKeysOf(buckets: ProjectionBuckets<CrossSigningKeysDoc>, userIds: readonly string[]): Promise<CrossSigningKeysDoc[]> {
+  // One exact `{_id}` read per user: on FerretDB any other filter decodes the whole collection.
+  const found = await Promise.all([...new Set(userIds)].map((userId) => buckets.of(userId).findOne({ _id: userId } as never)));
+  return found.filter((doc) => doc !== null && !doc.deleted) as CrossSigningKeysDoc[];
 }

@@ -1,5 +1,5 @@
 import { DomainEvent } from '@app/contracts';
-import { DocMeta, ProjectedDoc, Projection } from '../projection/projection';
+import { DocMeta, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 
 export interface DeviceKeysDoc extends ProjectedDoc {
   readonly userId: string;
@@ -16,6 +16,7 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
   name: 'device-keys',
   handles: ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted'],
   documentId: (event) => deviceDocId((event.data as { userId: string }).userId, (event.data as { deviceId: string }).deviceId),
+  bucketKey: userOfEvent,
   evolve(doc: DeviceKeysDoc | null, event: DomainEvent, meta: DocMeta): DeviceKeysDoc | null {
     switch (event.type) {
       case 'DeviceKeysUploaded':

@@ -1,5 +1,5 @@
 import { DomainEvent } from '@app/contracts';
-import { DocMeta, ProjectedDoc, Projection } from '../projection/projection';
+import { DocMeta, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 import { deviceDocId } from '../device-keys/device-keys.projection';
 
 /** A device's remaining one-time keys (in hand-out order) and its fallback keys with their `used` flag. */
@@ -16,6 +16,7 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
   name: 'one-time-keys',
   handles: ['OneTimeKeysUploaded', 'OneTimeKeyClaimed', 'FallbackKeyUploaded', 'FallbackKeyUsed', 'DeviceDeleted'],
   documentId: (event) => deviceDocId((event.data as { userId: string }).userId, (event.data as { deviceId: string }).deviceId),
+  bucketKey: userOfEvent,
   evolve(doc: OneTimeKeysDoc | null, event: DomainEvent, meta: DocMeta): OneTimeKeysDoc | null {
     const { userId, deviceId } = event.data as { userId: string; deviceId: string };
     const current: OneTimeKeysDoc = doc ?? { _id: deviceDocId(userId, deviceId), _meta: meta, userId, deviceId, oneTimeKeys: [], fallbackKeys: [] };

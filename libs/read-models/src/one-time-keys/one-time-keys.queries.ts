@@ -1,4 +1,4 @@
-import { Collection } from 'mongodb';
+import { ProjectionBuckets } from '../projection/buckets';
 import { deviceDocId } from '../device-keys/device-keys.projection';
 import { OneTimeKeysDoc } from './one-time-keys.projection';
 
@@ -8,8 +8,10 @@ export interface OneTimeKeySummary {
   readonly device_unused_fallback_key_types: string[];
 }
 
-export async function oneTimeKeySummary(collection: Collection<OneTimeKeysDoc>, userId: string, deviceId: string): Promise<OneTimeKeySummary> {
-  const doc = await collection.findOne({ _id: deviceDocId(userId, deviceId), deleted: { $ne: true } } as never);
+export async function oneTimeKeySummary(buckets: ProjectionBuckets<OneTimeKeysDoc>, userId: string, deviceId: string): Promise<OneTimeKeySummary> {
+  // Exactly `{_id}`: the one filter FerretDB hands to SQLite instead of decoding every document.
+  const found = await buckets.of(userId).findOne({ _id: deviceDocId(userId, deviceId) } as never);
+  const doc = found?.deleted ? null : found;
   const counts: Record<string, number> = { signed_curve25519: 0 };
   for (const key of doc?.oneTimeKeys ?? []) counts[key.algorithm] = (counts[key.algorithm] ?? 0) + 1;
   const unused = (doc?.fallbackKeys ?? []).filter((f) => !f.used).map((f) => f.algorithm).sort();

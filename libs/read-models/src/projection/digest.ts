@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
 import { Collection, Document } from 'mongodb';
 import { canonicalJson } from '@app/matrix';
+import { ProjectionBuckets } from './buckets';
 
-/** A content digest of a whole collection, independent of insertion order and storage layout. */
-export async function collectionDigest<T extends Document>(collection: Collection<T>): Promise<{ digest: string; count: number }> {
+/** A content digest of a whole collection (or all buckets of one), independent of insertion order and storage layout. */
+export async function collectionDigest<T extends Document>(source: Collection<T> | ProjectionBuckets<T>): Promise<{ digest: string; count: number }> {
   const hash = createHash('sha256');
   let count = 0;
-  const docs = await collection.find({}).sort({ _id: 1 }).toArray();
+  const collections = source instanceof ProjectionBuckets ? source.collections : [source];
+  const docs = (await Promise.all(collections.map((c) => c.find({}).toArray()))).flat();
   const lines = docs.map((d) => canonicalJson(d)).sort();
   for (const line of lines) {
     hash.update(line).update('\n');

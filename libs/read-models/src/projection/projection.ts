@@ -22,6 +22,8 @@ export interface Projection<D extends ProjectedDoc = ProjectedDoc> {
   readonly name: string;
   readonly handles: readonly DomainEventType[];
   documentId(event: DomainEvent): string;
+  /** What picks the document's bucket (docs/architecture.md): the key its readers look it up by. */
+  bucketKey(event: DomainEvent): string;
   evolve(doc: D | null, event: DomainEvent, meta: DocMeta): D | null;
   readonly indexes: readonly Record<string, 1 | -1>[];
 }
@@ -48,6 +50,9 @@ export interface CustomProjection {
 export type AnyProjection = Projection<never> | CustomProjection;
 
 export const isCustomProjection = (projection: AnyProjection): projection is CustomProjection => 'apply' in projection;
+
+/** The user an event is about: every document of the replace-per-event projections belongs to one. */
+export const userOfEvent = (event: DomainEvent): string => (event.data as { userId: string }).userId;
 
 export function collectionName(projection: string, version: number): string {
   return `rm_${projection.replace(/-/g, '_')}_v${version}`;
