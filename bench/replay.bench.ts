@@ -1,18 +1,19 @@
 /**
- * Replay benchmark: fill e2ee.events with BENCH_EVENTS events made by the load generator (Kafka
- * mode: homeserver events and key commands, decided by the command-processor), then, in the same
+ * Replay benchmark: fill e2ee.events with BENCH_EVENTS events made by the load generator, then, in the same
  * run and against the same broker and store:
  * - replay (rebuild) of projections from offset 0, events/s, as the `replay` CLI does it;
  * - the raw consume rate of e2ee.events (the same partition reader, no work per message);
  * - the raw insertMany rate of the same FerretDB (documents of the events' size, batches of 1,000).
  * Run: npm run bench -- replay   (BENCH_EVENTS=1000000, BENCH_PROJECTIONS=device-lists,device-keys,one-time-keys,
- *   BENCH_SCALE multiplies BENCH_EVENTS)
+ *   BENCH_SCALE multiplies BENCH_EVENTS; BENCH_FILL=events (default: the generator decides with the
+ *   processor's own pure decider and writes e2ee.events itself) or pipeline (Kafka mode, decided by a
+ *   command-processor in its own process: slower, ~100-300 events/s here))
  */
 import 'reflect-metadata';
 import { MongoClient } from 'mongodb';
 import { decodeEvent, topicNames } from '@app/contracts';
 import { KafkaPartitionReader, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
-import { PROJECTIONS } from '@app/read-models';
+import { PROJECTIONS, ProjectionBuckets } from '@app/read-models';
 import { generateLoad } from '../apps/cli/src/generate/generate-load';
 import { replayProjection } from '../apps/cli/src/replay/replay-projection';
 import { ServiceProcess, cleanUp } from '../test/helpers/system';
@@ -23,6 +24,8 @@ const NAMES = (process.env.BENCH_PROJECTIONS ?? 'device-lists,device-keys,one-ti
 
 /** BENCH_REUSE=<id>: measure an existing `bench.<id>.` log (filled by an earlier, interrupted run) without filling. */
 const REUSE = process.env.BENCH_REUSE;
+const FILL = process.env.BENCH_FILL ?? 'events';
+if (FILL !== 'events' && FILL !== 'pipeline') throw new Error('BENCH_FILL must be events or pipeline');
 
 async function main(): Promise<void> {
   const env = benchEnv(REUSE ? { KAFKA_TOPIC_PREFIX: `bench.${REUSE}.`, MONGODB_DB: `bench_${REUSE}` } : {});
@@ -33,12 +36,12 @@ async function main(): Promise<void> {
   const db = mongo.db(env.MONGODB_DB);
   // The processor in its own process, so that signing keys for the feed does not starve it.
   const processor = ServiceProcess.processor(env);
-  if (!REUSE) await processor.start();
+  if (!REUSE && FILL === 'pipeline') await processor.start();
   try {
     let fill: Awaited<ReturnType<typeof generateLoad>> | undefined;
     let fillSeconds = NaN;
     if (!REUSE) {
-    // 1. Fill the log through the pipeline (no projector running: only the log matters here).
+    // 1. Fill the log (no projector running: only the log matters here).
     let inLog = 0;
     const poll = setInterval(() => {
       void admin.endOffsets(topics.events).then((ends) => (inLog = [...ends.values()].reduce((s, e) => s + Number(e), 0))).catch(() => undefined);
@@ -47,11 +50,11 @@ async function main(): Promise<void> {
     const fillStarted = Date.now();
     fill = await generateLoad(
       {
-        mode: 'kafka',
+        mode: FILL === 'events' ? 'events' : 'kafka',
         population: { users, rooms: Math.max(5, Math.round(users / 20)), maxRoomSize: Math.max(10, Math.round(users / 2)), zipfExponent: 1, whales: 1, whaleDevices: Math.min(1000, Math.max(5, Math.round(users / 20))), encryptedShare: 0.7, serverName: 'bench.local' },
         seed: 1,
         setup: true,
-        rate: Number(process.env.BENCH_FILL_RATE ?? 300),
+        rate: Number(process.env.BENCH_FILL_RATE ?? (FILL === 'events' ? 0 : 300)),
         durationSeconds: Infinity,
         operations: Infinity,
         concurrency: 512,
@@ -66,6 +69,7 @@ async function main(): Promise<void> {
     );
     clearInterval(poll);
     // Let the processor decide everything produced, then stop it: the replay should have the machine.
+    if (FILL === 'pipeline') {
     const groups = kafka.admin();
     await groups.connect();
     for (;;) {
@@ -77,8 +81,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 2000));
     }
     await groups.disconnect();
-    fillSeconds = (Date.now() - fillStarted) / 1000;
     await processor.kill('SIGTERM');
+    }
+    fillSeconds = (Date.now() - fillStarted) / 1000;
     }
     const ends = await admin.endOffsets(topics.events);
     const events = [...ends.values()].reduce((s, e) => s + Number(e), 0);
@@ -129,7 +134,7 @@ async function main(): Promise<void> {
           log(`replay ${name}: ${done}/${total}`);
         }
       });
-      const docs = await db.collection(report.collection).estimatedDocumentCount();
+      const docs = await (await ProjectionBuckets.forReading(db, name, report.version)).countDocuments();
       replays.push([name, report.seconds, Math.round(report.events / report.seconds), docs]);
       log(`replay ${name}: ${report.events} events in ${report.seconds.toFixed(1)} s`);
     }
@@ -137,7 +142,7 @@ async function main(): Promise<void> {
     printTable(`Replay of ${events.toLocaleString('en-US')} events (${new Date().toISOString().slice(0, 10)})`, [
       ['events in e2ee.events', events],
       ['average event size, bytes', Math.round(bytes / Math.max(consumed, 1))],
-      ['log filled through the pipeline (generator -> processor), s', Math.round(fillSeconds)],
+      [FILL === 'events' ? 'log filled (generator deciding in process -> e2ee.events), s' : 'log filled through the pipeline (generator -> processor), s', Math.round(fillSeconds)],
       ['  generator operations (uploads, claims, hs event batches)', (fill?.phases.setup?.operations ?? 0) + (fill?.phases.traffic?.operations ?? 0)],
       ['raw consume of e2ee.events, events/s', Math.round(consumed / consumeSeconds)],
       ['consume + decode (no store), events/s', Math.round(decoded / decodeSeconds)],

@@ -3,6 +3,7 @@ import { topicNames } from '@app/contracts';
 import { KafkaKeyedProducer, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { ensureTopology } from '@app/platform';
 import { HttpSink } from './http-sink';
+import { EventSink } from './event-sink';
 import { KafkaSink } from './kafka-sink';
 import { KeyMaterial } from './key-material';
 import { LagSampler } from './lag-sampler';
@@ -15,7 +16,8 @@ import { Sink } from './sink';
 import { TrafficPlan } from './traffic-plan';
 
 export interface GenerateOptions {
-  readonly mode: 'kafka' | 'http';
+  /** `events`: decided here and written straight to e2ee.events (fills the log fast; no processor may run). */
+  readonly mode: 'kafka' | 'http' | 'events';
   readonly population: PopulationOptions;
   readonly seed: number;
   readonly setup: boolean;
@@ -46,7 +48,7 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
   const settings = kafkaSettingsFromEnv('generate', env);
   const kafka = env.KAFKA_BROKERS ? createKafka(settings) : undefined;
   const admin = kafka ? new TopicAdmin(kafka) : undefined;
-  if (options.mode === 'kafka' && !admin) throw new Error('Kafka mode needs KAFKA_BROKERS');
+  if (options.mode !== 'http' && !admin) throw new Error(`${options.mode} mode needs KAFKA_BROKERS`);
   if (admin) await ensureTopology(admin, topics, settings.partitions);
   const producer = kafka ? new KafkaKeyedProducer(kafka, settings.partitions) : undefined;
   const recorder = new Recorder();
@@ -54,6 +56,7 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
   const keys = new KeyMaterial();
   let sink: Sink;
   if (options.mode === 'kafka') sink = new KafkaSink(producer!, topics, keys, recorder, runId);
+  else if (options.mode === 'events') sink = new EventSink(producer!, topics, keys, recorder, runId, settings.partitions);
   else if (options.http) sink = new HttpSink(options.http, keys, recorder, runId, producer ? { producer, topics } : undefined);
   else throw new Error('HTTP mode needs a target URL');
 

@@ -9,7 +9,8 @@ import { generateLoad } from './generate-load';
 import { startLocalSystem } from './local-system';
 import { writeReport } from './report';
 
-const USAGE = `usage: generate --mode kafka|http [options]
+const USAGE = `usage: generate --mode kafka|http|events [options]
+  modes:      kafka (hs.events + e2ee.commands), http (as clients), events (decided here, straight to e2ee.events: fills the log fast)
   population: --users 1000 --rooms 100 --max-room 10000 --zipf 1 --whales 1 --whale-devices 1000 --encrypted 0.7
   traffic:    --seed 1 --rate 100 (ops/s, 0 = unpaced) --duration 60 (s) --operations N --concurrency 32
               --no-setup --otk 50 (one-time keys kept per device) --storm 50 (queriers when a room turns encryption on)
@@ -36,8 +37,12 @@ function parseArgs(args: string[]): Map<string, string> {
 export async function generateCommand(args: string[]): Promise<number> {
   const a = parseArgs(args);
   const mode = a.get('mode');
-  if (mode !== 'kafka' && mode !== 'http') {
+  if (mode !== 'kafka' && mode !== 'http' && mode !== 'events') {
     process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  if (mode === 'events' && a.has('system')) {
+    process.stderr.write('events mode writes what the command-processor would; it cannot run beside one (--system)\n');
     return 2;
   }
   const num = (name: string, fallback: number) => {
@@ -83,7 +88,7 @@ export async function generateCommand(args: string[]): Promise<number> {
         rate: num('rate', 100),
         durationSeconds: num('duration', 60),
         operations: num('operations', Infinity),
-        concurrency: num('concurrency', mode === 'kafka' ? 256 : 32),
+        concurrency: num('concurrency', mode === 'http' ? 32 : 256),
         oneTimeKeys: num('otk', 50),
         stormQueriers: num('storm', 50),
         drainSeconds: num('drain', 120),

@@ -13,68 +13,54 @@ interface Queued {
   readonly done: () => void;
 }
 
+/** What one operation becomes in Kafka: homeserver events and key commands (reads have no Kafka form). */
+export interface KafkaForm {
+  readonly homeserver: readonly HomeserverEvent[];
+  readonly command: { readonly endpoint: string; readonly command: RoutedCommand } | null;
+}
+
 /**
- * Kafka mode: homeserver events on `hs.events` (the documented hs.v1 contract, key = user id, room
- * id for room encryption) and key commands on `e2ee.commands` in the envelope the keys-api
- * produces (key = user id, `type` header, explicit murmur2 partition), with an empty `replyTo`:
- * the command-processor decides them and nobody waits for a reply. Reads have no Kafka form and
- * are skipped. Messages are sent in batches through the project's keyed producer.
+ * Turns operations into homeserver events (the hs.v1 contract) and key commands in the envelope
+ * the keys-api produces, with an empty `replyTo`: nobody waits for a reply.
  */
-export class KafkaSink implements Sink {
-  private queue: Queued[] = [];
-  private running = false;
+export class KafkaForms {
   private seq = 0;
 
   constructor(
-    private readonly producer: MessageProducer,
-    private readonly topics: TopicNames,
     private readonly keys: KeyMaterial,
-    private readonly recorder: Recorder,
     private readonly runId: string,
-    private readonly batchSize = 500,
   ) {}
 
-  perform(op: Operation): Promise<void> {
+  of(op: Operation): KafkaForm | null {
     switch (op.kind) {
       case 'hs':
-        return Promise.all(op.events.map((e) => this.enqueue('hs.events', this.homeserverMessage(e)))).then(() => undefined);
+        return { homeserver: op.events, command: null };
       case 'upload': {
         const body = this.keys.uploadBody(op);
         const deviceKeys = body.device_keys as Record<string, unknown> | undefined;
         const keyList = (map: unknown) => Object.entries((map ?? {}) as Record<string, unknown>).map(([keyName, value]) => ({ keyName, json: canonicalJson(value) }));
-        return this.enqueue('command UploadKeys', this.command('UploadKeys', op.userId, {
+        return this.command('UploadKeys', op.userId, {
           userId: op.userId,
           deviceId: op.deviceId,
           deviceKeysJson: deviceKeys ? canonicalJson(deviceKeys) : null,
           oneTimeKeys: keyList(body.one_time_keys),
           fallbackKeys: keyList(body.fallback_keys),
           verifySignatures: true,
-        }));
+        });
       }
       case 'claim':
-        return this.enqueue('command ClaimKeys', this.command('ClaimKeys', op.userId, {
+        return this.command('ClaimKeys', op.userId, {
           userId: op.userId,
           claims: [{ deviceId: op.deviceId, algorithm: 'signed_curve25519' }],
           claimedBy: `${op.claimer}|GEN`,
-        }));
+        });
       case 'query':
       case 'changes':
-        this.recorder.skip(op.kind);
-        return Promise.resolve();
+        return null;
     }
   }
 
-  /** Resolves once everything enqueued so far is acknowledged (or counted as failed). */
-  async close(): Promise<void> {
-    while (this.queue.length > 0 || this.running) await new Promise((r) => setTimeout(r, 5));
-  }
-
-  private homeserverMessage(event: HomeserverEvent): OutgoingMessage {
-    const key = event.type === 'room.encryption' ? event.room_id : event.user_id;
-    return { topic: this.topics.homeserver, key, value: encodeMessage(event) };
-  }
-
-  private command<T extends RoutedCommand['type']>(type: T, key: string, data: Extract<RoutedCommand, { type: T }>['data']): OutgoingMessage {
+  private command<T extends RoutedCommand['type']>(type: T, key: string, data: Extract<RoutedCommand, { type: T }>['data']): KafkaForm {
     const command = {
       id: `gen:${this.runId}:${++this.seq}`,
       type,
@@ -85,11 +71,26 @@ export class KafkaSink implements Sink {
       causationId: null,
       data,
       routing: { replyTo: '' },
-    };
-    return { topic: this.topics.commands, key, value: encodeMessage(command), headers: { type } };
+    } as RoutedCommand;
+    return { homeserver: [], command: { endpoint: `command ${type}`, command } };
   }
+}
 
-  private enqueue(endpoint: string, message: OutgoingMessage): Promise<void> {
+/**
+ * Sends messages in batches through the project's keyed producer and records each one's
+ * latency from enqueue to acknowledgement; a failed batch is counted per message, not retried.
+ */
+export class BatchingSender {
+  private queue: Queued[] = [];
+  private running = false;
+
+  constructor(
+    private readonly producer: MessageProducer,
+    private readonly recorder: Recorder,
+    private readonly batchSize = 500,
+  ) {}
+
+  enqueue(endpoint: string, message: OutgoingMessage): Promise<void> {
     return new Promise((resolve) => {
       this.queue.push({ endpoint, message, enqueued: performance.now(), done: resolve });
       if (!this.running) {
@@ -99,27 +100,73 @@ export class KafkaSink implements Sink {
     });
   }
 
-  /** Sends batches until the queue is empty; a failed batch is counted per message, not retried. */
+  /** Resolves once everything enqueued so far is acknowledged (or counted as failed). */
+  async close(): Promise<void> {
+    while (this.queue.length > 0 || this.running) await new Promise((r) => setTimeout(r, 5));
+  }
+
   private async flush(): Promise<void> {
     try {
       await new Promise((r) => setImmediate(r)); // let concurrent callers fill the batch
       while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, this.batchSize);
-      let error: string | undefined;
-      try {
-        await this.producer.send(batch.map((q) => q.message));
-      } catch (err) {
-        error = (err as Error).message;
-      }
-      const now = performance.now();
-      for (const q of batch) {
-        this.recorder.record(q.endpoint, now - q.enqueued, !error, error);
-        q.done();
-      }
+        const batch = this.queue.splice(0, this.batchSize);
+        let error: string | undefined;
+        try {
+          await this.producer.send(batch.map((q) => q.message));
+        } catch (err) {
+          error = (err as Error).message;
+        }
+        const now = performance.now();
+        for (const q of batch) {
+          this.recorder.record(q.endpoint, now - q.enqueued, !error, error);
+          q.done();
+        }
       }
     } finally {
       // Synchronously after the last check of the queue: a caller woken by done() starts a new flush.
       this.running = false;
     }
+  }
+}
+
+/**
+ * Kafka mode: homeserver events on `hs.events` (key = user id, room id for room encryption) and
+ * key commands on `e2ee.commands` (key = user id, `type` header, explicit murmur2 partition); the
+ * command-processor decides them.
+ */
+export class KafkaSink implements Sink {
+  private readonly forms: KafkaForms;
+  private readonly sender: BatchingSender;
+
+  constructor(
+    producer: MessageProducer,
+    private readonly topics: TopicNames,
+    keys: KeyMaterial,
+    private readonly recorder: Recorder,
+    runId: string,
+    batchSize = 500,
+  ) {
+    this.forms = new KafkaForms(keys, runId);
+    this.sender = new BatchingSender(producer, recorder, batchSize);
+  }
+
+  perform(op: Operation): Promise<void> {
+    const form = this.forms.of(op);
+    if (!form) {
+      this.recorder.skip(op.kind);
+      return Promise.resolve();
+    }
+    const sent = form.homeserver.map((e) =>
+      this.sender.enqueue('hs.events', { topic: this.topics.homeserver, key: e.type === 'room.encryption' ? e.room_id : e.user_id, value: encodeMessage(e) }),
+    );
+    if (form.command) {
+      const { endpoint, command } = form.command;
+      sent.push(this.sender.enqueue(endpoint, { topic: this.topics.commands, key: command.key, value: encodeMessage(command), headers: { type: command.type } }));
+    }
+    return Promise.all(sent).then(() => undefined);
+  }
+
+  close(): Promise<void> {
+    return this.sender.close();
   }
 }

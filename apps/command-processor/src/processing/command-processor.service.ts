@@ -2,13 +2,12 @@ import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } fro
 import { Kafka } from 'kafkajs';
 import { Db } from 'mongodb';
 import { RoutedCommand, TopicNames, decodeCommand, encodeMessage } from '@app/contracts';
-import { initialUserKeysState, UserKeysState } from '@app/domain';
+import { decideBatch, initialUserKeysState, UserKeysState } from '@app/domain';
 import { BatchConsumer, ConsumedBatch, KafkaKeyedProducer, KafkaPartitionReader, KafkaSettings, TopicAdmin, partitionForKey } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
 import { JsonLogger, KAFKA, decodeOrDeadLetter, KAFKA_SETTINGS, MONGO_DB, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady, withCorrelation } from '@app/platform';
 import { UserSnapshot, UserStateStore } from '../state/user-state.store';
 import { PROCESSOR_CHECKPOINT, catchUpPartition } from '../catch-up/catch-up';
-import { decideBatch } from './decide-batch';
 
 export const PROCESSOR_GROUP = 'e2ee.command-processor';
 

@@ -1,5 +1,5 @@
 import { RoutedCommand } from '@app/contracts';
-import { initialUserKeysState } from '@app/domain';
+import { initialUserKeysState } from './user-keys.state';
 import { decideBatch } from './decide-batch';
 
 const command = (id: string, userId: string, keys: string): RoutedCommand => ({

@@ -1,5 +1,7 @@
 import { CommandReply, DomainEvent, RoutedCommand } from '@app/contracts';
-import { UserKeysState, decideUserKeys, evolveUserKeys } from '@app/domain';
+import { UserKeysState } from './user-keys.state';
+import { decideUserKeys } from './user-keys.decide';
+import { evolveUserKeys } from './user-keys.evolve';
 
 export interface DecidedCommand {
   readonly command: RoutedCommand;
