@@ -17,6 +17,7 @@ export function suiteEnv(suite: string, overrides: Record<string, string> = {}):
     MONGODB_URI,
     KAFKA_TOPIC_PREFIX: `t.${id}.`,
     KAFKA_PARTITIONS: '4',
+    PROJECTION_BUCKETS: '4', // several, so every test crosses buckets; fewer collections to create per suite
     MONGODB_DB: `t_${id.replace(/-/g, '_')}`,
     SERVER_NAME: 'test.local',
     AUTH_MODE: 'jwt',

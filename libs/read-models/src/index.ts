@@ -1,5 +1,6 @@
 export * from './projection/projection';
 export * from './projection/buckets';
+export * from './projection/replay-memory';
 export * from './projection/apply-events';
 export * from './projection/projection-registry';
 export * from './projection/digest';

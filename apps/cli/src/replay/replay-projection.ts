@@ -3,7 +3,7 @@ import { Db } from 'mongodb';
 import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { KafkaPartitionReader, TopicAdmin } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
-import { AnyProjection, ProjectionBuckets, ProjectionRegistry, checkpointOwner, configuredBuckets, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
+import { AnyProjection, ProjectionBuckets, ProjectionRegistry, ReplayMemory, checkpointOwner, configuredBuckets, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
 
 export interface ReplayReport {
   readonly version: number;
@@ -44,6 +44,7 @@ export async function replayProjection(
   let events = 0;
   let applied = 0;
   let undecodable = 0;
+  const replayMemory = new ReplayMemory<unknown>();
   const reader = new KafkaPartitionReader(kafka, admin, `${topics.prefix}e2ee.replay.${projection.name}`);
   const ends = await reader.readRange(topics.events, from, async (messages) => {
     const recorded: RecordedEvent[] = [];
@@ -54,7 +55,7 @@ export async function replayProjection(
         undecodable++; // the live projector already dead-lettered it
       }
     }
-    applied += await projectEvents(written, projection, recorded, { db, version, live: false });
+    applied += await projectEvents(written, projection, recorded, { db, version, live: false, replayMemory });
     await checkpoints.save(checkpointOwner(projection.name, version), messages[0].partition, messages[messages.length - 1].offset);
     events += messages.length;
     onProgress(events, total);

@@ -1,6 +1,7 @@
 import { Collection, Db, Document, MongoBulkWriteError } from 'mongodb';
 import { DEVICE_LIST_CHANGE_EVENTS, DomainEventType, RecordedEvent } from '@app/contracts';
 import { CustomProjection, ProjectionContext, collectionName } from '../projection/projection';
+import { ReplayMemory } from '../projection/replay-memory';
 import { DeviceListRow, MembershipRow, changesDeviceList, planDeviceListRows } from './device-list-rows';
 
 const INSERT_CHUNK = 1000;
@@ -37,13 +38,25 @@ export const deviceListsProjection: CustomProjection = {
     const relevant = events.filter((e) => HANDLES.includes(e.event.type));
     if (relevant.length === 0) return 0;
     const changedUsers = [...new Set(relevant.filter((e) => changesDeviceList(e.event)).map((e) => (e.event.data as { userId: string }).userId))];
-    const known = changedUsers.length === 0 ? [] : ((await collection.find({ kind: 'member', userId: { $in: changedUsers } }).toArray()) as unknown as MembershipRow[]);
+    const memory = context.replayMemory as ReplayMemory<MembershipRow[]> | undefined;
+    const remembered = memory?.complete ? changedUsers.flatMap((u) => memory.get(u) ?? []) : null;
+    const known = remembered ?? (await storedMemberships(collection, changedUsers));
     const rows = planDeviceListRows(relevant, known);
     await insertIgnoringDuplicates(collection, rows);
+    if (memory) for (const row of rows) if (row.kind === 'member') memory.set(row.userId, [...(memory.get(row.userId) ?? []), row]);
     if (context.live) await announce(context.db, context.version, relevant, rows);
     return relevant.length;
   },
 };
+
+/**
+ * The membership rows of users whose devices changed. On FerretDB this query decodes every row of
+ * the collection, which a replay cannot afford once per batch: it keeps the rows it wrote in memory.
+ */
+async function storedMemberships(collection: Collection<Document>, users: readonly string[]): Promise<MembershipRow[]> {
+  if (users.length === 0) return [];
+  return (await collection.find({ kind: 'member', userId: { $in: [...users] } }).toArray()) as unknown as MembershipRow[];
+}
 
 async function insertIgnoringDuplicates(collection: Collection<Document>, rows: readonly DeviceListRow[]): Promise<void> {
   for (let i = 0; i < rows.length; i += INSERT_CHUNK) {

@@ -2,15 +2,27 @@ import { DomainEvent } from '@app/contracts';
 import { DocMeta, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 import { deviceDocId } from '../device-keys/device-keys.projection';
 
-/** A device's remaining one-time keys (in hand-out order) and its fallback keys with their `used` flag. */
+/**
+ * How many one-time keys a device has left per algorithm, and its fallback keys with their `used`
+ * flag: what the sync extension reports. The keys themselves live with the command-processor,
+ * which hands them out; counts keep this document small, and on FerretDB every write and read
+ * costs in proportion to the bytes of its collection (docs/architecture.md). Counts are exact:
+ * an upload's event lists only keys new to the pool, and a claim only a key in it.
+ */
 export interface OneTimeKeysDoc extends ProjectedDoc {
   readonly userId: string;
   readonly deviceId: string;
-  readonly oneTimeKeys: readonly { readonly keyName: string; readonly algorithm: string }[];
+  /** An array, not an object keyed by algorithm: algorithm names may contain '.', which field names must not. */
+  readonly counts: readonly { readonly algorithm: string; readonly count: number }[];
   readonly fallbackKeys: readonly { readonly algorithm: string; readonly keyName: string; readonly used: boolean }[];
 }
 
 const algorithmOf = (keyName: string) => keyName.slice(0, keyName.indexOf(':'));
+
+function adjust(counts: OneTimeKeysDoc['counts'], algorithm: string, by: number): OneTimeKeysDoc['counts'] {
+  const current = counts.find((c) => c.algorithm === algorithm)?.count ?? 0;
+  return [...counts.filter((c) => c.algorithm !== algorithm), { algorithm, count: current + by }].sort((a, b) => (a.algorithm < b.algorithm ? -1 : 1));
+}
 
 export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
   name: 'one-time-keys',
@@ -19,12 +31,12 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
   bucketKey: userOfEvent,
   evolve(doc: OneTimeKeysDoc | null, event: DomainEvent, meta: DocMeta): OneTimeKeysDoc | null {
     const { userId, deviceId } = event.data as { userId: string; deviceId: string };
-    const current: OneTimeKeysDoc = doc ?? { _id: deviceDocId(userId, deviceId), _meta: meta, userId, deviceId, oneTimeKeys: [], fallbackKeys: [] };
+    const current: OneTimeKeysDoc = doc ?? { _id: deviceDocId(userId, deviceId), _meta: meta, userId, deviceId, counts: [], fallbackKeys: [] };
     switch (event.type) {
       case 'OneTimeKeysUploaded':
-        return { ...current, _meta: meta, oneTimeKeys: [...current.oneTimeKeys, ...event.data.keys.map((k) => ({ keyName: k.keyName, algorithm: algorithmOf(k.keyName) }))] };
+        return { ...current, _meta: meta, counts: event.data.keys.reduce((counts, k) => adjust(counts, algorithmOf(k.keyName), 1), current.counts) };
       case 'OneTimeKeyClaimed':
-        return { ...current, _meta: meta, oneTimeKeys: current.oneTimeKeys.filter((k) => k.keyName !== event.data.keyName) };
+        return { ...current, _meta: meta, counts: adjust(current.counts, algorithmOf(event.data.keyName), -1) };
       case 'FallbackKeyUploaded':
         return {
           ...current,

@@ -13,7 +13,7 @@ export async function oneTimeKeySummary(buckets: ProjectionBuckets<OneTimeKeysDo
   const found = await buckets.of(userId).findOne({ _id: deviceDocId(userId, deviceId) } as never);
   const doc = found?.deleted ? null : found;
   const counts: Record<string, number> = { signed_curve25519: 0 };
-  for (const key of doc?.oneTimeKeys ?? []) counts[key.algorithm] = (counts[key.algorithm] ?? 0) + 1;
+  for (const { algorithm, count } of doc?.counts ?? []) if (count > 0) counts[algorithm] = count;
   const unused = (doc?.fallbackKeys ?? []).filter((f) => !f.used).map((f) => f.algorithm).sort();
   return { device_one_time_keys_count: counts, device_unused_fallback_key_types: unused };
 }

@@ -3,6 +3,7 @@ import { RecordedEvent } from '@app/contracts';
 import { BULK_CHUNK } from '@app/mongo';
 import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, isCustomProjection } from './projection';
 import { ProjectionBuckets } from './buckets';
+import { ReplayMemory } from './replay-memory';
 
 /**
  * Applies a batch of recorded events to a projection's buckets, one bulk write per bucket.
@@ -14,30 +15,54 @@ export async function applyEvents<D extends ProjectedDoc>(
   buckets: ProjectionBuckets<D>,
   projection: Projection<D>,
   events: readonly RecordedEvent[],
+  memory?: ReplayMemory<D>,
 ): Promise<number> {
   const relevant = events.filter((e) => (projection.handles as readonly string[]).includes(e.event.type));
+  // Buckets are independent collections: a few are written side by side (FerretDB spends most of
+  // a small write in per-statement work that runs in parallel; SQLite serialises only the commit).
+  const work = buckets.group(relevant, (e) => projection.bucketKey(e.event));
   let applied = 0;
-  for (const [collection, inBucket] of buckets.group(relevant, (e) => projection.bucketKey(e.event))) {
-    applied += await applyToBucket(collection, projection, inBucket);
-  }
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(BUCKETS_IN_PARALLEL, work.length) }, async () => {
+      while (next < work.length) {
+        const [collection, inBucket] = work[next++];
+        applied += await applyToBucket(collection, projection, inBucket, memory);
+      }
+    }),
+  );
   return applied;
 }
 
-/** Up to this many documents are read one `{_id}` query each; more are read with one `$in` scan. */
-const POINT_READS = 12;
+/** Buckets written at once; each holds up to BULK_CHUNK statements open (FerretDB's pool has 100). */
+const BUCKETS_IN_PARALLEL = Math.max(1, Number(process.env.PROJECTION_BUCKET_WRITERS ?? 4));
 
-async function currentDocs<D extends ProjectedDoc>(collection: Collection<D>, ids: readonly string[]): Promise<D[]> {
-  // On FerretDB an exact `{_id}` filter is evaluated by SQLite, any other filter in Go after
-  // decoding every document of the collection (~14 times the cost): a few point reads are cheaper.
-  if (ids.length > POINT_READS) return (await collection.find({ _id: { $in: ids } } as never).toArray()) as D[];
-  const found = await Promise.all(ids.map((id) => collection.findOne({ _id: id } as never)));
-  return found.filter((doc): doc is NonNullable<typeof doc> => doc !== null) as D[];
+/**
+ * The stored documents with these ids, one exact `{_id}` read each: FerretDB hands only that
+ * filter to SQLite and evaluates any other (`$in` included) in Go after decoding every document
+ * of the collection, which costs far more than a read per document. A replay asks its memory first.
+ */
+async function currentDocs<D extends ProjectedDoc>(collection: Collection<D>, ids: readonly string[], memory?: ReplayMemory<D>): Promise<Map<string, D>> {
+  const current = new Map<string, D>();
+  const unknown: string[] = [];
+  for (const id of ids) {
+    const remembered = memory?.get(id);
+    if (remembered) current.set(id, remembered);
+    else if (!memory?.complete) unknown.push(id);
+  }
+  const found = await Promise.all(unknown.map((id) => collection.findOne({ _id: id } as never)));
+  for (const doc of found) if (doc) current.set(String(doc._id), doc as D);
+  return current;
 }
 
-async function applyToBucket<D extends ProjectedDoc>(collection: Collection<D>, projection: Projection<D>, relevant: readonly RecordedEvent[]): Promise<number> {
+async function applyToBucket<D extends ProjectedDoc>(
+  collection: Collection<D>,
+  projection: Projection<D>,
+  relevant: readonly RecordedEvent[],
+  memory?: ReplayMemory<D>,
+): Promise<number> {
   const ids = [...new Set(relevant.map((e) => projection.documentId(e.event)))];
-  const current = new Map<string, D>();
-  for (const doc of await currentDocs(collection, ids)) current.set(String(doc._id), doc);
+  const current = await currentDocs(collection, ids, memory);
 
   const dirty = new Set<string>();
   let applied = 0;
@@ -53,6 +78,7 @@ async function applyToBucket<D extends ProjectedDoc>(collection: Collection<D>, 
     applied++;
   }
   if (dirty.size === 0) return 0;
+  if (memory) for (const id of dirty) memory.set(id, current.get(id)!);
 
   const replacements = [...dirty].map((id) => {
     const doc = current.get(id)!;
@@ -97,5 +123,5 @@ export async function projectEvents(
   context: ProjectionContext,
 ): Promise<number> {
   if (isCustomProjection(projection)) return projection.apply(buckets.single(), events, context);
-  return applyEvents(buckets as unknown as ProjectionBuckets<ProjectedDoc>, projection as unknown as Projection<ProjectedDoc>, events);
+  return applyEvents(buckets as unknown as ProjectionBuckets<ProjectedDoc>, projection as unknown as Projection<ProjectedDoc>, events, context.replayMemory as ReplayMemory<ProjectedDoc> | undefined);
 }

@@ -9,7 +9,7 @@ interface LayoutDoc {
 
 /** How many collections a new projection version is spread over (`PROJECTION_BUCKETS`). */
 export function configuredBuckets(): number {
-  const value = Number(process.env.PROJECTION_BUCKETS ?? 16);
+  const value = Number(process.env.PROJECTION_BUCKETS ?? 64);
   if (!Number.isInteger(value) || value < 1) throw new Error('PROJECTION_BUCKETS must be a positive integer');
   return value;
 }

@@ -1,5 +1,6 @@
 import { Collection, Db, Document } from 'mongodb';
 import { DomainEvent, DomainEventType, RecordedEvent } from '@app/contracts';
+import { ReplayMemory } from './replay-memory';
 
 /** Where a read-model document stands in the log; every write is guarded by it. */
 export interface DocMeta {
@@ -33,6 +34,8 @@ export interface ProjectionContext {
   readonly db: Db;
   readonly version: number;
   readonly live: boolean;
+  /** Only in a replay: what it wrote so far, instead of reading it back (replay-memory.ts). */
+  readonly replayMemory?: ReplayMemory<unknown>;
 }
 
 /**
