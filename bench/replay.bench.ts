@@ -5,7 +5,7 @@
  * - the raw consume rate of e2ee.events (the same partition reader, no work per message);
  * - the raw insertMany rate of the same FerretDB (documents of the events' size, batches of 1,000).
  * Run: npm run bench -- replay   (BENCH_EVENTS=1000000, BENCH_PROJECTIONS=device-lists,device-keys,one-time-keys,
- *   BENCH_SCALE multiplies BENCH_EVENTS; BENCH_FILL=events (default: the generator decides with the
+ *   BENCH_SCALE multiplies BENCH_EVENTS; BENCH_EVENTS_PER_USER (30) sets the population's size; BENCH_FILL=events (default: the generator decides with the
  *   processor's own pure decider and writes e2ee.events itself) or pipeline (Kafka mode, decided by a
  *   command-processor in its own process: slower, ~100-300 events/s here))
  */
@@ -46,7 +46,7 @@ async function main(): Promise<void> {
     const poll = setInterval(() => {
       void admin.endOffsets(topics.events).then((ends) => (inLog = [...ends.values()].reduce((s, e) => s + Number(e), 0))).catch(() => undefined);
     }, 1000);
-    const users = Math.max(50, Math.round(EVENTS / 30));
+    const users = Math.max(50, Math.round(EVENTS / Number(process.env.BENCH_EVENTS_PER_USER ?? 30)));
     const fillStarted = Date.now();
     fill = await generateLoad(
       {
