@@ -4,13 +4,19 @@
  * - GET /keys/changes for a reader in 100 rooms (BENCH_READER_ROOMS of BENCH_ROOM_MEMBERS), after
  *   BENCH_CHANGES of those members added a device;
  * with BENCH_USERS users holding device keys in the store (x BENCH_SCALE: 10 = 10x the data, the
- * requests stay the same). Data goes in through Kafka (UploadKeys commands, hs.events) and the
- * whole pipeline; reads go over HTTP with the read barrier, as clients call them.
+ * requests stay the same). BENCH_FILL=events (default): the data is decided by the generator's
+ * events sink straight into e2ee.events and the read models are built by `replay` before the
+ * services start; BENCH_FILL=pipeline: it goes through Kafka (UploadKeys commands, hs.events) and
+ * the whole running pipeline. The device changes before /keys/changes always go through the
+ * running pipeline, and reads go over HTTP with the read barrier, as clients call them.
  * Run: npm run bench -- read-scale
  */
 import 'reflect-metadata';
 import { MongoClient } from 'mongodb';
-import { ProjectionBuckets, collectionName } from '@app/read-models';
+import { topicNames } from '@app/contracts';
+import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { PROJECTIONS, ProjectionBuckets, ProjectionRegistry, collectionName } from '@app/read-models';
+import { replayProjection } from '../apps/cli/src/replay/replay-projection';
 import { cleanUp, startSystem } from '../test/helpers/system';
 import { MatrixClient, tokenFor } from '../test/helpers/matrix-client';
 import { settle } from '../test/helpers/settle';
@@ -24,18 +30,24 @@ const READER_ROOMS = Number(process.env.BENCH_READER_ROOMS ?? 100);
 const ROOM_MEMBERS = Number(process.env.BENCH_ROOM_MEMBERS ?? 10);
 const CHANGES = Number(process.env.BENCH_CHANGES ?? 100);
 const READS = Number(process.env.BENCH_READS ?? 20);
+const FILL = process.env.BENCH_FILL ?? 'events';
+if (FILL !== 'events' && FILL !== 'pipeline') throw new Error('BENCH_FILL must be events or pipeline');
+/** What the read paths measured here read (query: device and cross-signing keys; changes: device lists). */
+const REPLAYED = ['device-keys', 'cross-signing-keys', 'device-lists'];
 
 async function main(): Promise<void> {
   const env = benchEnv();
-  const system = await startSystem(env, 1);
-  const api = system.apis[0].url;
+  let system = FILL === 'pipeline' ? await startSystem(env, 1) : undefined;
+  const bulk = new Feed(env, FILL === 'events' ? 'events' : 'commands');
   const feed = new Feed(env);
   const mongo = new MongoClient(env.MONGODB_URI!);
+  const db = mongo.db(env.MONGODB_DB);
+  const registry = new ProjectionRegistry(db);
   const user = (i: number) => `@u${i}:bench.local`;
   try {
     // Data: USERS users with one device each (signed device keys), the room, the reader's rooms.
     let t = Date.now();
-    await feed.send(Array.from({ length: USERS }, (_, i) => feed.upload(user(i), 'D')));
+    await bulk.send(Array.from({ length: USERS }, (_, i) => feed.upload(user(i), 'D')));
     const big = Array.from({ length: Math.min(QUERY_MEMBERS, USERS) }, (_, i) => user(i));
     const roomOps = [];
     for (let i = 0; i < big.length; i += 500) roomOps.push(feed.joins('!big:bench.local', big.slice(i, i + 500)));
@@ -43,12 +55,27 @@ async function main(): Promise<void> {
     const readerRooms = Array.from({ length: READER_ROOMS }, (_, r) => `!r${r}:bench.local`);
     const roomMembers = readerRooms.map((_, r) => Array.from({ length: ROOM_MEMBERS }, (_, k) => user((r * 7919 + k * 104729) % USERS)));
     readerRooms.forEach((room, r) => roomOps.push(feed.joins(room, [reader, ...roomMembers[r]])));
-    await feed.send(roomOps);
-    log(`fed ${USERS} uploads and ${big.length + READER_ROOMS * (ROOM_MEMBERS + 1)} memberships in ${((Date.now() - t) / 1000).toFixed(0)} s; waiting for the projections`);
-    await settle(env, 'device-keys', 1, 4 * 3600_000);
-    await settle(env, 'device-lists', 1, 4 * 3600_000);
+    await bulk.send(roomOps);
+    const fedSeconds = (Date.now() - t) / 1000;
+    log(`fed ${USERS} uploads and ${big.length + READER_ROOMS * (ROOM_MEMBERS + 1)} memberships in ${fedSeconds.toFixed(0)} s (${FILL}); building the read models`);
+    const replays: string[] = [];
+    if (FILL === 'events') {
+      const kafka = createKafka(kafkaSettingsFromEnv('bench-read-scale', env));
+      const admin = new TopicAdmin(kafka);
+      for (const name of REPLAYED) {
+        const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), PROJECTIONS[name], () => undefined);
+        replays.push(`${name} ${report.seconds.toFixed(1)} s`);
+        log(`replayed ${name}: ${report.events} events in ${report.seconds.toFixed(1)} s`);
+      }
+      await admin.disconnect();
+      system = await startSystem(env, 1);
+    } else {
+      await settle(env, 'device-keys', 1, 4 * 3600_000);
+      await settle(env, 'device-lists', 1, 4 * 3600_000);
+    }
     const ingestSeconds = (Date.now() - t) / 1000;
     log(`projected in ${ingestSeconds.toFixed(0)} s`);
+    const api = system!.apis[0].url;
 
     // /keys/query for every member of the big room.
     const querier = new MatrixClient(api, tokenFor(big[0], 'D'));
@@ -66,7 +93,7 @@ async function main(): Promise<void> {
     const from = (await readerClient.request('GET', '/_keyserver/v1/sync')).body.next_batch as string;
     t = Date.now();
     await feed.send(Array.from({ length: CHANGES }, (_, i) => feed.upload(roomMembers[i % READER_ROOMS][i % ROOM_MEMBERS], `N${i}`)));
-    await settle(env, 'device-lists', 1, 3600_000);
+    await settle(env, 'device-lists', await registry.active('device-lists'), 3600_000);
     log(`${CHANGES} device changes projected in ${((Date.now() - t) / 1000).toFixed(0)} s`);
     let changed = 0;
     const changes = await drive(READS, 1, async () => {
@@ -74,15 +101,15 @@ async function main(): Promise<void> {
       if (r.status !== 200) throw new Error(`changes ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
       changed = r.body.changed.length;
     });
-    const db = mongo.db(env.MONGODB_DB);
-    const deviceDocs = await (await ProjectionBuckets.forReading(db, 'device-keys', 1)).countDocuments();
-    const listRows = await db.collection(collectionName('device-lists', 1)).estimatedDocumentCount();
+    const deviceDocs = await (await ProjectionBuckets.forReading(db, 'device-keys', await registry.active('device-keys'))).countDocuments();
+    const listRows = await db.collection(collectionName('device-lists', await registry.active('device-lists'))).estimatedDocumentCount();
 
     const q = summarize(queries.latencies);
     const c = summarize(changes.latencies);
     printTable(`Read paths, ${USERS.toLocaleString('en-US')} users in the store (scale ${SCALE}, ${new Date().toISOString().slice(0, 10)})`, [
       ['device-keys documents / device-lists rows', `${deviceDocs.toLocaleString('en-US')} / ${listRows.toLocaleString('en-US')}`],
-      ['data fed and projected, s', Math.round(ingestSeconds)],
+      [FILL === 'events' ? 'data decided into e2ee.events, s' : 'data fed through the pipeline, s', Math.round(fedSeconds)],
+      [FILL === 'events' ? `  then read models replayed (${replays.join(', ')}), total s` : '  and projected, total s', Math.round(ingestSeconds)],
       [`/keys/query, all ${big.length} members of a room: p50 ms`, q.p50],
       ['  p99 ms (sequential requests)', q.p99],
       ['  devices returned / response bytes', `${devicesReturned} / ${responseBytes.toLocaleString('en-US')}`],
@@ -92,9 +119,10 @@ async function main(): Promise<void> {
     ]);
     process.stdout.write(`${JSON.stringify({ machine: machine(), users: USERS, scale: SCALE, query: q, changes: c, reads: READS }, null, 2)}\n`);
   } finally {
+    await bulk.close();
     await feed.close();
     await mongo.close();
-    await system.stop();
+    await system?.stop();
     await cleanUp(env);
   }
 }

@@ -1,24 +1,38 @@
 import { HomeserverEvent, topicNames } from '@app/contracts';
-import { KafkaKeyedProducer, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { KafkaKeyedProducer, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { ensureTopology } from '@app/platform';
+import { EventSink } from '../../apps/cli/src/generate/event-sink';
 import { KafkaSink } from '../../apps/cli/src/generate/kafka-sink';
 import { KeyMaterial } from '../../apps/cli/src/generate/key-material';
 import { Recorder } from '../../apps/cli/src/generate/recorder';
 import { Operation } from '../../apps/cli/src/generate/traffic-plan';
 
 /**
- * Feeds a bench's data straight into Kafka with the generator's Kafka sink: signed uploads as
- * UploadKeys commands, memberships as hs.events. Returns when Kafka has acknowledged them all.
+ * Feeds a bench's data straight into Kafka with the generator's sinks: `commands` sends signed
+ * uploads as UploadKeys commands and memberships as hs.events, for the command-processor to
+ * decide; `events` decides them here and writes e2ee.events (no processor may run meanwhile).
+ * Returns when Kafka has acknowledged them all.
  */
 export class Feed {
   readonly keys = new KeyMaterial();
   readonly recorder = new Recorder();
   private readonly producer: KafkaKeyedProducer;
-  private readonly sink: KafkaSink;
+  private readonly sink: KafkaSink | EventSink;
   private seq = 0;
+  private readonly topology: Promise<void>;
 
-  constructor(env: NodeJS.ProcessEnv) {
-    this.producer = new KafkaKeyedProducer(createKafka(kafkaSettingsFromEnv('bench-feed', env)), Number(env.KAFKA_PARTITIONS ?? 8));
-    this.sink = new KafkaSink(this.producer, topicNames(env.KAFKA_TOPIC_PREFIX), this.keys, this.recorder, `bench${Date.now().toString(36)}`, 1000);
+  constructor(env: NodeJS.ProcessEnv, mode: 'commands' | 'events' = 'commands') {
+    const partitions = Number(env.KAFKA_PARTITIONS ?? 8);
+    this.producer = new KafkaKeyedProducer(createKafka(kafkaSettingsFromEnv('bench-feed', env)), partitions);
+    const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
+    // The services create the topics when they start; a feed may come first (events mode).
+    const admin = new TopicAdmin(createKafka(kafkaSettingsFromEnv('bench-feed-admin', env)));
+    this.topology = ensureTopology(admin, topics, partitions).finally(() => admin.disconnect());
+    const runId = `bench${Date.now().toString(36)}`;
+    this.sink =
+      mode === 'events'
+        ? new EventSink(this.producer, topics, this.keys, this.recorder, runId, partitions)
+        : new KafkaSink(this.producer, topics, this.keys, this.recorder, runId, 1000);
   }
 
   upload(userId: string, deviceId: string, oneTimeKeys = 0): Operation {
@@ -32,6 +46,7 @@ export class Feed {
 
   /** Sends operations with up to `concurrency` in flight (batched by the sink). */
   async send(ops: readonly Operation[], concurrency = 512): Promise<void> {
+    await this.topology;
     let next = 0;
     await Promise.all(
       Array.from({ length: concurrency }, async () => {
@@ -39,6 +54,8 @@ export class Feed {
       }),
     );
     await this.sink.close();
+    const failed = [...this.recorder.errors.values()].reduce((a, b) => a + b, 0);
+    if (failed > 0) throw new Error(`feed: ${failed} messages failed: ${this.recorder.errorSamples.slice(0, 3).join(' | ')}`);
   }
 
   async close(): Promise<void> {
