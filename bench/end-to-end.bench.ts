@@ -7,19 +7,20 @@
  * projection's checkpoints every 20 ms: a command is visible once the checkpoint of its event's
  * partition has passed that event (what the read barrier waits for). Reports the achieved rates
  * honestly: sent, decided and projected per second.
- * Run: npm run bench -- end-to-end   (BENCH_RATE, BENCH_SECONDS, BENCH_SCALE multiplies the users already in the store: BENCH_BASE_USERS)
+ * Run: npm run bench -- end-to-end   (BENCH_RATE, BENCH_SECONDS, BENCH_SCALE multiplies the users already in the store: BENCH_BASE_USERS;
+ *   they are decided straight into e2ee.events and their device keys built by `replay` before the services start)
  */
 import 'reflect-metadata';
 import { MongoClient } from 'mongodb';
 import { DomainEvent, decodeEvent, encodeMessage, topicNames } from '@app/contracts';
-import { KafkaKeyedProducer, OutgoingMessage, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { KafkaKeyedProducer, OutgoingMessage, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
-import { checkpointOwner } from '@app/read-models';
+import { ProjectionRegistry, checkpointOwner, deviceKeysProjection } from '@app/read-models';
+import { replayProjection } from '../apps/cli/src/replay/replay-projection';
 import { canonicalJson } from '@app/matrix';
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { LogLinearHistogram } from '../apps/cli/src/generate/histogram';
 import { cleanUp, startProcessor, startProjector } from '../test/helpers/system';
-import { settle } from '../test/helpers/settle';
 import { SCALE, benchEnv, log, machine, printTable, runBench } from './lib/bench-env';
 import { Feed } from './lib/feed';
 
@@ -32,6 +33,17 @@ async function main(): Promise<void> {
   const env = benchEnv();
   const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
   const kafka = createKafka(kafkaSettingsFromEnv('bench-e2e', env));
+  if (BASE_USERS > 0) {
+    const started = Date.now();
+    const feed = new Feed(env, 'events');
+    await feed.send(Array.from({ length: BASE_USERS }, (_, i) => feed.upload(`@base${i}:bench.local`, 'D')));
+    await feed.close();
+    const admin = new TopicAdmin(kafka);
+    const base = new MongoClient(env.MONGODB_URI!);
+    await replayProjection(kafka, admin, base.db(env.MONGODB_DB), topics, deviceKeysProjection as never, () => undefined);
+    await Promise.all([admin.disconnect(), base.close()]);
+    log(`${BASE_USERS} users already in the store (decided and replayed in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
+  }
   const processor = await startProcessor(env);
   const projector = await startProjector(env);
   const producer = new KafkaKeyedProducer(kafka, 8);
@@ -39,13 +51,6 @@ async function main(): Promise<void> {
   const checkpoints = new CheckpointStore(mongo.db(env.MONGODB_DB));
   const consumer = kafka.consumer({ groupId: `${topics.prefix}bench.e2e.watch`, maxWaitTimeInMs: 20 });
   try {
-    if (BASE_USERS > 0) {
-      const feed = new Feed(env);
-      await feed.send(Array.from({ length: BASE_USERS }, (_, i) => feed.upload(`@base${i}:bench.local`, 'D')));
-      await feed.close();
-      await settle(env, 'device-keys', 1, 4 * 3600_000);
-      log(`${BASE_USERS} users already in the store`);
-    }
     // Commands, built before the clock starts (signing is the client's work, not the server's).
     const total = RATE * SECONDS;
     const commands: OutgoingMessage[] = Array.from({ length: total }, (_, i) => {
@@ -97,7 +102,7 @@ async function main(): Promise<void> {
     });
     let polling = true;
     const poller = (async () => {
-      const owner = checkpointOwner('device-keys', 1);
+      const owner = checkpointOwner('device-keys', await new ProjectionRegistry(mongo.db(env.MONGODB_DB)).active('device-keys'));
       while (polling) {
         const at = await checkpoints.load(owner).catch(() => new Map<number, string>());
         const now = performance.now();
