@@ -18,8 +18,7 @@ export async function applyEvents<D extends ProjectedDoc>(
   memory?: ReplayMemory<D>,
 ): Promise<number> {
   const relevant = events.filter((e) => (projection.handles as readonly string[]).includes(e.event.type));
-  // Buckets are independent collections: a few are written side by side (FerretDB spends most of
-  // a small write in per-statement work that runs in parallel; SQLite serialises only the commit).
+  // Buckets are independent collections, so a few are written at once.
   const work = buckets.group(relevant, (e) => projection.bucketKey(e.event));
   let applied = 0;
   let next = 0;
