@@ -1,4 +1,4 @@
-import { KeyObject, generateKeyPairSync, sign } from 'node:crypto';
+import { KeyObject, createPrivateKey, createPublicKey, randomBytes, sign } from 'node:crypto';
 import { encodeUnpaddedBase64, signedBytes } from '@app/matrix';
 
 /** A device's ed25519 identity key pair, for building correctly signed Matrix key objects. */
@@ -10,17 +10,24 @@ export interface DeviceIdentity {
   readonly privateKey: KeyObject;
 }
 
+/** PKCS#8 DER of a key from a 32-byte seed: this prefix, then the seed (RFC 8410). */
+const PKCS8_PREFIX = { ed25519: Buffer.from('302e020100300506032b657004220420', 'hex'), x25519: Buffer.from('302e020100300506032b656e04220420', 'hex') };
+
+/**
+ * A key pair from 32 random bytes, not from `generateKeyPairSync`: Node 20.20 deadlocks when a
+ * garbage collection finalises a key-generation job while a key is being exported (seen after
+ * ~20,000-100,000 generated pairs in one process: `KeyGenJob::~KeyGenJob` waiting on the mutex
+ * `ExportJWK` holds). Importing a seed creates no job.
+ */
+export function keyPairFromSeed(kind: 'ed25519' | 'x25519'): { privateKey: KeyObject; publicKeyBase64: string } {
+  const privateKey = createPrivateKey({ key: Buffer.concat([PKCS8_PREFIX[kind], randomBytes(32)]), format: 'der', type: 'pkcs8' });
+  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  return { privateKey, publicKeyBase64: encodeUnpaddedBase64(spki.subarray(spki.length - 32)) };
+}
+
 export function newDeviceIdentity(userId: string, deviceId: string): DeviceIdentity {
-  const { publicKey, privateKey } = generateKeyPairSync('ed25519');
-  const raw = publicKey.export({ format: 'jwk' }).x!;
-  const curve = generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' }).x!;
-  return {
-    userId,
-    deviceId,
-    ed25519: encodeUnpaddedBase64(Buffer.from(raw, 'base64url')),
-    curve25519: encodeUnpaddedBase64(Buffer.from(curve, 'base64url')),
-    privateKey,
-  };
+  const { privateKey, publicKeyBase64 } = keyPairFromSeed('ed25519');
+  return { userId, deviceId, ed25519: publicKeyBase64, curve25519: keyPairFromSeed('x25519').publicKeyBase64, privateKey };
 }
 
 /** Adds `signatures[userId]["ed25519:<keyId>"]` over the object's canonical JSON. */

@@ -1,10 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
-import { encodeUnpaddedBase64 } from '@app/matrix';
-import { DeviceIdentity } from './signed-keys';
-import { signObject } from './signed-keys';
+import { DeviceIdentity, keyPairFromSeed, signObject } from './signed-keys';
 
 function curve25519(): string {
-  return encodeUnpaddedBase64(Buffer.from(generateKeyPairSync('x25519').publicKey.export({ format: 'jwk' }).x!, 'base64url'));
+  return keyPairFromSeed('x25519').publicKeyBase64;
 }
 
 /** `one_time_keys` as a client uploads them: `signed_curve25519:<id>` objects signed by the device. */
