@@ -1,3 +1,5 @@
+import { fnv1a } from '@app/mongo';
+
 /**
  * A small seeded pseudo-random generator (mulberry32), so that a population and its traffic are
  * the same for the same seed on every machine. Not for cryptography: key material comes from
@@ -32,11 +34,4 @@ export function createRng(seed: number): Rng {
 }
 
 /** FNV-1a of a string, for deriving seeds from labels. */
-export function hashSeed(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+export const hashSeed = (text: string): number => fnv1a(text);
