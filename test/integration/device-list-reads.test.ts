@@ -56,6 +56,12 @@ describe('device-list reads against the store', () => {
         const read = await deviceListChangesSince(collection, USERS[reader], from, USERS.length + ROOMS.length, rules);
         const folded = deviceListChanges(USERS[reader], from, rows, rules);
         expect({ changed: read.changed, left: read.left }).toEqual(folded);
+
+        // Bounded by a later token: the same as folding only the rows at or below it.
+        const until = tokens[(at >> 2) % tokens.length];
+        const visible = rows.filter((r) => r.offset <= (until[r.partition] ?? -1));
+        const bounded = await deviceListChangesSince(collection, USERS[reader], from, USERS.length + ROOMS.length, rules, until);
+        expect({ changed: bounded.changed, left: bounded.left }).toEqual(deviceListChanges(USERS[reader], from, visible, rules));
       }),
       {
         numRuns: 200,

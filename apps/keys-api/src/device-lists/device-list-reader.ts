@@ -40,10 +40,10 @@ export class DeviceListReader {
     return Array.from({ length }, (_, p) => Number(stored.get(p) ?? -1));
   }
 
-  changesSince(version: number, userId: string, from: PositionVector): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
-    return deviceListChangesSince(this.collection(version), userId, from, this.kafkaSettings.partitions, {
-      encryptedRoomsOnly: this.settings.encryptedRoomsOnly,
-    });
+  /** Changes after `from`; with `until`, only those at or below it (the token the caller hands out). */
+  changesSince(version: number, userId: string, from: PositionVector, until?: PositionVector): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
+    const rules = { encryptedRoomsOnly: this.settings.encryptedRoomsOnly };
+    return deviceListChangesSince(this.collection(version), userId, from, this.kafkaSettings.partitions, rules, until);
   }
 
   private collection(version: number) {

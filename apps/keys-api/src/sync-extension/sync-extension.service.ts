@@ -74,7 +74,7 @@ export class SyncExtensionService {
       if (inbox.capAt) next = next.map((offset, p) => (p === inbox.capAt!.partition ? inbox.capAt!.offset : offset));
       const toDevice = requester.deviceId ? { to_device: { events: inbox.events } } : {};
       if (!since) return { next_batch: encodeStreamToken(next), ...toDevice, ...(await this.keyCounts(requester)) };
-      const { changed, left, joinedRooms } = await this.deviceLists.changesSince(version, requester.userId, since);
+      const { changed, left, joinedRooms } = await this.deviceLists.changesSince(version, requester.userId, since, next);
       const remaining = deadline - Date.now();
       if (changed.length > 0 || left.length > 0 || inbox.events.length > 0 || remaining <= 0) {
         return { next_batch: encodeStreamToken(next), device_lists: { changed, left }, ...toDevice, ...(await this.keyCounts(requester)) };

@@ -25,6 +25,9 @@ const find = async (collection: Collection<Document>, filter: Document): Promise
  * 3. the memberships, in the reader's rooms, of everyone who appeared in 2, to tell who still
  *    shares a room. On an indexed store the work grows with the changes, not with room sizes.
  * Also returns the rooms the reader is joined to, which a waiting long-poll listens to.
+ * With `until`, rows after it are left out: the answer is the read model as of that token, so a
+ * caller handing out `until` as its next token reports each change once (rows can be written
+ * before their partition's checkpoint moves past them).
  */
 export async function deviceListChangesSince(
   collection: Collection<Document>,
@@ -32,8 +35,13 @@ export async function deviceListChangesSince(
   from: PositionVector,
   partitions: number,
   rules: SharingRules,
+  until?: PositionVector,
 ): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
-  const own = await find(collection, { userId: reader, $or: [{ kind: 'member' }, { kind: 'own', ...after(from, partitions) }] });
+  const read = async (filter: Document): Promise<DeviceListRow[]> => {
+    const rows = await find(collection, filter);
+    return until ? rows.filter((r) => !isAfter(until, r.partition, r.offset)) : rows;
+  };
+  const own = await read({ userId: reader, $or: [{ kind: 'member' }, { kind: 'own', ...after(from, partitions) }] });
   const rooms = roomsOfReader(reader, from, own);
   const readerRooms = [...rooms.current, ...rooms.left];
   if (readerRooms.length === 0) return { ...deviceListChanges(reader, from, own, rules), joinedRooms: [] };
@@ -41,17 +49,17 @@ export async function deviceListChangesSince(
   const joinedSince = own
     .filter((r): r is MembershipRow => r.kind === 'member' && r.membership === 'join' && isAfter(from, r.partition, r.offset))
     .map((r) => r.roomId);
-  const encryptedRows = rules.encryptedRoomsOnly ? await find(collection, { kind: 'encrypted', roomId: { $in: readerRooms } }) : [];
+  const encryptedRows = rules.encryptedRoomsOnly ? await read({ kind: 'encrypted', roomId: { $in: readerRooms } }) : [];
   const encryptedSince = encryptedRows.filter((r) => isAfter(from, r.partition, r.offset)).map((r) => (r as { roomId: string }).roomId);
   const wholeRooms = [...new Set([...joinedSince, ...encryptedSince, ...rooms.left])];
-  const recent = await find(collection, {
+  const recent = await read({
     $or: [
       { roomId: { $in: readerRooms }, kind: { $in: ['member', 'change'] }, ...after(from, partitions) },
       ...(wholeRooms.length > 0 ? [{ roomId: { $in: wholeRooms }, kind: 'member' }] : []),
     ],
   });
   const appeared = [...new Set(recent.map((r) => (r as { userId: string }).userId))].filter((u) => u !== reader);
-  const sharingRows = appeared.length === 0 ? [] : await find(collection, { kind: 'member', userId: { $in: appeared }, roomId: { $in: rooms.current } });
+  const sharingRows = appeared.length === 0 ? [] : await read({ kind: 'member', userId: { $in: appeared }, roomId: { $in: rooms.current } });
 
   const byId = new Map<string, DeviceListRow>();
   for (const row of [...own, ...encryptedRows, ...recent, ...sharingRows]) byId.set(row._id, row);
