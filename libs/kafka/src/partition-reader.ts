@@ -16,7 +16,12 @@ export interface PartitionReader {
  * group is deleted afterwards. (kafkajs' admin.setOffsets would cost a 5 s idle fetch per call.)
  */
 export class KafkaPartitionReader implements PartitionReader {
-  constructor(private readonly kafka: Kafka, private readonly admin: TopicAdmin, private readonly groupPrefix: string) {}
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly admin: TopicAdmin,
+    private readonly groupPrefix: string,
+    private readonly options: { readonly sessionTimeout?: number } = {},
+  ) {}
 
   async read(topic: string, partition: number, fromOffset: string, onMessages: (messages: ConsumedMessage[]) => Promise<void>): Promise<void> {
     await this.readRange(topic, new Map([[partition, fromOffset]]), onMessages);
@@ -36,9 +41,25 @@ export class KafkaPartitionReader implements PartitionReader {
     }
     if (remaining.size === 0) return ends;
     const groupId = `${this.groupPrefix}.reader.${randomUUID()}`;
-    const start = new Map(ends);
-    for (const partition of remaining.keys()) start.set(partition, from.get(partition)!);
-    const consumer = this.kafka.consumer({ groupId, maxWaitTimeInMs: 50, maxBytesPerPartition: 4 * 1024 * 1024, allowAutoTopicCreation: false });
+    // Where each partition goes on from: the wanted start, or the end for partitions not wanted.
+    const next = new Map<number, bigint>([...ends].map(([partition, end]) => [partition, BigInt(end)]));
+    for (const partition of remaining.keys()) next.set(partition, BigInt(from.get(partition)!));
+    const seekAll = () => {
+      for (const [partition, offset] of next) consumer.seek({ topic, partition, offset: offset.toString() });
+    };
+    const consumer = this.kafka.consumer({
+      groupId,
+      sessionTimeout: this.options.sessionTimeout ?? 30000,
+      maxWaitTimeInMs: 50,
+      maxBytesPerPartition: 4 * 1024 * 1024,
+      allowAutoTopicCreation: false,
+    });
+    // A rejoin (a slow batch cost the session) restarts from the beginning, as nothing is
+    // committed: seek back to where each partition was, and never hand a message out twice.
+    let joins = 0;
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (joins++ > 0) seekAll();
+    });
     try {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
@@ -47,19 +68,24 @@ export class KafkaPartitionReader implements PartitionReader {
           .run({
             autoCommit: false,
             partitionsConsumedConcurrently: 1,
-            eachBatch: async ({ batch }) => {
+            eachBatch: async ({ batch, heartbeat }) => {
               const end = remaining.get(batch.partition);
               if (end === undefined || batch.messages.length === 0) return;
+              const from = next.get(batch.partition)!;
               const messages = batch.messages
-                .filter((m) => BigInt(m.offset) < end)
+                .filter((m) => BigInt(m.offset) >= from && BigInt(m.offset) < end)
                 .map((m) => toConsumedMessage(topic, batch.partition, m));
+              const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
               try {
                 if (messages.length > 0) await onMessages(messages);
               } catch (err) {
                 reject(err);
                 return;
+              } finally {
+                clearInterval(beat);
               }
               const last = BigInt(batch.messages[batch.messages.length - 1].offset);
+              if (last + 1n > from) next.set(batch.partition, last + 1n);
               if (last + 1n >= end) {
                 remaining.delete(batch.partition);
                 consumer.pause([{ topic, partitions: [batch.partition] }]);
@@ -68,7 +94,7 @@ export class KafkaPartitionReader implements PartitionReader {
             },
           })
           .catch(reject);
-        for (const [partition, offset] of start) consumer.seek({ topic, partition, offset });
+        seekAll();
       });
     } finally {
       await consumer.disconnect().catch(() => undefined);
