@@ -44,7 +44,11 @@ export async function replayProjection(
   let events = 0;
   let applied = 0;
   let undecodable = 0;
-  const replayMemory = new ReplayMemory<unknown>();
+  // Documents are held back and inserted once at the end (see ReplayMemory); so are checkpoints,
+  // which must never claim a position whose documents are not in the store yet.
+  const replayMemory = new ReplayMemory<unknown>(undefined, true);
+  const lastOffsets = new Map<number, string>();
+  const owner = checkpointOwner(projection.name, version);
   const reader = new KafkaPartitionReader(kafka, admin, `${topics.prefix}e2ee.replay.${projection.name}`);
   const ends = await reader.readRange(topics.events, from, async (messages) => {
     const recorded: RecordedEvent[] = [];
@@ -56,11 +60,15 @@ export async function replayProjection(
       }
     }
     applied += await projectEvents(written, projection, recorded, { db, version, live: false, replayMemory });
-    await checkpoints.save(checkpointOwner(projection.name, version), messages[0].partition, messages[messages.length - 1].offset);
+    const last = messages[messages.length - 1].offset;
+    lastOffsets.set(messages[0].partition, last);
+    if (!replayMemory.defers) await checkpoints.save(owner, messages[0].partition, last);
     events += messages.length;
     onProgress(events, total);
   });
 
+  await replayMemory.flush();
+  for (const [partition, offset] of lastOffsets) await checkpoints.save(owner, partition, offset);
   await admin.setGroupOffsets(`${topics.prefix}${projectorGroup(projection.name, version)}`, topics.events, ends);
   await registry.activate(projection.name, version);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,4 +1,4 @@
-import { AnyBulkWriteOperation, Collection, MongoBulkWriteError } from 'mongodb';
+import { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError } from 'mongodb';
 import { RecordedEvent } from '@app/contracts';
 import { BULK_CHUNK, bulkWriteChunked } from '@app/mongo';
 import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, isCustomProjection } from './projection';
@@ -18,6 +18,11 @@ export async function applyEvents<D extends ProjectedDoc>(
   memory?: ReplayMemory<D>,
 ): Promise<number> {
   const relevant = events.filter((e) => (projection.handles as readonly string[]).includes(e.event.type));
+  if (memory?.defers) {
+    // Held-back documents go to the store before the memory would overflow; guarded writes after.
+    const newKeys = new Set(relevant.map((e) => projection.documentId(e.event)).filter((id) => memory.get(id) === undefined));
+    if (!memory.hasRoomFor(newKeys.size)) await memory.flush();
+  }
   // Buckets are independent collections, so a few are written at once.
   const work = buckets.group(relevant, (e) => projection.bucketKey(e.event));
   let applied = 0;
@@ -79,6 +84,10 @@ async function applyToBucket<D extends ProjectedDoc>(
     applied++;
   }
   if (dirty.size === 0) return 0;
+  if (memory?.defers) {
+    for (const id of dirty) memory.hold(collection as unknown as Collection<Document>, id, current.get(id)!);
+    return applied;
+  }
   if (memory) for (const id of dirty) memory.set(id, current.get(id)!);
 
   const docs = [...dirty].map((id) => current.get(id)!);
