@@ -122,21 +122,31 @@ async function main(): Promise<void> {
     await raw.drop();
     log(`raw consume ${Math.round(consumed / consumeSeconds)}/s, consume+decode ${Math.round(decoded / decodeSeconds)}/s, insertMany ${Math.round(events / insertSeconds)} docs/s`);
 
-    // 4. Replays, one projection at a time.
+    // 4. Replays, one projection at a time (BENCH_COMPARE_UNHELD=1: each also writing every batch).
     const replays: [string, number, number, number][] = [];
-    for (const name of NAMES) {
+    const runs = NAMES.flatMap((name) => (process.env.BENCH_COMPARE_UNHELD === '1' ? [[name, true], [name, false]] : [[name, true]]) as [string, boolean][]);
+    for (const [name, holdBack] of runs) {
       const projection = PROJECTIONS[name];
       if (!projection) throw new Error(`unknown projection ${name}`);
+      const label = holdBack ? name : `${name} (writing every batch)`;
       let last = Date.now();
-      const report = await replayProjection(kafka, admin, db, topics, projection, (done, total) => {
-        if (Date.now() - last > 10_000) {
-          last = Date.now();
-          log(`replay ${name}: ${done}/${total}`);
-        }
-      });
+      const report = await replayProjection(
+        kafka,
+        admin,
+        db,
+        topics,
+        projection,
+        (done, total) => {
+          if (Date.now() - last > 10_000) {
+            last = Date.now();
+            log(`replay ${label}: ${done}/${total}`);
+          }
+        },
+        { holdBack },
+      );
       const docs = await (await ProjectionBuckets.forReading(db, name, report.version)).countDocuments();
-      replays.push([name, report.seconds, Math.round(report.events / report.seconds), docs]);
-      log(`replay ${name}: ${report.events} events in ${report.seconds.toFixed(1)} s`);
+      replays.push([label, report.seconds, Math.round(report.events / report.seconds), docs]);
+      log(`replay ${label}: ${report.events} events in ${report.seconds.toFixed(1)} s`);
     }
 
     printTable(`Replay of ${events.toLocaleString('en-US')} events (${new Date().toISOString().slice(0, 10)})`, [

@@ -71,9 +71,9 @@ export class KafkaPartitionReader implements PartitionReader {
             eachBatch: async ({ batch, heartbeat }) => {
               const end = remaining.get(batch.partition);
               if (end === undefined || batch.messages.length === 0) return;
-              const from = next.get(batch.partition)!;
+              const expected = next.get(batch.partition)!;
               const messages = batch.messages
-                .filter((m) => BigInt(m.offset) >= from && BigInt(m.offset) < end)
+                .filter((m) => BigInt(m.offset) >= expected && BigInt(m.offset) < end)
                 .map((m) => toConsumedMessage(topic, batch.partition, m));
               const beat = setInterval(() => void heartbeat().catch(() => undefined), 1000);
               try {
@@ -85,7 +85,7 @@ export class KafkaPartitionReader implements PartitionReader {
                 clearInterval(beat);
               }
               const last = BigInt(batch.messages[batch.messages.length - 1].offset);
-              if (last + 1n > from) next.set(batch.partition, last + 1n);
+              if (last + 1n > expected) next.set(batch.partition, last + 1n);
               if (last + 1n >= end) {
                 remaining.delete(batch.partition);
                 consumer.pause([{ topic, partitions: [batch.partition] }]);

@@ -27,6 +27,7 @@ export async function replayProjection(
   topics: TopicNames,
   projection: AnyProjection,
   onProgress: (done: number, total: number) => void,
+  options: { readonly holdBack?: boolean } = {},
 ): Promise<ReplayReport> {
   const started = process.hrtime.bigint();
   const registry = new ProjectionRegistry(db);
@@ -44,9 +45,10 @@ export async function replayProjection(
   let events = 0;
   let applied = 0;
   let undecodable = 0;
-  // Documents are held back and inserted once at the end (see ReplayMemory); so are checkpoints,
+  // Documents are held back and inserted once at the end (see ReplayMemory; `holdBack: false`
+  // writes each batch, for comparison); so are checkpoints,
   // which must never claim a position whose documents are not in the store yet.
-  const replayMemory = new ReplayMemory<unknown>(undefined, true);
+  const replayMemory = new ReplayMemory<unknown>(undefined, options.holdBack ?? true);
   const lastOffsets = new Map<number, string>();
   const owner = checkpointOwner(projection.name, version);
   const reader = new KafkaPartitionReader(kafka, admin, `${topics.prefix}e2ee.replay.${projection.name}`);
