@@ -7,7 +7,8 @@
  * Run: npm run bench -- replay   (BENCH_EVENTS=1000000, BENCH_PROJECTIONS=device-lists,device-keys,one-time-keys,
  *   BENCH_SCALE multiplies BENCH_EVENTS; BENCH_EVENTS_PER_USER (30) sets the population's size; BENCH_FILL=events (default: the generator decides with the
  *   processor's own pure decider and writes e2ee.events itself) or pipeline (Kafka mode, decided by a
- *   command-processor in its own process: slower, ~100-300 events/s here))
+ *   command-processor in its own process: slower, ~100-300 events/s here); BENCH_COMPARE_UNHELD=1 also replays each
+ *   projection writing every batch instead of holding documents back, side by side)
  */
 import 'reflect-metadata';
 import { MongoClient } from 'mongodb';
