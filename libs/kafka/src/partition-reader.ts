@@ -44,9 +44,6 @@ export class KafkaPartitionReader implements PartitionReader {
     // Where each partition goes on from: the wanted start, or the end for partitions not wanted.
     const next = new Map<number, bigint>([...ends].map(([partition, end]) => [partition, BigInt(end)]));
     for (const partition of remaining.keys()) next.set(partition, BigInt(from.get(partition)!));
-    const seekAll = () => {
-      for (const [partition, offset] of next) consumer.seek({ topic, partition, offset: offset.toString() });
-    };
     const consumer = this.kafka.consumer({
       groupId,
       sessionTimeout: this.options.sessionTimeout ?? 30000,
@@ -54,6 +51,9 @@ export class KafkaPartitionReader implements PartitionReader {
       maxBytesPerPartition: 4 * 1024 * 1024,
       allowAutoTopicCreation: false,
     });
+    const seekAll = () => {
+      for (const [partition, offset] of next) consumer.seek({ topic, partition, offset: offset.toString() });
+    };
     // A rejoin (a slow batch cost the session) restarts from the beginning, as nothing is
     // committed: seek back to where each partition was, and never hand a message out twice.
     let joins = 0;

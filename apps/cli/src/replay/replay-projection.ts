@@ -46,8 +46,8 @@ export async function replayProjection(
   let applied = 0;
   let undecodable = 0;
   // Documents are held back and inserted once at the end (see ReplayMemory; `holdBack: false`
-  // writes each batch, for comparison); so are checkpoints,
-  // which must never claim a position whose documents are not in the store yet.
+  // writes each batch, for comparison), and so are checkpoints: they must never claim a position
+  // whose documents are not in the store yet.
   const replayMemory = new ReplayMemory<unknown>(undefined, options.holdBack ?? true);
   const lastOffsets = new Map<number, string>();
   const owner = checkpointOwner(projection.name, version);
