@@ -2,6 +2,7 @@ import { newDeviceIdentity, signedDeviceKeys, signedFallbackKey, signedOneTimeKe
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
+import { expectNoKeyClaimedTwice } from '../helpers/claims';
 
 /** One-time keys, fallback keys and claims over HTTP, with the peer behaviours clients rely on. */
 describe('one-time keys, fallback keys and claims', () => {
@@ -99,5 +100,9 @@ describe('one-time keys, fallback keys and claims', () => {
     for (const body of [{}, { one_time_keys: [] }, { one_time_keys: { [userId]: ['OTKDEV'] } }, { one_time_keys: { [userId]: { OTKDEV: 1 } } }]) {
       expect(await claimer().request('POST', '/_matrix/client/v3/keys/claim', body)).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
     }
+  });
+
+  it('records no one-time key as claimed twice in e2ee.events', async () => {
+    expect(await expectNoKeyClaimedTwice(env)).toBeGreaterThan(0);
   });
 });

@@ -8,6 +8,7 @@ import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { waitForProjection } from '../helpers/wait-for-projection';
+import { expectNoKeyClaimedTwice } from '../helpers/claims';
 
 /**
  * Many claimers in parallel through two API instances against one device with K one-time keys:
@@ -83,5 +84,9 @@ describe('claims under concurrency, and replay of the pools', () => {
     const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), oneTimeKeysProjection as never, () => undefined);
     await admin.disconnect();
     expect(await collectionDigest(await ProjectionBuckets.forReading(db, 'one-time-keys', report.version))).toEqual(live);
+  });
+
+  it('records no one-time key as claimed twice in e2ee.events', async () => {
+    expect(await expectNoKeyClaimedTwice(env)).toBeGreaterThan(0);
   });
 });

@@ -16,6 +16,7 @@ import {
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
+import { expectNoKeyClaimedTwice } from '../helpers/claims';
 
 /**
  * A Megolm room key travels as the clients really send it: Bob's OlmMachine shares it with
@@ -95,5 +96,9 @@ describe('interop: a Megolm room key through /sendToDevice and the sync extensio
     expect(JSON.parse(decrypted.event)).toMatchObject({ type: 'm.room.message', content: { body: 'hello through the key server' } });
     alice.close();
     bob.close();
+  });
+
+  it('records no one-time key as claimed twice in e2ee.events', async () => {
+    expect(await expectNoKeyClaimedTwice(env)).toBeGreaterThan(0);
   });
 });

@@ -11,6 +11,7 @@ import {
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
+import { expectNoKeyClaimedTwice } from '../helpers/claims';
 
 /**
  * A real Matrix client library against us: two matrix-sdk-crypto OlmMachines upload the bodies
@@ -95,5 +96,9 @@ describe('interop: matrix-sdk-crypto OlmMachine', () => {
     expect(counts.signed_curve25519).toBeGreaterThan(0);
     alice.close();
     bob.close();
+  });
+
+  it('records no one-time key as claimed twice in e2ee.events', async () => {
+    expect(await expectNoKeyClaimedTwice(env)).toBeGreaterThan(0);
   });
 });

@@ -2,6 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { InfrastructureModule } from '@app/platform';
 import { CommandProcessorService } from './processing/command-processor.service';
 import { HomeserverIngestService } from './homeserver-ingest/homeserver-ingest.service';
+import { PROCESSOR_SETTINGS, processorSettingsFromEnv } from './processing/processor-settings';
 
 @Module({})
 export class ProcessorModule {
@@ -9,7 +10,7 @@ export class ProcessorModule {
     return {
       module: ProcessorModule,
       imports: [InfrastructureModule.forService('command-processor', env)],
-      providers: [CommandProcessorService, HomeserverIngestService],
+      providers: [{ provide: PROCESSOR_SETTINGS, useValue: processorSettingsFromEnv(env) }, CommandProcessorService, HomeserverIngestService],
     };
   }
 }

@@ -1,0 +1,31 @@
+import { CommandReply, DomainEvent, encodeMessage } from '@app/contracts';
+import { KafkaKeyedProducer } from '@app/kafka';
+import { EventLog, ReplyOutbox } from './batch-decider';
+
+export class KafkaEventLog implements EventLog {
+  constructor(
+    private readonly producer: KafkaKeyedProducer,
+    private readonly topic: string,
+  ) {}
+
+  async append(partition: number, events: readonly DomainEvent[]): Promise<readonly number[]> {
+    if (events.length === 0) return [];
+    const positions = await this.producer.send(events.map((e) => ({ topic: this.topic, key: e.key, value: encodeMessage(e), partition, headers: { type: e.type } })));
+    return positions.map((p) => {
+      if (p.offset === null) throw new Error('broker returned no offset for an acknowledged event');
+      return Number(p.offset);
+    });
+  }
+}
+
+export class KafkaReplyOutbox implements ReplyOutbox {
+  constructor(
+    private readonly producer: KafkaKeyedProducer,
+    private readonly topic: string,
+  ) {}
+
+  async send(replies: readonly CommandReply[]): Promise<void> {
+    if (replies.length === 0) return;
+    await this.producer.send(replies.map((r) => ({ topic: this.topic, key: r.replyTo, value: encodeMessage(r) })));
+  }
+}

@@ -1,0 +1,160 @@
+import { ClaimKeysCommand, CommandReply, RoutedCommand, UploadKeysCommand } from '@app/contracts';
+import { UserStateStore } from '../state/user-state.store';
+import { CollectingOutbox, HeldSnapshotStore, InMemoryCheckpoints, InMemoryEventLog } from '../testing/in-memory-ports';
+import { BatchDecider } from './batch-decider';
+import { PartitionProcessor } from './partition-processor';
+
+const OWNER = '@owner:example.org';
+const P = 0;
+
+const routed = <C extends UploadKeysCommand | ClaimKeysCommand>(command: Pick<C, 'id' | 'type' | 'data'>): RoutedCommand =>
+  ({ schemaVersion: 1, key: OWNER, time: 1, correlationId: command.id, causationId: null, routing: { replyTo: 'api-1' }, ...command }) as RoutedCommand;
+
+const upload = (id: string, keyIds: string[]) =>
+  routed<UploadKeysCommand>({
+    id,
+    type: 'UploadKeys',
+    data: {
+      userId: OWNER,
+      deviceId: 'DEV',
+      deviceKeysJson: null,
+      oneTimeKeys: keyIds.map((k) => ({ keyName: `signed_curve25519:${k}`, json: JSON.stringify({ key: k }) })),
+      fallbackKeys: [],
+      verifySignatures: false,
+    },
+  });
+
+const claim = (id: string) =>
+  routed<ClaimKeysCommand>({ id, type: 'ClaimKeys', data: { userId: OWNER, claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }], claimedBy: '@bob:example.org|B' } });
+
+/** The processor with in-memory ports, a fake clock and a snapshot store whose writes the test can hold. */
+function harness() {
+  let clock = 0;
+  const snapshots = new HeldSnapshotStore();
+  const checkpoints = new InMemoryCheckpoints();
+  const log = new InMemoryEventLog();
+  const outbox = new CollectingOutbox();
+  const store = new UserStateStore(snapshots, checkpoints, 1000, () => clock);
+  const processor = new PartitionProcessor(store, new BatchDecider(log, outbox), log, 'e2ee.events', {
+    caughtUp: () => undefined,
+    undecodable: () => undefined,
+    flushFailed: () => undefined,
+  });
+  const send = async (command: RoutedCommand): Promise<CommandReply> => {
+    await processor.handle(P, [command]);
+    return outbox.replies.filter((r) => r.commandId === command.id).pop()!;
+  };
+  /** Starts the timer's flush with the snapshot write held open; resolves once the write has begun. */
+  const startHeldTimedFlush = async () => {
+    clock += 1000;
+    const release = snapshots.holdNextWrite();
+    const flushing = processor.flushDue();
+    await snapshots.writeStarted.promise;
+    return { release, flushing };
+  };
+  const claimedKeys = () =>
+    log
+      .events(P)
+      .filter((e) => e.type === 'OneTimeKeyClaimed')
+      .map((e) => (e.data as { keyName: string }).keyName);
+  return { processor, store, snapshots, checkpoints, log, send, startHeldTimedFlush, claimedKeys };
+}
+
+const keysOf = (reply: CommandReply) => (reply.outcome.ok && reply.outcome.result.kind === 'claim' ? reply.outcome.result.claimed.map((c) => c.keyName) : reply);
+
+describe('partition processor: state never goes back when a snapshot write completes late', () => {
+  it('a timed flush finishing after the next decision does not bring back the older state', async () => {
+    const h = harness();
+    await h.send(upload('u1', ['A', 'B']));
+    expect(keysOf(await h.send(claim('c1')))).toEqual(['signed_curve25519:A']);
+    const { release, flushing } = await h.startHeldTimedFlush();
+    expect(keysOf(await h.send(claim('c2')))).toEqual(['signed_curve25519:B']);
+    release();
+    await flushing;
+    await h.store.settled();
+    expect(keysOf(await h.send(claim('c3')))).toEqual([]);
+    expect(h.claimedKeys()).toEqual(['signed_curve25519:A', 'signed_curve25519:B']);
+  });
+
+  it('an eviction during a write, then catch-up while the write is still open, loses nothing', async () => {
+    const h = harness();
+    await h.send(upload('u1', ['A', 'B']));
+    await h.send(claim('c1'));
+    const { release, flushing } = await h.startHeldTimedFlush();
+    expect(keysOf(await h.send(claim('c2')))).toEqual(['signed_curve25519:B']);
+    h.processor.reassigned(); // a rebalance gave the partition back to this member
+    // The next batch catches up from the store (which lacks c1 and c2) and the log, then decides.
+    const third = h.send(claim('c3'));
+    // Every fake settles in microtasks: one macrotask later catch-up has folded c2 from the log
+    // and waits behind the open write, which is the interleaving under test.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(h.store.partition(P).stagedCount).toBe(1);
+    expect(h.snapshots.stored.get(OWNER)).toBeUndefined();
+    release();
+    await flushing;
+    expect(keysOf(await third)).toEqual([]);
+    await h.store.settled();
+    expect(h.claimedKeys()).toEqual(['signed_curve25519:A', 'signed_curve25519:B']);
+    // The store ends with the newest state, and the checkpoint names no event it lacks.
+    const stored = h.snapshots.stored.get(OWNER)!;
+    expect(stored.lastOffset).toBe(h.log.events(P).length - 1);
+    expect(h.checkpoints.saved.get(P)).toBeLessThanOrEqual(stored.lastOffset);
+  });
+
+  it('a command retried after such a flush is applied once and answered with the same keys', async () => {
+    const h = harness();
+    await h.send(upload('u1', ['A', 'B']));
+    const { release, flushing } = await h.startHeldTimedFlush(); // writes the state before c1
+    const first = keysOf(await h.send(claim('c1')));
+    release();
+    await flushing;
+    await h.store.settled();
+    const eventsBefore = h.log.events(P).length;
+    expect(keysOf(await h.send(claim('c1')))).toEqual(first);
+    expect(h.log.events(P).length).toBe(eventsBefore);
+    expect(keysOf(await h.send(claim('c2')))).toEqual(['signed_curve25519:B']);
+  });
+
+  it('a restart after a late write decides on the stored snapshot plus the log: nothing handed out twice', async () => {
+    const h = harness();
+    await h.send(upload('u1', ['A', 'B', 'C']));
+    await h.send(claim('c1'));
+    const { release, flushing } = await h.startHeldTimedFlush();
+    await h.send(claim('c2'));
+    release();
+    await flushing;
+    await h.store.settled();
+    // A new process: empty memory, same store, same log.
+    const restarted = new PartitionProcessor(
+      new UserStateStore(h.snapshots, h.checkpoints, 1000),
+      new BatchDecider(h.log, new CollectingOutbox()),
+      h.log,
+      'e2ee.events',
+      { caughtUp: () => undefined, undecodable: () => undefined, flushFailed: () => undefined },
+    );
+    await restarted.handle(P, [claim('c3')]);
+    await restarted.handle(P, [claim('c4')]);
+    expect(h.claimedKeys()).toEqual(['signed_curve25519:A', 'signed_curve25519:B', 'signed_curve25519:C']);
+  });
+});
+
+describe('partition memory', () => {
+  it('refuses a state older than the one it holds', async () => {
+    const h = harness();
+    await h.send(upload('u1', ['A']));
+    const memory = h.store.partition(P);
+    const [current] = (await memory.load([OWNER])).values();
+    expect(() => memory.stage(new Map([[OWNER, { ...current, lastOffset: current.lastOffset - 1 }]]), 0)).toThrow(/would go back/);
+  });
+
+  it('a failed write keeps its states staged and saves no checkpoint past them', async () => {
+    const h = harness();
+    await h.send(upload('u1', ['A']));
+    const failing = jest.spyOn(h.snapshots, 'write').mockRejectedValueOnce(new Error('store down'));
+    await expect(h.store.flush(P, true)).rejects.toThrow('store down');
+    expect(h.checkpoints.saved.has(P)).toBe(false);
+    failing.mockRestore();
+    expect(await h.store.flush(P, true)).toBe(true);
+    expect(h.snapshots.stored.get(OWNER)!.lastOffset).toBe(h.checkpoints.saved.get(P));
+  });
+});

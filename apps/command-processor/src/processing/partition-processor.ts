@@ -1,0 +1,74 @@
+import { RoutedCommand } from '@app/contracts';
+import { PartitionReader } from '@app/kafka';
+import { catchUpPartition } from '../catch-up/catch-up';
+import { UserStateStore } from '../state/user-state.store';
+import { BatchDecider } from './batch-decider';
+
+export interface ProcessorLog {
+  caughtUp(partition: number, folded: number): void;
+  undecodable(partition: number, offset: string, reason: string): void;
+  flushFailed(partition: number, err: Error): void;
+}
+
+/**
+ * What the command-processor does with the partitions it owns, without Kafka's consumer around
+ * it: catch up once per assignment, decide batches in log order, write snapshots in the
+ * background. The consumer calls `handle` for one partition at a time, in order.
+ */
+export class PartitionProcessor {
+  private readonly caughtUp = new Set<number>();
+
+  constructor(
+    private readonly store: UserStateStore,
+    private readonly decider: BatchDecider,
+    private readonly reader: PartitionReader,
+    private readonly eventsTopic: string,
+    private readonly log: ProcessorLog,
+  ) {}
+
+  async handle(partition: number, commands: readonly RoutedCommand[]): Promise<void> {
+    try {
+      if (!this.caughtUp.has(partition)) {
+        const folded = await catchUpPartition(this.eventsTopic, partition, this.reader, this.store, (offset, reason) => this.log.undecodable(partition, offset, reason));
+        this.caughtUp.add(partition);
+        this.log.caughtUp(partition, folded);
+      }
+      if (commands.length === 0) return;
+      await this.decider.decide(this.store.partition(partition), commands);
+    } catch (err) {
+      // Whatever was half done is in the log or nowhere: forget memory, catch up again on retry.
+      this.forget(partition);
+      throw err;
+    }
+    // Not awaited: the log is the record, a snapshot only shortens the next catch-up.
+    void this.flush(partition, false);
+  }
+
+  /** A new consumer-group generation: another member may have decided on any partition meanwhile. */
+  reassigned(): void {
+    this.caughtUp.clear();
+    this.store.evictAll();
+  }
+
+  forget(partition: number): void {
+    this.caughtUp.delete(partition);
+    this.store.evict(partition);
+  }
+
+  /** The timer's flush: quiet partitions get their staged snapshots written too. */
+  flushDue(): Promise<boolean[]> {
+    return Promise.all(this.store.partitionsWithStagedWork().map((p) => this.flush(p, false)));
+  }
+
+  async flushAll(): Promise<void> {
+    await Promise.all(this.store.partitionsWithStagedWork().map((p) => this.flush(p, true)));
+    await this.store.settled();
+  }
+
+  private flush(partition: number, force: boolean): Promise<boolean> {
+    return this.store.flush(partition, force).catch((err: Error) => {
+      this.log.flushFailed(partition, err);
+      return false;
+    });
+  }
+}

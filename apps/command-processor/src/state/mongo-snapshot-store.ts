@@ -1,0 +1,106 @@
+import { Collection, Db, MongoBulkWriteError } from 'mongodb';
+import { UserKeysState } from '@app/domain';
+import { CheckpointStore, bulkWriteChunked, fnv1a } from '@app/mongo';
+import { PartitionCheckpoints, SnapshotStore, UserSnapshot } from './ports';
+
+interface SnapshotDoc {
+  _id: string;
+  partition: number;
+  lastOffset: number;
+  /** The state as JSON: user and device ids are keys in it, which field names must never be. */
+  state: string;
+}
+
+/**
+ * One document per user, spread over `buckets` collections by a hash of the user id (on
+ * FerretDB/SQLite without a usable index, small collections keep scans small; on MongoDB one
+ * bucket is the natural choice). Reads and writes are by `_id` only.
+ */
+export class MongoSnapshotStore implements SnapshotStore {
+  private readonly buckets: Collection<SnapshotDoc>[];
+  /** Users known to have a document: the others are inserted, which is cheaper than an upsert on FerretDB. */
+  private readonly stored = new Set<string>();
+
+  constructor(
+    private readonly db: Db,
+    buckets = 1,
+  ) {
+    if (!Number.isInteger(buckets) || buckets < 1) throw new Error('SNAPSHOT_BUCKETS must be a positive integer');
+    const name = (b: number) => (buckets === 1 ? 'processor_user_state' : `processor_user_state_b${b}`);
+    this.buckets = Array.from({ length: buckets }, (_, b) => db.collection<SnapshotDoc>(name(b)));
+  }
+
+  async ensureIndexes(): Promise<void> {
+    // Snapshots are found by bucket: another bucket count would miss them and decide on empty states.
+    const settings = this.db.collection<{ _id: string; buckets: number }>('processor_settings');
+    const recorded = await settings.findOne({ _id: 'snapshot-buckets' });
+    if (recorded && recorded.buckets !== this.buckets.length) {
+      throw new Error(`SNAPSHOT_BUCKETS is ${this.buckets.length} but this database was written with ${recorded.buckets}`);
+    }
+    if (!recorded) await settings.insertOne({ _id: 'snapshot-buckets', buckets: this.buckets.length }).catch(() => undefined);
+  }
+
+  private bucketOf(userId: string): Collection<SnapshotDoc> {
+    return this.buckets[fnv1a(userId) % this.buckets.length];
+  }
+
+  async load(userIds: readonly string[]): Promise<Map<string, UserSnapshot>> {
+    // Point reads side by side: `$in` is decoded over the whole collection on FerretDB.
+    const docs = await Promise.all([...new Set(userIds)].map((id) => this.bucketOf(id).findOne({ _id: id })));
+    const found = new Map<string, UserSnapshot>();
+    for (const doc of docs) {
+      if (!doc) continue;
+      this.stored.add(doc._id);
+      found.set(doc._id, { state: JSON.parse(doc.state) as UserKeysState, lastOffset: doc.lastOffset });
+    }
+    return found;
+  }
+
+  async write(partition: number, snapshots: ReadonlyMap<string, UserSnapshot>): Promise<void> {
+    // Serialised now, before any await: what is written is what the caller handed over.
+    const docs = [...snapshots].map(([id, s]): SnapshotDoc => ({ _id: id, partition, lastOffset: s.lastOffset, state: JSON.stringify(s.state) }));
+    const byBucket = new Map<Collection<SnapshotDoc>, SnapshotDoc[]>();
+    for (const doc of docs) {
+      const bucket = this.bucketOf(doc._id);
+      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), doc]);
+    }
+    for (const [bucket, group] of byBucket) {
+      const fresh = group.filter((d) => !this.stored.has(d._id));
+      const replace = group.filter((d) => this.stored.has(d._id));
+      if (fresh.length > 0) {
+        try {
+          await bucket.insertMany(fresh, { ordered: false });
+        } catch (err) {
+          // An earlier owner of the partition wrote a snapshot first: replace those.
+          if (!(err instanceof MongoBulkWriteError)) throw err;
+          const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
+          if (!errors.every((e) => e.code === 11000)) throw err;
+          for (const e of errors) replace.push(fresh[e.index]);
+        }
+      }
+      await bulkWriteChunked(bucket, replace.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })), { ordered: false });
+      for (const d of group) this.stored.add(d._id);
+    }
+  }
+}
+
+/** The processor's checkpoints, next to its snapshots. */
+export class MongoPartitionCheckpoints implements PartitionCheckpoints {
+  private readonly store: CheckpointStore;
+
+  constructor(
+    db: Db,
+    private readonly owner: string,
+  ) {
+    this.store = new CheckpointStore(db);
+  }
+
+  async load(partition: number): Promise<number | undefined> {
+    const saved = (await this.store.load(this.owner)).get(partition);
+    return saved === undefined ? undefined : Number(saved);
+  }
+
+  save(partition: number, offset: number): Promise<void> {
+    return this.store.save(this.owner, partition, String(offset));
+  }
+}

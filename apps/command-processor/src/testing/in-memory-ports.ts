@@ -1,0 +1,89 @@
+import { CommandReply, DomainEvent, decodeEvent, encodeMessage } from '@app/contracts';
+import { ConsumedMessage, PartitionReader } from '@app/kafka';
+import { EventLog, ReplyOutbox } from '../processing/batch-decider';
+import { PartitionCheckpoints, SnapshotStore, UserSnapshot } from '../state/ports';
+
+/** A promise the test settles when it chooses. */
+export function deferred(): { promise: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
+
+/** Snapshots in a map; a write can be held open until the test releases it. */
+export class HeldSnapshotStore implements SnapshotStore {
+  readonly stored = new Map<string, UserSnapshot>();
+  private held: Promise<void> | null = null;
+  /** Resolves when a held write has started (and is waiting for its release). */
+  writeStarted = deferred();
+
+  /** The next write waits (before it lands) until `release` is called. */
+  holdNextWrite(): () => void {
+    const gate = deferred();
+    this.held = gate.promise;
+    this.writeStarted = deferred();
+    return gate.release;
+  }
+
+  async load(userIds: readonly string[]): Promise<Map<string, UserSnapshot>> {
+    return new Map(userIds.filter((id) => this.stored.has(id)).map((id) => [id, this.stored.get(id)!]));
+  }
+
+  async write(_partition: number, snapshots: ReadonlyMap<string, UserSnapshot>): Promise<void> {
+    const copy = new Map(snapshots);
+    const gate = this.held;
+    this.held = null;
+    if (gate) {
+      this.writeStarted.release();
+      await gate;
+    }
+    for (const [id, s] of copy) this.stored.set(id, s);
+  }
+}
+
+export class InMemoryCheckpoints implements PartitionCheckpoints {
+  readonly saved = new Map<number, number>();
+
+  async load(partition: number): Promise<number | undefined> {
+    return this.saved.get(partition);
+  }
+
+  async save(partition: number, offset: number): Promise<void> {
+    this.saved.set(partition, Math.max(offset, this.saved.get(partition) ?? -1));
+  }
+}
+
+/** e2ee.events as an array per partition: written by the decider, read back by catch-up. */
+export class InMemoryEventLog implements EventLog, PartitionReader {
+  readonly partitions = new Map<number, Buffer[]>();
+
+  async append(partition: number, events: readonly DomainEvent[]): Promise<readonly number[]> {
+    const log = this.partitions.get(partition) ?? [];
+    this.partitions.set(partition, log);
+    return events.map((e) => log.push(encodeMessage(e)) - 1);
+  }
+
+  events(partition: number): DomainEvent[] {
+    return (this.partitions.get(partition) ?? []).map((b) => decodeEvent(b));
+  }
+
+  async read(topic: string, partition: number, fromOffset: string, onMessages: (messages: ConsumedMessage[]) => Promise<void>): Promise<void> {
+    const log = this.partitions.get(partition) ?? [];
+    const messages = log
+      .map((value, offset): ConsumedMessage => ({ topic, partition, offset: String(offset), key: null, value, headers: {} }))
+      .slice(Number(fromOffset));
+    if (messages.length > 0) await onMessages(messages);
+  }
+
+  async readRange(): Promise<Map<number, string>> {
+    throw new Error('not used by the processor');
+  }
+}
+
+export class CollectingOutbox implements ReplyOutbox {
+  readonly replies: CommandReply[] = [];
+
+  async send(replies: readonly CommandReply[]): Promise<void> {
+    this.replies.push(...replies);
+  }
+}
