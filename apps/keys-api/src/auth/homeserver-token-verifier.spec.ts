@@ -1,6 +1,8 @@
 import { MatrixError } from '@app/matrix';
 import { HomeserverTokenVerifier } from './homeserver-token-verifier';
 
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
 function fakeHomeserver(answers: Record<string, { status: number; body?: unknown }>) {
   const calls: string[] = [];
   const fetchFn = (async (_url: URL, init: RequestInit) => {
@@ -40,4 +42,38 @@ describe('HomeserverTokenVerifier', () => {
     expect(err).toBeInstanceOf(MatrixError);
     expect(err.headers['Retry-After']).toBeDefined();
   });
+
+  it('asks once for a burst of concurrent requests, so an older answer cannot overwrite a newer one', async () => {
+    const held: ((response: Response) => void)[] = [];
+    const fetchFn = (() => new Promise<Response>((resolve) => held.push(resolve))) as unknown as typeof fetch;
+    const verifier = new HomeserverTokenVerifier('http://hs', 30_000, fetchFn, () => 0);
+    const requests = [verifier.verify('t'), verifier.verify('t')];
+    await tick();
+    // The newest ask learns the token was revoked; an older one, answered later, still saw it valid.
+    const [newest, ...older] = [...held].reverse();
+    newest(new Response('{}', { status: 401 }));
+    await tick();
+    for (const answer of older) answer(new Response(JSON.stringify({ user_id: '@a:hs.org' }), { status: 200 }));
+    await Promise.all(requests);
+    await expect(verifier.verify('t')).resolves.toBeNull();
+    expect(held).toHaveLength(1);
+  });
+
+  it('keeps the newest answer when asks for one token follow each other', async () => {
+    let now = 0;
+    const held: ((response: Response) => void)[] = [];
+    const fetchFn = (() => new Promise<Response>((resolve) => held.push(resolve))) as unknown as typeof fetch;
+    const verifier = new HomeserverTokenVerifier('http://hs', 1_000, fetchFn, () => now);
+    const first = verifier.verify('t');
+    held[0](new Response(JSON.stringify({ user_id: '@a:hs.org' }), { status: 200 }));
+    await expect(first).resolves.toEqual({ userId: '@a:hs.org', deviceId: null });
+    now = 2_000; // expired: the next request asks again and learns the token was revoked
+    const second = verifier.verify('t');
+    await tick();
+    held[1](new Response('{}', { status: 401 }));
+    await expect(second).resolves.toBeNull();
+    await expect(verifier.verify('t')).resolves.toBeNull();
+    expect(held).toHaveLength(2);
+  });
 });
+

@@ -9,9 +9,13 @@ interface CacheEntry {
 /**
  * AUTH_MODE=homeserver: asks the homeserver's /account/whoami. Answers are cached briefly
  * (unknown tokens for a shorter time), so a burst of requests costs one round trip.
+ * At most one ask per token is in flight and only it writes the token's entry: asks for a token
+ * follow each other, so an older answer (token still valid) can never land after a newer one
+ * (token revoked) and put the revoked token back in the cache.
  */
 export class HomeserverTokenVerifier implements TokenVerifier {
   private readonly cache = new Map<string, CacheEntry>();
+  private readonly asking = new Map<string, Promise<Requester | null>>();
 
   constructor(
     private readonly homeserverUrl: string,
@@ -23,6 +27,16 @@ export class HomeserverTokenVerifier implements TokenVerifier {
   async verify(token: string): Promise<Requester | null> {
     const cached = this.cache.get(token);
     if (cached && cached.until > this.now()) return cached.requester;
+    const inFlight = this.asking.get(token);
+    if (inFlight) return inFlight;
+    const asked = this.askAndCache(token).finally(() => {
+      if (this.asking.get(token) === asked) this.asking.delete(token);
+    });
+    this.asking.set(token, asked);
+    return asked;
+  }
+
+  private async askAndCache(token: string): Promise<Requester | null> {
     const requester = await this.ask(token);
     if (this.cache.size > 100_000) this.cache.clear();
     this.cache.set(token, { requester, until: this.now() + (requester ? this.cacheMs : Math.min(this.cacheMs, 5000)) });

@@ -1,7 +1,8 @@
 import { Kafka } from 'kafkajs';
-import { CommandReply, TopicNames, decodeReply } from '@app/contracts';
+import { TopicNames, decodeReply } from '@app/contracts';
 import { BatchConsumer, TopicAdmin } from '@app/kafka';
 import { JsonLogger } from '@app/platform';
+import { PendingReply, ReplyWaiters } from './reply-waiters';
 
 /**
  * Each API instance reads e2ee.replies in a consumer group of its own (no rebalances with other
@@ -9,7 +10,7 @@ import { JsonLogger } from '@app/platform';
  * addressed to it to the request waiting for it.
  */
 export class ReplyListener {
-  private readonly waiting = new Map<string, (reply: CommandReply) => void>();
+  private readonly waiters = new ReplyWaiters();
   private consumer?: BatchConsumer;
   private readonly groupId: string;
 
@@ -35,7 +36,7 @@ export class ReplyListener {
         for (const message of batch.messages) {
           try {
             const reply = decodeReply(message.value);
-            if (reply.replyTo === this.instanceId) this.waiting.get(reply.commandId)?.(reply);
+            if (reply.replyTo === this.instanceId) this.waiters.deliver(reply);
           } catch (err) {
             this.logger.write('error', 'undecodable reply ignored', { offset: message.offset, reason: (err as Error).message });
           }
@@ -51,25 +52,7 @@ export class ReplyListener {
   }
 
   /** Registers interest before the command is sent, so a fast reply cannot be missed. */
-  expect(commandId: string, timeoutMs: number): { reply: Promise<CommandReply | null>; cancel(): void } {
-    let timer: NodeJS.Timeout | undefined;
-    const reply = new Promise<CommandReply | null>((resolve) => {
-      timer = setTimeout(() => {
-        this.waiting.delete(commandId);
-        resolve(null);
-      }, timeoutMs);
-      this.waiting.set(commandId, (r) => {
-        clearTimeout(timer);
-        this.waiting.delete(commandId);
-        resolve(r);
-      });
-    });
-    return {
-      reply,
-      cancel: () => {
-        clearTimeout(timer);
-        this.waiting.delete(commandId);
-      },
-    };
+  expect(commandId: string, timeoutMs: number): PendingReply {
+    return this.waiters.expect(commandId, timeoutMs);
   }
 }

@@ -6,14 +6,7 @@ import { CheckpointStore } from '@app/mongo';
 import { JsonLogger, KAFKA_SETTINGS, MONGO_DB, TOPICS, TOPIC_ADMIN } from '@app/platform';
 import { checkpointOwner } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
-
-interface Waiter {
-  readonly owner: string;
-  readonly targets: Map<number, bigint>;
-  readonly resolve: (caughtUp: boolean) => void;
-}
-
-const WATCH_INTERVAL_MS = 5;
+import { CheckpointWatch } from './checkpoint-watch';
 
 /**
  * Read-your-writes on any instance: before a read, find the end of the users' partitions of
@@ -23,24 +16,22 @@ const WATCH_INTERVAL_MS = 5;
  */
 @Injectable()
 export class ReadBarrier implements OnApplicationShutdown {
-  private readonly waiters = new Set<Waiter>();
-  private readonly checkpoints: CheckpointStore;
-  private timer?: NodeJS.Timeout;
+  private readonly watch: CheckpointWatch;
 
   constructor(
     @Inject(MONGO_DB) db: Db,
     @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
     @Inject(TOPICS) private readonly topics: TopicNames,
     @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
-    @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
+    @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     private readonly logger: JsonLogger,
   ) {
-    this.checkpoints = new CheckpointStore(db);
+    const checkpoints = new CheckpointStore(db);
+    this.watch = new CheckpointWatch((owner) => checkpoints.load(owner), settings.readBarrierTimeoutMs, logger);
   }
 
   onApplicationShutdown(): void {
-    clearTimeout(this.timer);
-    for (const w of this.waiters) w.resolve(false);
+    this.watch.stop();
   }
 
   async waitForUsers(projection: string, version: number, userIds: readonly string[]): Promise<void> {
@@ -64,10 +55,7 @@ export class ReadBarrier implements OnApplicationShutdown {
 
   private async waitForTargets(projection: string, version: number, targets: Map<number, bigint>): Promise<void> {
     if (targets.size === 0) return;
-    const caughtUp = await new Promise<boolean>((resolve) => {
-      this.waiters.add({ owner: checkpointOwner(projection, version), targets, resolve });
-      this.schedule(0);
-    });
+    const caughtUp = await this.watch.waitFor(checkpointOwner(projection, version), targets);
     if (!caughtUp) this.logger.write('warn', 'read served before the projection caught up', { projection, targets: [...targets].map(String) });
   }
 
@@ -99,46 +87,5 @@ export class ReadBarrier implements OnApplicationShutdown {
         if (this.running === call) this.running = undefined;
       });
     return call;
-  }
-
-  private schedule(delay: number): void {
-    if (this.timer) return;
-    this.timer = setTimeout(() => void this.check(), delay);
-  }
-
-  private async check(): Promise<void> {
-    const started = Date.now();
-    try {
-      const owners = new Set([...this.waiters].map((w) => w.owner));
-      const positions = new Map<string, Map<number, string>>();
-      for (const owner of owners) positions.set(owner, await this.checkpoints.load(owner));
-      for (const waiter of this.waiters) {
-        const at = positions.get(waiter.owner)!;
-        const done = [...waiter.targets].every(([p, target]) => at.has(p) && BigInt(at.get(p)!) >= target);
-        if (done) {
-          this.waiters.delete(waiter);
-          waiter.resolve(true);
-        }
-      }
-    } catch (err) {
-      this.logger.write('warn', 'checkpoint watch failed', { err: (err as Error).message });
-    } finally {
-      this.timer = undefined;
-      this.expire(started);
-      if (this.waiters.size > 0) this.schedule(WATCH_INTERVAL_MS);
-    }
-  }
-
-  private readonly since = new WeakMap<Waiter, number>();
-
-  private expire(now: number): void {
-    for (const waiter of this.waiters) {
-      const first = this.since.get(waiter) ?? now;
-      this.since.set(waiter, first);
-      if (now - first >= this.settings.readBarrierTimeoutMs) {
-        this.waiters.delete(waiter);
-        waiter.resolve(false);
-      }
-    }
   }
 }

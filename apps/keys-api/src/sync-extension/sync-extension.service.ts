@@ -79,7 +79,10 @@ export class SyncExtensionService {
       if (changed.length > 0 || left.length > 0 || inbox.events.length > 0 || remaining <= 0) {
         return { next_batch: encodeStreamToken(next), device_lists: { changed, left }, ...toDevice, ...(await this.keyCounts(requester)) };
       }
-      const feeds = [deviceListFeedName(version), toDeviceFeedName(inboxVersion)];
+      const feeds = [
+        { feed: deviceListFeedName(version), checkpointOwner: checkpointOwner(deviceListsProjection.name, version) },
+        { feed: toDeviceFeedName(inboxVersion), checkpointOwner: checkpointOwner(toDeviceProjection.name, inboxVersion) },
+      ];
       await this.watcher.waitForChange(feeds, { userId: requester.userId, rooms: new Set(joinedRooms), after: next }, remaining);
     }
   }

@@ -1,4 +1,5 @@
 import { Collection, Db } from 'mongodb';
+import { ActiveVersionCache } from './active-version-cache';
 
 interface RegistryDoc {
   _id: string;
@@ -14,19 +15,15 @@ interface RegistryDoc {
  */
 export class ProjectionRegistry {
   private readonly collection: Collection<RegistryDoc>;
-  private readonly cache = new Map<string, { version: number; until: number }>();
+  private readonly versions: ActiveVersionCache;
 
-  constructor(db: Db, private readonly cacheMs = 0) {
+  constructor(db: Db, cacheMs = 0) {
     this.collection = db.collection<RegistryDoc>('projection_versions');
+    this.versions = new ActiveVersionCache(async (name) => (await this.collection.findOne({ _id: name }))?.active ?? 1, cacheMs);
   }
 
-  async active(name: string): Promise<number> {
-    const cached = this.cache.get(name);
-    if (cached && cached.until > Date.now()) return cached.version;
-    const doc = await this.collection.findOne({ _id: name });
-    const version = doc?.active ?? 1;
-    if (this.cacheMs > 0) this.cache.set(name, { version, until: Date.now() + this.cacheMs });
-    return version;
+  active(name: string): Promise<number> {
+    return this.versions.active(name);
   }
 
   async allocateNext(name: string): Promise<number> {
