@@ -24,6 +24,7 @@ export function suiteEnv(suite: string, overrides: Record<string, string> = {}):
     AUTH_JWT_SECRET: 'test-secret',
     HTTP_PORT: '0',
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'error',
+    ...(process.env.MONGODB_COMMAND_LOG ? { MONGODB_COMMAND_LOG: process.env.MONGODB_COMMAND_LOG } : {}),
     ...overrides,
   };
 }

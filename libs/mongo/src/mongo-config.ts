@@ -1,35 +1,29 @@
 import { Db, MongoClient } from 'mongodb';
+import { attachCommandLog } from './command-log';
 
 export interface MongoSettings {
   readonly uri: string;
   readonly database: string;
+  /** MONGODB_COMMAND_LOG: where to record every filtered command (the tests' point-access audit). */
+  readonly commandLog?: string;
 }
 
 export function mongoSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): MongoSettings {
-  return { uri: env.MONGODB_URI ?? 'mongodb://127.0.0.1:27018/', database: env.MONGODB_DB ?? 'e2ee' };
+  return { uri: env.MONGODB_URI ?? 'mongodb://127.0.0.1:27018/', database: env.MONGODB_DB ?? 'e2ee', commandLog: env.MONGODB_COMMAND_LOG || undefined };
 }
 
 /**
  * The driver connects lazily and reconnects by itself, so a service starts while MongoDB is
  * down and recovers when it returns; short selection timeouts turn an outage into a quick 503.
  */
-export function createMongo(settings: MongoSettings): { client: MongoClient; db: Db } {
+export function createMongo(settings: MongoSettings, source = 'unnamed'): { client: MongoClient; db: Db } {
   const client = new MongoClient(settings.uri, {
     serverSelectionTimeoutMS: 3000,
     connectTimeoutMS: 3000,
     maxPoolSize: 20,
     retryWrites: false,
+    monitorCommands: settings.commandLog !== undefined,
   });
-  return { client, db: client.db(settings.database) };
-}
-
-export async function connectMongo(settings: MongoSettings): Promise<{ client: MongoClient; db: Db }> {
-  const client = new MongoClient(settings.uri, {
-    serverSelectionTimeoutMS: 3000,
-    connectTimeoutMS: 3000,
-    maxPoolSize: 20,
-    retryWrites: false,
-  });
-  await client.connect();
+  if (settings.commandLog) attachCommandLog(client, settings.commandLog, source);
   return { client, db: client.db(settings.database) };
 }

@@ -40,7 +40,7 @@ export class InfrastructureModule {
     const metrics = new Metrics(service);
     const kafkaSettings = kafkaSettingsFromEnv(service, env);
     const kafka = createKafka(kafkaSettings, (level, message, fields) => logger.write(level, message, fields));
-    const mongo = createMongo(mongoSettingsFromEnv(env));
+    const mongo = createMongo(mongoSettingsFromEnv(env), service);
     const admin = new TopicAdmin(kafka);
     const topics = topicNames(env.KAFKA_TOPIC_PREFIX ?? '');
     const producer = new KafkaKeyedProducer(kafka, kafkaSettings.partitions, fixedPartitionCounts(topics));

@@ -16,7 +16,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   const env = { ...process.env, KAFKA_BROKERS: process.env.KAFKA_BROKERS ?? kafkaBrokers(layout), MONGODB_URI: process.env.MONGODB_URI ?? mongoUri(layout) };
   const kafka = createKafka(kafkaSettingsFromEnv('replay', env));
   const admin = new TopicAdmin(kafka);
-  const { client, db } = createMongo(mongoSettingsFromEnv(env));
+  const { client, db } = createMongo(mongoSettingsFromEnv(env), 'replay');
   const topics = topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '');
   try {
     if (args[0] === 'drop') return await drop(db, args[1], Number(args[2]));
