@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const projector = await startProjector(env);
   const producer = new KafkaKeyedProducer(kafka, 8);
   const mongo = new MongoClient(env.MONGODB_URI!);
-  const checkpoints = new CheckpointStore(mongo.db(env.MONGODB_DB));
+  const checkpoints = new CheckpointStore(mongo.db(env.MONGODB_DB), kafkaSettingsFromEnv('bench', env).partitions);
   const consumer = kafka.consumer({ groupId: `${topics.prefix}bench.e2e.watch`, maxWaitTimeInMs: 20 });
   try {
     // Commands, built before the clock starts (signing is the client's work, not the server's).

@@ -32,10 +32,6 @@ const EXCEPTIONS: Record<string, string> = {
   'projector delete rm_backups_v* {kind,roomId,sessionId,userId,version}': 'open (issue 14): deleted backup sessions',
   'projector delete rm_backups_v* {kind,roomId,userId,version}': 'open (issue 14): deleted backup sessions of a room',
   'projector delete rm_backups_v* {kind,userId}': 'open (issue 14): deleted backup sessions',
-  'keys-api find rm_device_keys_v*_b* {deleted:$ne,userId:$in}': 'open (issue 14): /keys/query devices of users',
-  'keys-api find checkpoints {owner}': 'open (issue 14): read barrier checkpoints',
-  'command-processor find checkpoints {owner}': 'open (issue 14): processor checkpoint at catch-up',
-  'projector find checkpoints {owner}': 'open (issue 14): projector checkpoints at start',
 };
 
 describe('point access on request and projection paths', () => {

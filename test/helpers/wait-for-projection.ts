@@ -11,7 +11,7 @@ export async function waitForProjection(env: NodeJS.ProcessEnv, projection: stri
   const mongo = new MongoClient(env.MONGODB_URI!);
   try {
     const ends = await admin.endOffsets(topicNames(env.KAFKA_TOPIC_PREFIX).events);
-    const checkpoints = new CheckpointStore(mongo.db(env.MONGODB_DB));
+    const checkpoints = new CheckpointStore(mongo.db(env.MONGODB_DB), ends.size);
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const at = await checkpoints.load(checkpointOwner(projection, version));

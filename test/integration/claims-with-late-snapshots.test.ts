@@ -28,6 +28,7 @@ describe.each([
     await cleanUp(env);
   });
 
+  // 1,002 command round trips one after another (and a rebalance after the kill): minutes on a busy machine.
   it('hands out each key exactly once, then nothing', async () => {
     const target = '@pool:test.local';
     const device = newDeviceIdentity(target, 'POOL');
@@ -57,5 +58,5 @@ describe.each([
     expect(answers.filter((a) => a.length === 0).length).toBe(2);
     expect(await expectNoKeyClaimedTwice(env)).toBe(1000);
     expect((await claimedKeysInLog(env)).map((k) => k.split('|')[2]).sort()).toEqual([...handedOut].sort());
-  });
+  }, 900_000);
 });

@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { ProjectionBuckets } from '@app/read-models';
+import { ProjectionBuckets, UserDevicesDoc } from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
 import { RunningApi, ServiceProcess, cleanUp, startApi } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
@@ -65,11 +65,13 @@ describe('crash recovery of the command-processor and the projector', () => {
     expect(perDevice.size).toBe(plan.length);
     expect([...perDevice.values()].every((n) => n === 1)).toBe(true);
 
-    // And exactly one read-model document per device.
+    // And exactly one read-model document per user, listing each of its devices once.
     const client = new MongoClient(env.MONGODB_URI!);
     try {
-      const docs = await (await ProjectionBuckets.forReading(client.db(env.MONGODB_DB), 'device-keys', 1)).countDocuments();
-      expect(docs).toBe(plan.length);
+      const buckets = await ProjectionBuckets.forReading<UserDevicesDoc>(client.db(env.MONGODB_DB), 'device-keys', 1);
+      expect(await buckets.countDocuments()).toBe(users.length);
+      const listed = (await Promise.all(users.map((u) => buckets.of(u).findOne({ _id: u } as never)))).flatMap((d) => d!.devices.map((x) => `${d!.userId}/${x.deviceId}`));
+      expect(listed.sort()).toEqual(plan.map((p) => `${p.userId}/${p.deviceId}`).sort());
     } finally {
       await client.close();
     }

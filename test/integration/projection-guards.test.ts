@@ -1,18 +1,18 @@
 import { MongoClient } from 'mongodb';
 import { DeviceKeysUploaded, RecordedEvent } from '@app/contracts';
-import { DeviceKeysDoc, ProjectionBuckets, applyEvents, deviceKeysProjection } from '@app/read-models';
+import { ProjectionBuckets, UserDevicesDoc, applyEvents, deviceKeysProjection } from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp } from '../helpers/system';
 
-const event = (deviceId: string, keysJson: string): DeviceKeysUploaded => ({
+const event = (deviceId: string, keysJson: string, userId = '@g:test.local'): DeviceKeysUploaded => ({
   id: `${deviceId}-${keysJson}`,
   type: 'DeviceKeysUploaded',
   schemaVersion: 1,
-  key: '@g:test.local',
+  key: userId,
   time: 1,
   correlationId: 'c',
   causationId: 'c',
-  data: { userId: '@g:test.local', deviceId, keysJson },
+  data: { userId, deviceId, keysJson },
 });
 const at = (offset: number, e: DeviceKeysUploaded): RecordedEvent => ({ event: e, partition: 0, offset: String(offset) });
 
@@ -20,7 +20,7 @@ const at = (offset: number, e: DeviceKeysUploaded): RecordedEvent => ({ event: e
 describe('projection writes are position-guarded', () => {
   const env = suiteEnv('guards');
   const mongo = new MongoClient(env.MONGODB_URI!);
-  const buckets = () => ProjectionBuckets.of<DeviceKeysDoc>(mongo.db(env.MONGODB_DB), 'guard-test', 1, 1);
+  const buckets = () => ProjectionBuckets.of<UserDevicesDoc>(mongo.db(env.MONGODB_DB), 'guard-test', 1, 1);
   const collection = () => buckets().single();
 
   afterAll(async () => {
@@ -38,8 +38,9 @@ describe('projection writes are position-guarded', () => {
   it('ignores an older event arriving after a newer one', async () => {
     await applyEvents(buckets(), deviceKeysProjection, [at(9, event('B', '{"v":"new"}'))]);
     expect(await applyEvents(buckets(), deviceKeysProjection, [at(7, event('B', '{"v":"old"}'))])).toBe(0);
-    const doc = await collection().findOne({ deviceId: 'B' });
-    expect(doc).toMatchObject({ keysJson: '{"v":"new"}', _meta: { offset: 9 } });
+    const doc = await collection().findOne({ _id: '@g:test.local' });
+    expect(doc).toMatchObject({ _meta: { offset: 9 } });
+    expect(doc!.devices.find((d) => d.deviceId === 'B')).toMatchObject({ keysJson: '{"v":"new"}' });
   });
 
   // One consumer per partition means one writer per document; this covers the overlap of an old
@@ -47,11 +48,11 @@ describe('projection writes are position-guarded', () => {
   // simultaneous *replacements* are not guarded on FerretDB, whose update is not atomic: see
   // docs/architecture.md.)
   it.each([0, 1, 2, 3, 4])('keeps the newer of two writers racing to create a document (round %i)', async (round) => {
-    const id = `R${round}`;
+    const userId = `@racer${round}:test.local`;
     await Promise.all([
-      applyEvents(buckets(), deviceKeysProjection, [at(20, event(id, '{"v":20}'))]),
-      applyEvents(buckets(), deviceKeysProjection, [at(21, event(id, '{"v":21}'))]),
+      applyEvents(buckets(), deviceKeysProjection, [at(20, event('R', '{"v":20}', userId))]),
+      applyEvents(buckets(), deviceKeysProjection, [at(21, event('R', '{"v":21}', userId))]),
     ]);
-    expect(await collection().findOne({ deviceId: id })).toMatchObject({ keysJson: '{"v":21}', _meta: { offset: 21 } });
+    expect(await collection().findOne({ _id: userId })).toMatchObject({ devices: [{ deviceId: 'R', keysJson: '{"v":21}' }], _meta: { offset: 21 } });
   });
 });

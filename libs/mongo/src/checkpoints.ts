@@ -8,31 +8,42 @@ interface CheckpointDoc {
   position: number;
 }
 
+const checkpointId = (owner: string, partition: number): string => `${owner}#${partition}`;
+
 /**
- * Per-partition positions stored next to the data they describe. A checkpoint only moves
- * forward: `$max` keeps the later offset, in one round trip.
+ * Per-partition positions stored next to the data they describe, one document per (owner,
+ * partition): each has one writer, the partition's consumer. Reads are point reads of the
+ * `partitions` documents an owner can have. A checkpoint only moves forward: `$max` keeps the
+ * later offset, in one round trip.
  */
 export class CheckpointStore {
   private readonly collection: Collection<CheckpointDoc>;
 
-  constructor(db: Db, collectionName = 'checkpoints') {
+  constructor(
+    db: Db,
+    /** Partitions of the topic the positions are in (e2ee.events): the ids an owner can have. */
+    private readonly partitions: number,
+    collectionName = 'checkpoints',
+  ) {
+    if (!Number.isInteger(partitions) || partitions < 1) throw new Error(`CheckpointStore needs the partition count, got ${partitions}`);
     this.collection = db.collection<CheckpointDoc>(collectionName);
   }
 
   async load(owner: string): Promise<Map<number, string>> {
-    const docs = await this.collection.find({ owner }).toArray();
-    return new Map(docs.map((d) => [d.partition, String(d.position)]));
+    const docs = await Promise.all(Array.from({ length: this.partitions }, (_, p) => this.collection.findOne({ _id: checkpointId(owner, p) })));
+    return new Map(docs.flatMap((d) => (d ? [[d.partition, String(d.position)] as [number, string]] : [])));
+  }
+
+  async loadPartition(owner: string, partition: number): Promise<string | undefined> {
+    const doc = await this.collection.findOne({ _id: checkpointId(owner, partition) });
+    return doc ? String(doc.position) : undefined;
   }
 
   async save(owner: string, partition: number, offset: string): Promise<void> {
-    await this.collection.updateOne(
-      { _id: `${owner}#${partition}` },
-      { $max: { position: Number(offset) }, $set: { owner, partition } },
-      { upsert: true },
-    );
+    await this.collection.updateOne({ _id: checkpointId(owner, partition) }, { $max: { position: Number(offset) }, $set: { owner, partition } }, { upsert: true });
   }
 
   async remove(owner: string): Promise<void> {
-    await this.collection.deleteMany({ owner });
+    await Promise.all(Array.from({ length: this.partitions }, (_, p) => this.collection.deleteOne({ _id: checkpointId(owner, p) })));
   }
 }

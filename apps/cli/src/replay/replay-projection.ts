@@ -31,14 +31,14 @@ export async function replayProjection(
 ): Promise<ReplayReport> {
   const started = process.hrtime.bigint();
   const registry = new ProjectionRegistry(db);
-  const checkpoints = new CheckpointStore(db);
+  const partitions = await admin.partitionCount(topics.events);
+  const checkpoints = new CheckpointStore(db, partitions);
   const version = await registry.allocateNext(projection.name);
   // A fresh version number (never reused), so nothing is there yet.
   const written = await ProjectionBuckets.forWriting(db, projection.name, version, isCustomProjection(projection) ? 1 : configuredBuckets());
   await written.createIndexes(projection.indexes);
   await checkpoints.remove(checkpointOwner(projection.name, version));
 
-  const partitions = await admin.partitionCount(topics.events);
   const from = new Map<number, string>(Array.from({ length: partitions }, (_, p) => [p, '0']));
   const endsAtStart = await admin.endOffsets(topics.events);
   const total = [...endsAtStart.values()].reduce((sum, end) => sum + Number(end), 0);

@@ -19,7 +19,7 @@ export async function replayCommand(args: string[]): Promise<number> {
   const { client, db } = createMongo(mongoSettingsFromEnv(env), 'replay');
   const topics = topicNames(process.env.KAFKA_TOPIC_PREFIX ?? '');
   try {
-    if (args[0] === 'drop') return await drop(db, args[1], Number(args[2]));
+    if (args[0] === 'drop') return await drop(db, await admin.partitionCount(topics.events), args[1], Number(args[2]));
     const projection = PROJECTIONS[args[0]];
     if (!projection) {
       process.stderr.write(`usage: replay <${Object.keys(PROJECTIONS).join('|')}> | replay drop <projection> <version>\n`);
@@ -40,13 +40,13 @@ export async function replayCommand(args: string[]): Promise<number> {
   }
 }
 
-async function drop(db: Db, name: string, version: number): Promise<number> {
+async function drop(db: Db, partitions: number, name: string, version: number): Promise<number> {
   if (!PROJECTIONS[name] || !Number.isInteger(version)) throw new Error('usage: replay drop <projection> <version>');
   if ((await new ProjectionRegistry(db).active(name)) === version) throw new Error(`version ${version} of ${name} is active; replay first`);
   await (await ProjectionBuckets.forReading(db, name, version)).drop();
   // Wake-up notices of the device-lists projection live beside its rows.
   await db.collection(`${collectionName(name, version)}_feed`).drop().catch(() => undefined);
-  await new CheckpointStore(db).remove(checkpointOwner(name, version));
+  await new CheckpointStore(db, partitions).remove(checkpointOwner(name, version));
   process.stdout.write(`dropped ${collectionName(name, version)}\n`);
   return 0;
 }

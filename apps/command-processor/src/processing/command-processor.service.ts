@@ -45,7 +45,7 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
     const delay = processorSettings.snapshotWriteDelayMs;
     this.store = new UserStateStore(
       delay > 0 ? new SlowedSnapshotStore(this.snapshots, delay) : this.snapshots,
-      new MongoPartitionCheckpoints(db, PROCESSOR_CHECKPOINT),
+      new MongoPartitionCheckpoints(db, PROCESSOR_CHECKPOINT, settings.partitions),
       processorSettings.snapshotIntervalMs,
     );
     this.decider = new BatchDecider(new KafkaEventLog(producer, topics.events), new KafkaReplyOutbox(producer, topics.replies), (decided, reply) => {

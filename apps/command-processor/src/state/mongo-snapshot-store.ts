@@ -91,12 +91,13 @@ export class MongoPartitionCheckpoints implements PartitionCheckpoints {
   constructor(
     db: Db,
     private readonly owner: string,
+    partitions: number,
   ) {
-    this.store = new CheckpointStore(db);
+    this.store = new CheckpointStore(db, partitions);
   }
 
   async load(partition: number): Promise<number | undefined> {
-    const saved = (await this.store.load(this.owner)).get(partition);
+    const saved = await this.store.loadPartition(this.owner, partition);
     return saved === undefined ? undefined : Number(saved);
   }
 

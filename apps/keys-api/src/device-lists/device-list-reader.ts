@@ -26,7 +26,7 @@ export class DeviceListReader {
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
-    this.checkpoints = new CheckpointStore(db);
+    this.checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
   }
 
   activeVersion(): Promise<number> {

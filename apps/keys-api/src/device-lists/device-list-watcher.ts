@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { CheckpointStore } from '@app/mongo';
-import { JsonLogger, MONGO_DB } from '@app/platform';
+import { JsonLogger, KAFKA_SETTINGS, KafkaSettings, MONGO_DB } from '@app/platform';
 import { DeviceListFeedDoc } from '@app/read-models';
 import { DeviceListInterest, FeedWatch, WatchedFeed } from './feed-watch';
 
@@ -13,8 +13,8 @@ import { DeviceListInterest, FeedWatch, WatchedFeed } from './feed-watch';
 export class DeviceListWatcher implements OnApplicationShutdown {
   private readonly watch: FeedWatch;
 
-  constructor(@Inject(MONGO_DB) db: Db, logger: JsonLogger) {
-    const checkpoints = new CheckpointStore(db);
+  constructor(@Inject(MONGO_DB) db: Db, @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings, logger: JsonLogger) {
+    const checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
     this.watch = new FeedWatch(
       {
         notices: (feed, sinceMs) => db.collection<DeviceListFeedDoc>(feed).find({ at: { $gte: sinceMs } }).toArray(),

@@ -3,7 +3,7 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Db } from 'mongodb';
 import { MatrixError } from '@app/matrix';
 import { MONGO_DB, isInfrastructureError } from '@app/platform';
-import { DeviceKeysDoc, ProjectionBuckets, ProjectionRegistry, VisibleSignatures, deviceKeysProjection, findDevicesOfUsers, withSignatures } from '@app/read-models';
+import { DeviceKeysRow, ProjectionBuckets, ProjectionRegistry, UserDevicesDoc, VisibleSignatures, deviceKeysProjection, findDevicesOfUsers, withSignatures } from '@app/read-models';
 import { CrossSigningKeysReader } from '../cross-signing/cross-signing-keys.reader';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReadBarrier } from '../read-barrier/read-barrier';
@@ -54,11 +54,11 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
     return { device_keys: result, failures, master_keys: masterKeys, self_signing_keys: selfSigningKeys, user_signing_keys: userSigningKeys };
   }
 
-  private async readDevices(userIds: string[]): Promise<DeviceKeysDoc[]> {
+  private async readDevices(userIds: string[]): Promise<DeviceKeysRow[]> {
     try {
       const version = await this.registry.active(deviceKeysProjection.name);
       await this.barrier.waitForUsers(deviceKeysProjection.name, version, userIds);
-      return await findDevicesOfUsers(await ProjectionBuckets.forReading<DeviceKeysDoc>(this.db, deviceKeysProjection.name, version), userIds);
+      return await findDevicesOfUsers(await ProjectionBuckets.forReading<UserDevicesDoc>(this.db, deviceKeysProjection.name, version), userIds);
     } catch (err) {
       if (isInfrastructureError(err)) throw MatrixError.unavailable('The key store is temporarily unavailable', 2);
       throw err;

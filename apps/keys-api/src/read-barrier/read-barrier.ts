@@ -26,7 +26,7 @@ export class ReadBarrier implements OnApplicationShutdown {
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     private readonly logger: JsonLogger,
   ) {
-    const checkpoints = new CheckpointStore(db);
+    const checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
     this.watch = new CheckpointWatch((owner) => checkpoints.load(owner), settings.readBarrierTimeoutMs, logger);
   }
 

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { PositionVector, RoutedCommand, encodeStreamToken, isAfter, laterOf } from '@app/contracts';
 import { CheckpointStore } from '@app/mongo';
-import { MONGO_DB } from '@app/platform';
+import { KAFKA_SETTINGS, KafkaSettings, MONGO_DB } from '@app/platform';
 import {
   DeviceListChanges,
   OneTimeKeySummary,
@@ -51,9 +51,10 @@ export class SyncExtensionService {
     private readonly watcher: DeviceListWatcher,
     private readonly barrier: ReadBarrier,
     private readonly gateway: CommandGateway,
+    @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
-    this.checkpoints = new CheckpointStore(db);
+    this.checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
   }
 
   async sync(requester: Requester, since: PositionVector | null, timeoutMs: number, correlationId: string): Promise<SyncExtensionResponse> {

@@ -22,10 +22,11 @@ export class ProjectionRunner {
     private readonly topics: TopicNames,
     private readonly projection: AnyProjection,
     readonly version: number,
+    partitions: number,
     private readonly metrics: Metrics,
     private readonly logger: JsonLogger,
   ) {
-    this.checkpoints = new CheckpointStore(db);
+    this.checkpoints = new CheckpointStore(db, partitions);
   }
 
   async start(): Promise<void> {

@@ -1,7 +1,8 @@
 import { DomainEvent } from '@app/contracts';
 import { DocMeta, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 
-export interface DeviceKeysDoc extends ProjectedDoc {
+/** One device of a user as /keys/query returns it. */
+export interface DeviceKeysRow {
   readonly userId: string;
   readonly deviceId: string;
   /** Canonical JSON as uploaded; returned by /keys/query without re-encoding. */
@@ -9,41 +10,50 @@ export interface DeviceKeysDoc extends ProjectedDoc {
   readonly displayName: string | null;
 }
 
+export interface StoredDevice {
+  readonly deviceId: string;
+  readonly keysJson: string | null;
+  readonly displayName: string | null;
+}
+
+/**
+ * All current devices of one user, `_id` = the user id: /keys/query for N users is N point reads.
+ * Device ids are values in the list, never field names (they may contain '.').
+ */
+export interface UserDevicesDoc extends ProjectedDoc {
+  readonly userId: string;
+  readonly devices: readonly StoredDevice[];
+}
+
 /** User and device ids never become field names (they may contain '.'), only values. */
 export const deviceDocId = (userId: string, deviceId: string): string => JSON.stringify([userId, deviceId]);
 
-export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
+function withDevice(doc: UserDevicesDoc | null, userId: string, meta: DocMeta, deviceId: string, change: (device: StoredDevice) => StoredDevice): UserDevicesDoc {
+  const devices = doc?.devices ?? [];
+  const current = devices.find((d) => d.deviceId === deviceId);
+  const next = change(current ?? { deviceId, keysJson: null, displayName: null });
+  return { _id: userId, _meta: meta, userId, devices: current ? devices.map((d) => (d === current ? next : d)) : [...devices, next] };
+}
+
+export const deviceKeysProjection: Projection<UserDevicesDoc> = {
   name: 'device-keys',
   handles: ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted'],
-  documentId: (event) => deviceDocId((event.data as { userId: string }).userId, (event.data as { deviceId: string }).deviceId),
+  documentId: userOfEvent,
   bucketKey: userOfEvent,
-  evolve(doc: DeviceKeysDoc | null, event: DomainEvent, meta: DocMeta): DeviceKeysDoc | null {
+  evolve(doc: UserDevicesDoc | null, event: DomainEvent, meta: DocMeta): UserDevicesDoc | null {
     switch (event.type) {
       case 'DeviceKeysUploaded':
-        return {
-          _id: deviceDocId(event.data.userId, event.data.deviceId),
-          _meta: meta,
-          userId: event.data.userId,
-          deviceId: event.data.deviceId,
-          keysJson: event.data.keysJson,
-          displayName: doc?.displayName ?? null,
-        };
+        return withDevice(doc, event.data.userId, meta, event.data.deviceId, (d) => ({ ...d, keysJson: event.data.keysJson }));
       case 'DeviceDisplayNameChanged':
-        return {
-          _id: deviceDocId(event.data.userId, event.data.deviceId),
-          _meta: meta,
-          userId: event.data.userId,
-          deviceId: event.data.deviceId,
-          keysJson: doc?.keysJson ?? null,
-          displayName: event.data.displayName,
-        };
-      case 'DeviceDeleted':
-        return null;
+        return withDevice(doc, event.data.userId, meta, event.data.deviceId, (d) => ({ ...d, displayName: event.data.displayName }));
+      case 'DeviceDeleted': {
+        const devices = (doc?.devices ?? []).filter((d) => d.deviceId !== event.data.deviceId);
+        return devices.length === 0 ? null : { _id: event.data.userId, _meta: meta, userId: event.data.userId, devices };
+      }
       case 'OneTimeKeysUploaded':
       case 'FallbackKeyUploaded':
       case 'OneTimeKeyClaimed':
       case 'FallbackKeyUsed':
-        return doc;
       case 'MembershipChanged':
       case 'RoomEncryptionEnabled':
       case 'ToDeviceQueued':
@@ -64,5 +74,6 @@ export const deviceKeysProjection: Projection<DeviceKeysDoc> = {
       }
     }
   },
-  indexes: [{ userId: 1 }],
+  // Read by `_id` only; no secondary index to maintain.
+  indexes: [],
 };
