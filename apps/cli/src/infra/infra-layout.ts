@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { FERRETDB_PATCH_LEVEL } from './ferretdb-patches';
 
 /** Where the local infrastructure lives: an ignored folder of the checkout, cached between runs. */
 export interface InfraLayout {
@@ -29,7 +30,8 @@ export function infraLayout(env: NodeJS.ProcessEnv = process.env): InfraLayout {
     kafkaLibs: join(root, 'kafka', `libs-${KAFKA_VERSION}`),
     kafkaData: join(root, 'kafka', 'data'),
     kafkaConfig: join(root, 'kafka', 'server.properties'),
-    ferretBin: join(root, 'ferretdb', `ferretdb-${FERRETDB_VERSION}`),
+    // The patch level in the name makes an older cached build (unpatched or older patches) rebuild.
+    ferretBin: join(root, 'ferretdb', `ferretdb-${FERRETDB_VERSION}-${FERRETDB_PATCH_LEVEL}`),
     ferretSrc: join(root, 'ferretdb', 'src'),
     ferretData: join(root, 'ferretdb', 'data'),
     run: join(root, 'run'),

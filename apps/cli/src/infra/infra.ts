@@ -65,9 +65,15 @@ export class LocalInfra {
   private startFerret(): void {
     const l = this.layout;
     mkdirSync(l.ferretData, { recursive: true });
+    // FerretDB keeps its own busy_timeout/journal_mode(wal) defaults and adds these _pragma values
+    // (modernc sqlite runs each on every connection). SQLite never shrinks a WAL file by itself:
+    // once a long reader (an open cursor) made it grow, it stayed at that size. journal_size_limit
+    // truncates it back to 32 MiB at the next WAL restart (the steady state is ~4 MiB: autocheckpoint
+    // at 1000 pages).
+    const sqliteUrl = `file:${l.ferretData}/?_pragma=journal_size_limit(${32 * 2 ** 20})`;
     this.ferret.start(
       l.ferretBin,
-      ['--handler=sqlite', `--sqlite-url=file:${l.ferretData}/`, `--listen-addr=127.0.0.1:${l.mongoPort}`, '--telemetry=disable', '--log-level=error', '--debug-addr=-'],
+      ['--handler=sqlite', `--sqlite-url=${sqliteUrl}`, `--listen-addr=127.0.0.1:${l.mongoPort}`, '--telemetry=disable', '--log-level=error', '--debug-addr=-'],
       l.root,
     );
   }
