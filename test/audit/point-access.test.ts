@@ -12,26 +12,11 @@ import { readCommandLog, violations } from './point-access';
  * they are being converted; each conversion removes its line.
  */
 const EXCEPTIONS: Record<string, string> = {
-  'keys-api find rm_to_device_v* {deviceId,userId}': 'open (issue 14): to-device inbox read',
-  'projector delete rm_to_device_v* {deviceId,seq:$lte,userId}': 'open (issue 14): to-device acknowledgement',
-  'projector delete rm_to_device_v* {deviceId,userId}': 'open (issue 14): to-device inbox of a deleted device',
   'keys-api find rm_device_lists_v* {$or,userId}': 'open (issue 14): device-list rows of a reader',
   'keys-api find rm_device_lists_v* {$or}': 'open (issue 14): device-list rows of rooms',
   'keys-api find rm_device_lists_v* {kind,roomId:$in,userId:$in}': 'open (issue 14): device-list membership rows',
   'keys-api find rm_device_lists_v* {kind,roomId:$in}': 'open (issue 14): device-list membership rows of rooms',
   'projector find rm_device_lists_v* {kind,userId:$in}': 'open (issue 14): device-list fan-out reads memberships',
-  'keys-api find rm_device_lists_v*_feed {at:$gte}': 'open (issue 14): wake-up notices',
-  'keys-api find rm_to_device_v*_feed {at:$gte}': 'open (issue 14): wake-up notices',
-  'projector delete rm_device_lists_v*_feed {at:$lt}': 'open (issue 14): wake-up notice pruning',
-  'projector delete rm_to_device_v*_feed {at:$lt}': 'open (issue 14): wake-up notice pruning',
-  'keys-api find rm_backups_v* {kind,userId,version}': 'open (issue 14): backup sessions of a version',
-  'keys-api find rm_backups_v* {deleted,kind,userId}': 'open (issue 14): current backup version',
-  'keys-api find rm_backups_v* {kind,roomId,sessionId,userId,version}': 'open (issue 14): one backup session',
-  'keys-api find rm_backups_v* {kind,roomId,userId,version}': 'open (issue 14): backup sessions of a room',
-  'projector delete rm_backups_v* {kind,userId,version}': 'open (issue 14): sessions of a deleted backup version',
-  'projector delete rm_backups_v* {kind,roomId,sessionId,userId,version}': 'open (issue 14): deleted backup sessions',
-  'projector delete rm_backups_v* {kind,roomId,userId,version}': 'open (issue 14): deleted backup sessions of a room',
-  'projector delete rm_backups_v* {kind,userId}': 'open (issue 14): deleted backup sessions',
 };
 
 describe('point access on request and projection paths', () => {

@@ -1,5 +1,8 @@
+import { MongoClient } from 'mongodb';
 import { topicNames } from '@app/contracts';
-import { KafkaKeyedProducer, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { KafkaKeyedProducer, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { collectionDigest, collectionName, toDeviceProjection } from '@app/read-models';
+import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
@@ -160,6 +163,38 @@ describe('to-device messages', () => {
     for (let r = 0; r < 5; r++) {
       const expected = Array.from({ length: total }, (_, i) => i).filter((i) => i % 5 === r).map((i) => `m${i}`);
       expect([...got[r]].sort()).toEqual([...expected].sort());
+    }
+  });
+
+  it('a replay rebuilds the same inbox documents, and a client goes on with its token on the new version', async () => {
+    const ivan = await device('@ivan:test.local', 'I1');
+    const sender = as('@bob:test.local', 'B1');
+    const start = await sync(ivan);
+    for (let i = 0; i < 20; i++) expect((await send(sender, { '@ivan:test.local': { I1: { n: i } } })).status).toBe(200); // more than one window
+    const first = await sync(ivan, start.next_batch);
+    expect(first.to_device.events.map((e) => (e.content as { n: number }).n)).toEqual(Array.from({ length: 20 }, (_, i) => i));
+    for (let i = 20; i < 23; i++) expect((await send(sender, { '@ivan:test.local': { I1: { n: i } } })).status).toBe(200);
+    const second = await sync(ivan, first.next_batch); // acknowledges the first 20, some of a window
+    expect(second.to_device.events.map((e) => (e.content as { n: number }).n)).toEqual([20, 21, 22]);
+    await settle(env, 'to-device');
+
+    const mongo = new MongoClient(env.MONGODB_URI!);
+    const kafka = createKafka(kafkaSettingsFromEnv('to-device-replay', env));
+    const admin = new TopicAdmin(kafka);
+    try {
+      const db = mongo.db(env.MONGODB_DB);
+      const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), toDeviceProjection, () => undefined);
+      const live = await collectionDigest(db.collection(collectionName('to-device', 1)));
+      expect(live.count).toBeGreaterThan(0);
+      expect(await collectionDigest(db.collection(collectionName('to-device', report.version)))).toEqual(live);
+      // Readers move to the new version within their registry cache time; the token means the same there.
+      await new Promise((r) => setTimeout(r, 700));
+      expect((await send(sender, { '@ivan:test.local': { I1: { n: 23 } } })).status).toBe(200);
+      const third = await sync(ivan, second.next_batch);
+      expect(third.to_device.events.map((e) => (e.content as { n: number }).n)).toEqual([23]);
+    } finally {
+      await admin.disconnect();
+      await mongo.close();
     }
   });
 });

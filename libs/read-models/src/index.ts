@@ -17,3 +17,7 @@ export * from './to-device/to-device.projection';
 export * from './backups/backups.projection';
 export * from './cross-signing-keys/cross-signing-keys.projection';
 export * from './cross-signing-keys/visible-signatures';
+export * from './backups/backup-docs';
+export * from './backups/backups.queries';
+export * from './to-device/to-device.inbox';
+export * from './feed/wake-up-feed';

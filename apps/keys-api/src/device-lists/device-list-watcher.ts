@@ -2,12 +2,13 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { CheckpointStore } from '@app/mongo';
 import { JsonLogger, KAFKA_SETTINGS, KafkaSettings, MONGO_DB } from '@app/platform';
-import { DeviceListFeedDoc } from '@app/read-models';
+import { WakeUpFeedDoc, feedDocId } from '@app/read-models';
 import { DeviceListInterest, FeedWatch, WatchedFeed } from './feed-watch';
 
 /**
- * The process's single watcher of the projector's wake-up notices (feed-watch.ts), reading them
- * and the projections' checkpoints from MongoDB. Waiting clients cost no query each.
+ * The process's single watcher of the projector's wake-up notices (feed-watch.ts), reading the
+ * per-partition rings and the projections' checkpoints from MongoDB, each by `_id`. Waiting
+ * clients cost no query each.
  */
 @Injectable()
 export class DeviceListWatcher implements OnApplicationShutdown {
@@ -17,7 +18,10 @@ export class DeviceListWatcher implements OnApplicationShutdown {
     const checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
     this.watch = new FeedWatch(
       {
-        notices: (feed, sinceMs) => db.collection<DeviceListFeedDoc>(feed).find({ at: { $gte: sinceMs } }).toArray(),
+        rings: async (feed, partitions) => {
+          const found = await Promise.all(partitions.map((p) => db.collection<WakeUpFeedDoc>(feed).findOne({ _id: feedDocId(p) })));
+          return found.filter((doc): doc is WakeUpFeedDoc => doc !== null);
+        },
         checkpoints: (owner) => checkpoints.load(owner),
       },
       logger,

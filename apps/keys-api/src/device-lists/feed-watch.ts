@@ -1,5 +1,5 @@
-import { PositionVector, isAfter } from '@app/contracts';
-import { DeviceListFeedDoc } from '@app/read-models';
+import { PositionVector } from '@app/contracts';
+import { FeedNotice, WakeUpFeedDoc } from '@app/read-models';
 
 /** What a waiting long-poll cares about. */
 export interface DeviceListInterest {
@@ -9,15 +9,15 @@ export interface DeviceListInterest {
   readonly after: PositionVector;
 }
 
-/** A wake-up notice collection, and the checkpoint owner of the projection that writes it. */
+/** A wake-up feed (one ring document per partition), and the checkpoint owner of the projection that writes it. */
 export interface WatchedFeed {
   readonly feed: string;
   readonly checkpointOwner: string;
 }
 
-/** Ports: the notices of a feed written since a time, and a projection's checkpoints. */
+/** Ports: the rings of some partitions of a feed, read by `_id`, and a projection's checkpoints. */
 export interface FeedSources {
-  notices(feed: string, sinceMs: number): Promise<DeviceListFeedDoc[]>;
+  rings(feed: string, partitions: readonly number[]): Promise<WakeUpFeedDoc[]>;
   checkpoints(owner: string): Promise<Map<number, string>>;
 }
 
@@ -30,36 +30,48 @@ interface Waiter extends DeviceListInterest {
   readonly wake: (woken: boolean) => void;
 }
 
-const POLL_MS = 25;
-/** Notices are read back this far, so one inserted late (a slow projector batch) is still seen. */
-const LOOKBACK_MS = 10_000;
-
-/** A notice read, and whether its projection's checkpoint has passed it (its rows are readable). */
-interface Seen {
-  readonly feed: string;
-  readonly notice: DeviceListFeedDoc;
-  readable: boolean;
+/** What this process knows of one partition's ring. */
+interface RingState {
+  /** Notices read, oldest first. */
+  readonly notices: FeedNotice[];
+  /** The newest notice read (-1: none). */
+  lastSeen: number;
+  /** Notices at or below this offset may exist that were never read here (-1: none). */
+  lostUpTo: number;
+  /** The checkpoint the ring was last read at: no notice it covers can appear later. */
+  readAt: number;
 }
 
+const POLL_MS = 25;
+/** Notices kept per partition and feed; older ones count as lost (a waiter behind them is woken). */
+const KEPT_PER_RING = 512;
+
 /**
- * One per process: while long-polls wait, it reads the projector's wake-up notices every 25 ms
- * and wakes exactly the waiters whose user or rooms changed. A notice is written before its
- * batch's checkpoint, so a notice wakes anyone only once the checkpoint has passed it: a reader
- * woken earlier would read nothing new (its token stops at the checkpoint), wait again and be
- * woken at once by the same notice, over and over. Registration and the poll's wake-ups both
- * run synchronously against `seen`, so a notice is either found at registration or wakes the
- * waiter when the poll marks it readable: no wake-up is lost between them.
+ * One per process: while long-polls wait, it reads the projections' checkpoints every 25 ms and,
+ * for each partition whose checkpoint moved, that partition's wake-up ring (one point read by
+ * `_id`), and wakes exactly the waiters whose user or rooms changed. Invariants:
+ * - A notice wakes a waiter only once every checkpoint the waiter's token is built from has passed
+ *   it (its rows are readable): a reader woken earlier would read nothing new (its token stops at
+ *   the checkpoints), wait again and be woken at once by the same notice, over and over.
+ * - No wake-up is lost. The checkpoint is read before the ring, and a notice is written before its
+ *   batch's checkpoint, so every notice at or below the checkpoint read is in the ring read after
+ *   it, or has fallen out of it (`droppedUpTo`); a ring is read again whenever its checkpoint moves.
+ *   Notices that fell out unread, or that this process no longer keeps, are "lost": a waiter whose
+ *   token is behind them is woken (it re-reads; safe).
+ * - Registration and the poll's wake-ups both judge a waiter synchronously against the same state,
+ *   and every poll judges every waiter, so a notice is either found at registration or wakes the
+ *   waiter at the end of the poll that made it readable.
  */
 export class FeedWatch {
   private readonly waiters = new Set<Waiter>();
-  private readonly seen = new Map<string, Seen>();
+  private readonly rings = new Map<string, Map<number, RingState>>();
+  private readonly applied = new Map<string, Map<number, number>>();
   private timer?: NodeJS.Timeout;
   private stopped = false;
 
   constructor(
     private readonly sources: FeedSources,
     private readonly log: FeedLog,
-    private readonly now: () => number = Date.now,
   ) {}
 
   stop(): void {
@@ -80,7 +92,7 @@ export class FeedWatch {
         resolve(woken);
       };
       // A readable notice read before this waiter arrived may already concern it.
-      if ([...this.seen.values()].some((s) => s.readable && feeds.some((f) => f.feed === s.feed) && concerns(s.notice, waiter))) return finish(true);
+      if (this.concerns(waiter)) return finish(true);
       this.waiters.add(waiter);
       this.schedule();
     });
@@ -94,22 +106,8 @@ export class FeedWatch {
   private async poll(): Promise<void> {
     try {
       const feeds = new Map([...this.waiters].flatMap((w) => w.feeds.map((f) => [f.feed, f.checkpointOwner] as const)));
-      for (const [feed, owner] of feeds) {
-        // Checkpoints first: they only move forward, so what they cover now stays covered.
-        const applied = await this.sources.checkpoints(owner);
-        const notices = await this.sources.notices(feed, this.now() - LOOKBACK_MS);
-        for (const notice of notices) {
-          const key = `${feed}:${notice._id}`;
-          if (!this.seen.has(key)) this.seen.set(key, { feed, notice, readable: false });
-        }
-        for (const seen of this.seen.values()) {
-          if (seen.feed !== feed || seen.readable || !covers(applied, seen.notice)) continue;
-          seen.readable = true;
-          for (const waiter of this.waiters) if (waiter.feeds.some((f) => f.feed === feed) && concerns(seen.notice, waiter)) waiter.wake(true);
-        }
-      }
-      const horizon = this.now() - 2 * LOOKBACK_MS;
-      for (const [key, { notice }] of this.seen) if (notice.at < horizon) this.seen.delete(key);
+      await Promise.all([...feeds].map(([feed, owner]) => this.refresh(feed, owner)));
+      for (const waiter of this.waiters) if (this.concerns(waiter)) waiter.wake(true);
     } catch (err) {
       this.log.write('warn', 'device-list watch failed', { err: (err as Error).message });
     } finally {
@@ -117,14 +115,61 @@ export class FeedWatch {
       if (this.waiters.size > 0) this.schedule();
     }
   }
+
+  /** Reads a projection's checkpoints, then the rings of the partitions they moved in. */
+  private async refresh(feed: string, owner: string): Promise<void> {
+    // Checkpoints first: they only move forward, so what they cover now stays covered.
+    const read = await this.sources.checkpoints(owner);
+    const applied = this.applied.get(owner) ?? new Map<number, number>();
+    this.applied.set(owner, applied);
+    for (const [p, offset] of read) applied.set(p, Math.max(applied.get(p) ?? -1, Number(offset)));
+    const rings = this.rings.get(feed) ?? new Map<number, RingState>();
+    this.rings.set(feed, rings);
+    const moved = [...applied].filter(([p, offset]) => offset > (rings.get(p)?.readAt ?? -1)).map(([p]) => p);
+    if (moved.length === 0) return;
+    const at = new Map(moved.map((p) => [p, applied.get(p)!]));
+    const docs = await this.sources.rings(feed, moved);
+    for (const p of moved) {
+      const ring = rings.get(p) ?? { notices: [], lastSeen: -1, lostUpTo: -1, readAt: -1 };
+      rings.set(p, ring);
+      const doc = docs.find((d) => d.partition === p);
+      if (doc) {
+        if (doc.droppedUpTo > ring.lastSeen) ring.lostUpTo = Math.max(ring.lostUpTo, doc.droppedUpTo);
+        for (const notice of doc.notices) if (notice.offset > ring.lastSeen) ring.notices.push(notice);
+        ring.lastSeen = Math.max(ring.lastSeen, doc.offset);
+        while (ring.notices.length > KEPT_PER_RING) ring.lostUpTo = Math.max(ring.lostUpTo, ring.notices.shift()!.offset);
+      }
+      ring.readAt = Math.max(ring.readAt, at.get(p)!);
+    }
+  }
+
+  /** Whether something readable past the waiter's token concerns it (or may, where notices were lost). */
+  private concerns(waiter: Waiter): boolean {
+    for (const { feed } of waiter.feeds) {
+      for (const [p, ring] of this.rings.get(feed) ?? []) {
+        const token = waiter.after[p] ?? -1;
+        // Readable: at or below every checkpoint the waiter's token is the minimum of.
+        const readable = Math.min(...waiter.feeds.map((f) => this.applied.get(f.checkpointOwner)?.get(p) ?? -1));
+        if (readable <= token) continue;
+        if (ring.lostUpTo > token) return true;
+        for (let i = firstAfter(ring.notices, token); i < ring.notices.length && ring.notices[i].offset <= readable; i++) {
+          const notice = ring.notices[i];
+          if (notice.all || notice.users.includes(waiter.userId) || notice.rooms.some((room) => waiter.rooms.has(room))) return true;
+        }
+      }
+    }
+    return false;
+  }
 }
 
-function covers(applied: ReadonlyMap<number, string>, notice: DeviceListFeedDoc): boolean {
-  const at = applied.get(notice.partition);
-  return at !== undefined && Number(at) >= notice.offset;
-}
-
-function concerns(notice: DeviceListFeedDoc, interest: DeviceListInterest): boolean {
-  if (!isAfter(interest.after, notice.partition, notice.offset)) return false;
-  return notice.users.includes(interest.userId) || notice.rooms.some((room) => interest.rooms.has(room));
+/** Index of the first notice with an offset above `token` (notices are in offset order). */
+function firstAfter(notices: readonly FeedNotice[], token: number): number {
+  let lo = 0;
+  let hi = notices.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (notices[mid].offset > token) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
 }

@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
 import { Body, Controller, Delete, Get, HttpCode, Param, Put, Query, Req, Res, UseGuards } from '@nestjs/common';
-import { FindCursor } from 'mongodb';
 import { backupKey } from '@app/contracts';
 import { MatrixError } from '@app/matrix';
 import { isInfrastructureError } from '@app/platform';
-import { BackupSessionDoc, backupSessions, backupVersion } from '@app/read-models';
+import { BackupRoomDoc, roomSessions, sessionJson, versionEntry } from '@app/read-models';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentRequester, Requester } from '../auth/requester';
 import { clientPaths } from '../client-paths';
@@ -68,8 +67,9 @@ export class BackupKeysController {
   }
 
   /**
-   * A room or the whole backup is streamed from a cursor as JSON text (session_data spliced in as
-   * stored), so 100,000 sessions never become one object in memory.
+   * One session or one room is one document; the whole backup is the version's rooms document,
+   * then its rooms read by `_id` a few at a time and streamed out in order as JSON text (stored
+   * KeyBackupData spliced in as is), so 100,000 sessions never become one object in memory.
    */
   @Get(PATHS)
   async get(
@@ -80,48 +80,53 @@ export class BackupKeysController {
     @Res() reply: { header(name: string, value: string): unknown; send(payload: unknown): unknown },
   ): Promise<void> {
     const version = versionParam(versionQuery);
-    const cursor = await unavailableOnOutage(async () => {
-      const collection = await this.reader.collectionFor(requester.userId);
-      if (!(await backupVersion(collection, requester.userId, version))) throw new MatrixError('M_NOT_FOUND', `Unknown backup version ${version}`, 404);
-      return backupSessions(collection, requester.userId, version, roomId, sessionId) as unknown as FindCursor<BackupSessionDoc>;
+    const { userId } = requester;
+    const body = await unavailableOnOutage(async (): Promise<string | AsyncGenerator<string>> => {
+      const queries = await this.reader.queriesFor(userId);
+      if (roomId !== undefined) {
+        const [user, room] = await Promise.all([queries.user(userId), queries.room(userId, version, roomId)]);
+        if (!versionEntry(user, version)) throw new MatrixError('M_NOT_FOUND', `Unknown backup version ${version}`, 404);
+        if (sessionId === undefined) return roomJson(room);
+        const json = sessionJson(roomSessions(room), sessionId);
+        if (json === null) throw new MatrixError('M_NOT_FOUND', 'No key for this session', 404);
+        return json;
+      }
+      const [user, rooms] = await Promise.all([queries.user(userId), queries.rooms(userId, version)]);
+      if (!versionEntry(user, version)) throw new MatrixError('M_NOT_FOUND', `Unknown backup version ${version}`, 404);
+      return backupJson(rooms, (room) => queries.room(userId, version, room));
     }, isInfrastructureError);
-    if (sessionId !== undefined) {
-      const doc = await cursor.next();
-      await cursor.close();
-      if (!doc) throw new MatrixError('M_NOT_FOUND', 'No key for this session', 404);
-      reply.header('content-type', 'application/json');
-      reply.send(keyDataJson(doc));
-      return;
-    }
     reply.header('content-type', 'application/json');
-    reply.send(Readable.from(roomId !== undefined ? roomJson(cursor) : backupJson(cursor)));
+    reply.send(typeof body === 'string' ? body : Readable.from(body));
   }
 }
 
-const keyDataJson = (doc: BackupSessionDoc): string =>
-  `{"first_message_index":${doc.firstMessageIndex},"forwarded_count":${doc.forwardedCount},"is_verified":${doc.isVerified},"session_data":${doc.sessionDataJson}}`;
+const sessionsJson = (room: BackupRoomDoc): string => roomSessions(room).map((s) => `${JSON.stringify(s.sessionId)}:${s.json}`).join(',');
 
-async function* roomJson(cursor: FindCursor<BackupSessionDoc>): AsyncGenerator<string> {
-  yield '{"sessions":{';
+const roomJson = (room: BackupRoomDoc | null): string => `{"sessions":{${room ? sessionsJson(room) : ''}}}`;
+
+/** Rooms read ahead at most this many at once while the response streams. */
+const ROOMS_AHEAD = 8;
+
+/** Rooms in the rooms document's order, each read by `_id` (a few ahead) and written as its own object. */
+async function* backupJson(rooms: readonly string[], read: (roomId: string) => Promise<BackupRoomDoc | null>): AsyncGenerator<string> {
+  yield '{"rooms":{';
+  const ahead: Promise<BackupRoomDoc | null>[] = [];
+  let next = 0;
+  const fill = () => {
+    while (next < rooms.length && ahead.length < ROOMS_AHEAD) {
+      const pending = read(rooms[next++]);
+      pending.catch(() => undefined); // awaited in order below; an early failure must not go unhandled
+      ahead.push(pending);
+    }
+  };
   let first = true;
-  for await (const doc of cursor) {
-    yield `${first ? '' : ','}${JSON.stringify(doc.sessionId)}:${keyDataJson(doc)}`;
+  fill();
+  while (ahead.length > 0) {
+    const room = await ahead.shift()!;
+    fill();
+    if (!room || room.count === 0) continue;
+    yield `${first ? '' : ','}${JSON.stringify(room.roomId)}:{"sessions":{${sessionsJson(room)}}}`;
     first = false;
   }
   yield '}}';
-}
-
-/** Sessions arrive sorted by room, then session: each room's object is opened and closed once. */
-async function* backupJson(cursor: FindCursor<BackupSessionDoc>): AsyncGenerator<string> {
-  yield '{"rooms":{';
-  let room: string | null = null;
-  for await (const doc of cursor) {
-    if (doc.roomId !== room) {
-      yield `${room === null ? '' : '}},'}${JSON.stringify(doc.roomId)}:{"sessions":{${JSON.stringify(doc.sessionId)}:${keyDataJson(doc)}`;
-      room = doc.roomId;
-    } else {
-      yield `,${JSON.stringify(doc.sessionId)}:${keyDataJson(doc)}`;
-    }
-  }
-  yield room === null ? '}}' : '}}}}';
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Db, Document } from 'mongodb';
 import { backupKey } from '@app/contracts';
 import { MONGO_DB } from '@app/platform';
-import { ProjectionRegistry, backupsProjection, collectionName } from '@app/read-models';
+import { BackupQueries, ProjectionRegistry, backupsProjection, collectionName } from '@app/read-models';
 import { ReadBarrier } from '../read-barrier/read-barrier';
 
 /** The `backups` read model, after the owner's own writes (read barrier on `backup:<user>`). */
@@ -17,9 +17,9 @@ export class BackupReader {
     this.registry = new ProjectionRegistry(db, 500);
   }
 
-  async collectionFor(userId: string) {
+  async queriesFor(userId: string): Promise<BackupQueries> {
     const version = await this.registry.active(backupsProjection.name);
     await this.barrier.waitForUsers(backupsProjection.name, version, [backupKey(userId)]);
-    return this.db.collection<Document>(collectionName(backupsProjection.name, version));
+    return new BackupQueries(this.db.collection<Document>(collectionName(backupsProjection.name, version)));
   }
 }

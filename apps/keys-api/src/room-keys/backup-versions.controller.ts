@@ -2,7 +2,7 @@ import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Req, UseGuar
 import { Outcome, backupKey } from '@app/contracts';
 import { MatrixError } from '@app/matrix';
 import { isInfrastructureError } from '@app/platform';
-import { BackupVersionDoc, backupVersion, currentBackupVersion } from '@app/read-models';
+import { BackupVersionEntry, currentEntry, versionEntry } from '@app/read-models';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentRequester, Requester } from '../auth/requester';
 import { clientPaths } from '../client-paths';
@@ -12,7 +12,7 @@ import { unavailableOnOutage } from '../device-lists/token-param';
 import { BackupReader } from './backup-reader';
 import { versionBody } from './room-key-bodies';
 
-export const versionResponse = (doc: BackupVersionDoc) => ({
+export const versionResponse = (doc: BackupVersionEntry) => ({
   algorithm: doc.algorithm,
   auth_data: JSON.parse(doc.authDataJson) as unknown,
   count: doc.count,
@@ -48,7 +48,7 @@ export class BackupVersionsController {
   @Get(clientPaths('room_keys/version'))
   async current(@CurrentRequester() requester: Requester) {
     return unavailableOnOutage(async () => {
-      const doc = await currentBackupVersion(await this.reader.collectionFor(requester.userId), requester.userId);
+      const doc = currentEntry(await (await this.reader.queriesFor(requester.userId)).user(requester.userId));
       if (!doc) throw new MatrixError('M_NOT_FOUND', 'No current backup version', 404);
       return versionResponse(doc);
     }, isInfrastructureError);
@@ -57,7 +57,7 @@ export class BackupVersionsController {
   @Get(clientPaths('room_keys/version/:version'))
   async one(@CurrentRequester() requester: Requester, @Param('version') version: string) {
     return unavailableOnOutage(async () => {
-      const doc = await backupVersion(await this.reader.collectionFor(requester.userId), requester.userId, version);
+      const doc = versionEntry(await (await this.reader.queriesFor(requester.userId)).user(requester.userId), version);
       if (!doc) throw new MatrixError('M_NOT_FOUND', `Unknown backup version ${version}`, 404);
       return versionResponse(doc);
     }, isInfrastructureError);

@@ -66,12 +66,17 @@ export class SyncExtensionService {
       this.barrier.waitForUsers(deviceListsProjection.name, version, [requester.userId]),
       this.barrier.waitForUsers(toDeviceProjection.name, inboxVersion, [requester.userId]),
     ]);
-    if (since && requester.deviceId) await this.acknowledge(requester, inboxVersion, since, correlationId);
+    // The first read of the inbox also tells what `since` acknowledges.
+    let acknowledged = !since || !requester.deviceId;
     for (;;) {
       // Read the applied positions first: every row at or below them is then visible to the queries.
       const applied = lowerOf(await this.deviceLists.appliedPositions(version), await this.applied(toDeviceProjection.name, inboxVersion));
       let next = since ? laterOf(applied, since) : applied;
       const inbox = await this.inbox(requester, inboxVersion, since, next);
+      if (!acknowledged) {
+        acknowledged = true;
+        if (inbox.receivedUpTo !== undefined) await this.acknowledge(requester, inbox.receivedUpTo, correlationId);
+      }
       if (inbox.capAt) next = next.map((offset, p) => (p === inbox.capAt!.partition ? inbox.capAt!.offset : offset));
       const toDevice = requester.deviceId ? { to_device: { events: inbox.events } } : {};
       if (!since) return { next_batch: encodeStreamToken(next), ...toDevice, ...(await this.keyCounts(requester)) };
@@ -91,28 +96,35 @@ export class SyncExtensionService {
   /**
    * Messages for this device after `since` and covered by `next`, in queue order, at most 100.
    * When more wait, the token stops at the last one handed out, so the rest come next time.
+   * The inbox is read by `_id` (head, then windows) only as far as needed: a device's messages are
+   * in one partition, so queue order is log order and the ones at or below `since` come first
+   * (`receivedUpTo`: the last of them, which `since` acknowledges).
    */
   private async inbox(
     requester: Requester,
     version: number,
     since: PositionVector | null,
     next: PositionVector,
-  ): Promise<{ events: { sender: string; type: string; content: unknown }[]; capAt?: { partition: number; offset: number } }> {
+  ): Promise<{ events: { sender: string; type: string; content: unknown }[]; capAt?: { partition: number; offset: number }; receivedUpTo?: number }> {
     if (!requester.deviceId) return { events: [] };
-    const rows = await pendingToDevice(this.inboxCollection(version), requester.userId, requester.deviceId, 1000);
-    const fresh = rows.filter((r) => (!since || isAfter(since, r.partition, r.offset)) && !isAfter(next, r.partition, r.offset));
+    const received = (r: ToDeviceRow) => since !== null && !isAfter(since, r.partition, r.offset);
+    const rows = await pendingToDevice(
+      this.inboxCollection(version),
+      requester.userId,
+      requester.deviceId,
+      (read) => read.filter((r) => !received(r)).length > TO_DEVICE_PER_RESPONSE || read.some((r) => isAfter(next, r.partition, r.offset)),
+    );
+    const receivedRows = rows.filter(received);
+    const fresh = rows.filter((r) => !received(r) && !isAfter(next, r.partition, r.offset));
     const handed = fresh.slice(0, TO_DEVICE_PER_RESPONSE);
     const events = handed.map((r) => ({ sender: r.sender, type: r.type, content: JSON.parse(r.contentJson) as unknown }));
     const last = handed[handed.length - 1];
-    return fresh.length > TO_DEVICE_PER_RESPONSE ? { events, capAt: { partition: last.partition, offset: last.offset } } : { events };
+    const receivedUpTo = receivedRows.length > 0 ? Math.max(...receivedRows.map((r) => r.seq)) : undefined;
+    return fresh.length > TO_DEVICE_PER_RESPONSE ? { events, capAt: { partition: last.partition, offset: last.offset }, receivedUpTo } : { events, receivedUpTo };
   }
 
-  /** Messages at or below `since` were in an earlier response: the owner may drop them (fire and forget). */
-  private async acknowledge(requester: Requester, version: number, since: PositionVector, correlationId: string): Promise<void> {
-    const rows: ToDeviceRow[] = await pendingToDevice(this.inboxCollection(version), requester.userId, requester.deviceId!, 1000);
-    const received = rows.filter((r) => !isAfter(since, r.partition, r.offset));
-    if (received.length === 0) return;
-    const upToSeq = Math.max(...received.map((r) => r.seq));
+  /** Messages up to `upToSeq` were in an earlier response: the owner may drop them (fire and forget). */
+  private async acknowledge(requester: Requester, upToSeq: number, correlationId: string): Promise<void> {
     const ack: RoutedCommand = {
       id: JSON.stringify(['ack', requester.userId, requester.deviceId, upToSeq]),
       type: 'AckToDevice',

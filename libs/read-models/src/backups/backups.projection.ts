@@ -1,110 +1,133 @@
-import { Collection, Document, MongoBulkWriteError } from 'mongodb';
-import { BackupSessionUpload, DomainEventType, RecordedEvent } from '@app/contracts';
-import { CustomProjection } from '../projection/projection';
-
-export interface BackupVersionDoc {
-  readonly _id: string;
-  readonly kind: 'version';
-  readonly userId: string;
-  readonly version: string;
-  readonly versionNumber: number;
-  readonly algorithm: string;
-  readonly authDataJson: string;
-  readonly deleted: boolean;
-  readonly etag: string;
-  readonly count: number;
-}
-
-export interface BackupSessionDoc {
-  readonly _id: string;
-  readonly kind: 'session';
-  readonly userId: string;
-  readonly version: string;
-  readonly roomId: string;
-  readonly sessionId: string;
-  readonly firstMessageIndex: number;
-  readonly forwardedCount: number;
-  readonly isVerified: boolean;
-  readonly sessionDataJson: string;
-}
-
-export const backupVersionDocId = (userId: string, version: string): string => JSON.stringify(['version', userId, version]);
-const sessionDocId = (userId: string, version: string, roomId: string, sessionId: string): string => JSON.stringify(['session', userId, version, roomId, sessionId]);
-
-const HANDLES: readonly DomainEventType[] = ['BackupVersionCreated', 'BackupVersionUpdated', 'BackupVersionDeleted', 'BackupKeysStored', 'BackupKeysDeleted'];
+import { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError } from 'mongodb';
+import { RecordedEvent } from '@app/contracts';
+import { bulkWriteChunked } from '@app/mongo';
+import { CustomProjection, DocMeta } from '../projection/projection';
+import { BACKUP_EVENTS, BackupDeletion, BackupDoc, BackupUserDoc, backupUserDocId, foldUserBackup, idsToRead, isBackupEvent, pendingFor } from './backup-docs';
 
 /**
- * Backups as readers need them: a document per version (algorithm, auth_data, etag, count) and one
- * per stored session. Applied strictly in log order; every step is a set, a replace or a delete,
- * so a redelivered batch ends in the same state.
+ * One batch's writes, each by `_id` alone: `inserts` were absent when read, `replaces` were read
+ * (or may exist), `deletes` remove. The position guard was applied in memory before (one writer
+ * per partition reads, folds and writes): a position filter in the statement would make FerretDB
+ * decode every document of the collection.
+ */
+export interface BackupWritePlan {
+  readonly inserts: readonly BackupDoc[];
+  readonly replaces: readonly BackupDoc[];
+  readonly deletes: readonly string[];
+}
+
+/** Where the backups projection keeps its documents: point reads and writes by `_id`. */
+export interface BackupDocStore {
+  /** The stored documents with these ids (absent ones left out). */
+  read(ids: readonly string[]): Promise<Map<string, BackupDoc>>;
+  /** Deletes, then inserts (an insert that finds the document replaces it), then replaces (upserts). */
+  write(plan: BackupWritePlan): Promise<void>;
+}
+
+/**
+ * The writes of folded documents, guarded by position against what was read: a document read at or
+ * past a put's position is left as it is, and one read past a deletion's position is kept.
+ */
+export function planWrites(read: ReadonlyMap<string, BackupDoc>, puts: readonly BackupDoc[], deletes: readonly BackupDeletion[]): BackupWritePlan {
+  const newer = (id: string, meta: DocMeta, orEqual: boolean) => {
+    const stored = read.get(id);
+    if (!stored || stored._meta.partition !== meta.partition) return false;
+    return orEqual ? stored._meta.offset >= meta.offset : stored._meta.offset > meta.offset;
+  };
+  const kept = puts.filter((doc) => !newer(doc._id, doc._meta, true));
+  return {
+    inserts: kept.filter((doc) => !read.has(doc._id)),
+    replaces: kept.filter((doc) => read.has(doc._id)),
+    deletes: deletes.filter((d) => !newer(d._id, d._meta, false)).map((d) => d._id),
+  };
+}
+
+/**
+ * Applies a batch: per user, the user document is read, the events at or below its position are
+ * dropped (done before), the documents the rest touch are read by `_id` (all users at once), the
+ * events are folded in log order (`foldUserBackup`), and each touched document is written once:
+ * room and rooms documents first, user documents last, so a user document's position promises
+ * that everything up to it is stored. A user's backup events all lie in one partition
+ * (`backup:<user>` is their key), and one consumer applies a partition in order.
+ * Returns how many events were applied.
+ */
+export async function applyBackupEvents(store: BackupDocStore, events: readonly RecordedEvent[]): Promise<number> {
+  const byUser = new Map<string, RecordedEvent[]>();
+  for (const recorded of events) {
+    if (!isBackupEvent(recorded.event)) continue;
+    const userId = recorded.event.data.userId;
+    const list = byUser.get(userId);
+    if (list) list.push(recorded);
+    else byUser.set(userId, [recorded]);
+  }
+  if (byUser.size === 0) return 0;
+  const users = await store.read([...byUser.keys()].map(backupUserDocId));
+  const pending = [...byUser].map(([userId, list]) => {
+    const user = (users.get(backupUserDocId(userId)) as BackupUserDoc | undefined) ?? null;
+    return { userId, user, events: pendingFor(user, list) };
+  });
+  const loaded = await store.read(pending.flatMap((p) => idsToRead(p.userId, p.events)));
+  const writes = pending.map((p) => foldUserBackup(p.userId, p.user, loaded, p.events));
+  await store.write(
+    planWrites(
+      loaded,
+      writes.flatMap((w) => w.puts),
+      writes.flatMap((w) => w.deletes),
+    ),
+  );
+  await store.write(planWrites(users, writes.flatMap((w) => (w.user ? [w.user] : [])), []));
+  return pending.reduce((n, p) => n + p.events.length, 0);
+}
+
+/** Point reads at once, at most this many in flight (FerretDB's connection pool has 100). */
+const READS_IN_FLIGHT = 32;
+
+/** The store port over one collection: every statement filters on `{_id}` alone. */
+export function mongoBackupDocStore(collection: Collection<Document>): BackupDocStore {
+  const replace = (docs: readonly BackupDoc[]) =>
+    bulkWriteChunked(collection, docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }) as unknown as AnyBulkWriteOperation<Document>), { ordered: false });
+  return {
+    async read(ids) {
+      const found = new Map<string, BackupDoc>();
+      const unique = [...new Set(ids)];
+      let next = 0;
+      await Promise.all(
+        Array.from({ length: Math.min(READS_IN_FLIGHT, unique.length) }, async () => {
+          while (next < unique.length) {
+            const id = unique[next++];
+            const doc = (await collection.findOne({ _id: id } as Document)) as BackupDoc | null;
+            if (doc) found.set(id, doc);
+          }
+        }),
+      );
+      return found;
+    },
+    async write({ inserts, replaces, deletes }) {
+      await bulkWriteChunked(collection, deletes.map((id) => ({ deleteOne: { filter: { _id: id } } }) as unknown as AnyBulkWriteOperation<Document>), { ordered: false });
+      let existing: BackupDoc[] = [];
+      if (inserts.length > 0) {
+        try {
+          await collection.insertMany(inserts as unknown as Document[], { ordered: false });
+        } catch (err) {
+          // Stored after all (a room emptied unread, then filled again): replaced instead.
+          const errors = err instanceof MongoBulkWriteError ? (Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors]) : [];
+          if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
+          existing = errors.map((e) => inserts[e.index]);
+        }
+      }
+      await replace([...existing, ...replaces]);
+    },
+  };
+}
+
+/**
+ * Backups as their readers need them (docs/architecture.md, "Backups"): a user document (versions
+ * with auth data, etag and count), a rooms document per (user, version) and a room document per
+ * (user, version, room) with its sessions, every one reached by `_id`.
  */
 export const backupsProjection: CustomProjection = {
   name: 'backups',
-  handles: HANDLES,
-  indexes: [{ userId: 1, kind: 1, version: 1, roomId: 1 }],
-  async apply(collection: Collection<Document>, events: readonly RecordedEvent[]): Promise<number> {
-    const relevant = events.filter((e) => HANDLES.includes(e.event.type));
-    for (const { event } of relevant) {
-      switch (event.type) {
-        case 'BackupVersionCreated': {
-          const { userId, version, algorithm, authDataJson } = event.data;
-          const doc: BackupVersionDoc = { _id: backupVersionDocId(userId, version), kind: 'version', userId, version, versionNumber: Number(version), algorithm, authDataJson, deleted: false, etag: '0', count: 0 };
-          await collection.replaceOne({ _id: doc._id } as Document, doc, { upsert: true });
-          break;
-        }
-        case 'BackupVersionUpdated':
-          await collection.updateOne({ _id: backupVersionDocId(event.data.userId, event.data.version) } as Document, { $set: { authDataJson: event.data.authDataJson } });
-          break;
-        case 'BackupVersionDeleted':
-          await collection.updateOne({ _id: backupVersionDocId(event.data.userId, event.data.version) } as Document, { $set: { deleted: true, count: 0 } });
-          await collection.deleteMany({ kind: 'session', userId: event.data.userId, version: event.data.version });
-          break;
-        case 'BackupKeysStored': {
-          const { userId, version, sessions, etag, count } = event.data;
-          await storeSessions(collection, userId, version, sessions);
-          await collection.updateOne({ _id: backupVersionDocId(userId, version) } as Document, { $set: { etag, count } });
-          break;
-        }
-        case 'BackupKeysDeleted': {
-          const { userId, version, roomId, sessionId, etag, count } = event.data;
-          await collection.deleteMany({ kind: 'session', userId, version, ...(roomId === null ? {} : { roomId }), ...(sessionId === null ? {} : { sessionId }) });
-          await collection.updateOne({ _id: backupVersionDocId(userId, version) } as Document, { $set: { etag, count } });
-          break;
-        }
-        default:
-          break;
-      }
-    }
-    return relevant.length;
-  },
+  handles: BACKUP_EVENTS,
+  indexes: [],
+  apply: (collection, events) => applyBackupEvents(mongoBackupDocStore(collection), events),
 };
-
-/** New sessions are inserted (cheap on FerretDB); the ones already stored are replaced. */
-async function storeSessions(collection: Collection<Document>, userId: string, version: string, sessions: readonly BackupSessionUpload[]): Promise<void> {
-  const docs: BackupSessionDoc[] = sessions.map((s) => ({ _id: sessionDocId(userId, version, s.roomId, s.sessionId), kind: 'session', userId, version, ...s }));
-  let existing: BackupSessionDoc[] = [];
-  try {
-    await collection.insertMany(docs as unknown as Document[], { ordered: false });
-  } catch (err) {
-    const errors = err instanceof MongoBulkWriteError ? (Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors]) : [];
-    if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
-    existing = errors.map((e) => docs[e.index]);
-  }
-  for (const doc of existing) await collection.replaceOne({ _id: doc._id } as Document, doc as unknown as Document);
-}
-
-/** The newest version not deleted, or null. */
-export async function currentBackupVersion(collection: Collection<Document>, userId: string): Promise<BackupVersionDoc | null> {
-  const versions = (await collection.find({ kind: 'version', userId, deleted: false }).toArray()) as unknown as BackupVersionDoc[];
-  return versions.sort((a, b) => b.versionNumber - a.versionNumber)[0] ?? null;
-}
-
-export async function backupVersion(collection: Collection<Document>, userId: string, version: string): Promise<BackupVersionDoc | null> {
-  const doc = (await collection.findOne({ _id: backupVersionDocId(userId, version) } as Document)) as unknown as BackupVersionDoc | null;
-  return doc && !doc.deleted ? doc : null;
-}
-
-/** Stored sessions of a version (optionally of one room, or one session), streamed in room order. */
-export function backupSessions(collection: Collection<Document>, userId: string, version: string, roomId?: string, sessionId?: string) {
-  return collection.find({ kind: 'session', userId, version, ...(roomId === undefined ? {} : { roomId }), ...(sessionId === undefined ? {} : { sessionId }) }).sort({ roomId: 1, sessionId: 1 });
-}

@@ -3,30 +3,19 @@ import { DEVICE_LIST_CHANGE_EVENTS, DomainEventType, RecordedEvent } from '@app/
 import { CustomProjection, ProjectionContext, collectionName } from '../projection/projection';
 import { ReplayMemory } from '../projection/replay-memory';
 import { DeviceListRow, MembershipRow, changesDeviceList, planDeviceListRows } from './device-list-rows';
+import { WakeUpFeedDoc, appendNotice } from '../feed/wake-up-feed';
 
 const INSERT_CHUNK = 1000;
-/** Wake-up notices are only needed while long-polls are waiting; older ones are pruned. */
-export const FEED_RETENTION_MS = 60_000;
-const PRUNE_EVERY_MS = 10_000;
 
 /**
- * One notice per applied batch that touched device lists: which rooms and users changed, and up
- * to where. The keys-api's single watcher reads these (a small collection) to wake the long-polls
- * that care, instead of each waiting client querying the rows.
+ * The wake-up feed of a partition (libs/read-models/src/feed/wake-up-feed.ts): a ring of notices,
+ * one per applied batch that touched device lists, saying which rooms and users changed, and up
+ * to where. The keys-api's single watcher reads these by `_id` to wake the long-polls that care,
+ * instead of each waiting client querying the rows.
  */
-export interface DeviceListFeedDoc {
-  readonly _id: string;
-  readonly partition: number;
-  /** Offset of the last event of the batch. */
-  readonly offset: number;
-  readonly at: number;
-  readonly rooms: readonly string[];
-  readonly users: readonly string[];
-}
+export type DeviceListFeedDoc = WakeUpFeedDoc;
 
 export const deviceListFeedName = (version: number): string => `${collectionName('device-lists', version)}_feed`;
-
-let lastPrune = 0;
 
 const HANDLES: readonly DomainEventType[] = ['MembershipChanged', 'RoomEncryptionEnabled', ...DEVICE_LIST_CHANGE_EVENTS];
 
@@ -75,28 +64,12 @@ function allDuplicates(err: MongoBulkWriteError): boolean {
 }
 
 async function announce(db: Db, version: number, events: readonly RecordedEvent[], rows: readonly DeviceListRow[]): Promise<void> {
-  const feed = db.collection<DeviceListFeedDoc>(deviceListFeedName(version));
   const rooms = new Set<string>();
   const users = new Set<string>();
   for (const row of rows) {
     if (row.kind !== 'encrypted') users.add(row.userId);
     if (row.kind !== 'own') rooms.add(row.roomId);
   }
-  const first = events[0];
   const last = events[events.length - 1];
-  const notice = {
-    _id: JSON.stringify([first.partition, Number(first.offset)]),
-    partition: last.partition,
-    offset: Number(last.offset),
-    at: Date.now(),
-    rooms: [...rooms],
-    users: [...users],
-  };
-  await feed.insertOne(notice).catch((err: { code?: number }) => {
-    if (err.code !== 11000) throw err;
-  });
-  if (Date.now() - lastPrune > PRUNE_EVERY_MS) {
-    lastPrune = Date.now();
-    await feed.deleteMany({ at: { $lt: Date.now() - FEED_RETENTION_MS } });
-  }
+  await appendNotice(db, deviceListFeedName(version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [...rooms], users: [...users] });
 }

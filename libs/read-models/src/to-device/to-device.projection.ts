@@ -1,95 +1,106 @@
-import { Collection, Document, MongoBulkWriteError } from 'mongodb';
+import { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError } from 'mongodb';
 import { DomainEventType, RecordedEvent } from '@app/contracts';
+import { BULK_CHUNK } from '@app/mongo';
 import { CustomProjection, ProjectionContext, collectionName } from '../projection/projection';
-import { DeviceListFeedDoc } from '../device-lists/device-lists.projection';
-
-/** A to-device message waiting in a device's inbox until a later sync acknowledges it. */
-export interface ToDeviceRow {
-  readonly _id: string;
-  readonly userId: string;
-  readonly deviceId: string;
-  readonly seq: number;
-  readonly sender: string;
-  readonly type: string;
-  readonly contentJson: string;
-  readonly partition: number;
-  readonly offset: number;
-}
+import { ReplayMemory } from '../projection/replay-memory';
+import { appendNotice } from '../feed/wake-up-feed';
+import { InboxDelete, InboxDoc, InboxStore, ToDeviceRow, applyToInbox, readInbox } from './to-device.inbox';
 
 const HANDLES: readonly DomainEventType[] = ['ToDeviceQueued', 'ToDeviceAcked', 'DeviceDeleted'];
 
 export const toDeviceFeedName = (version: number): string => `${collectionName('to-device', version)}_feed`;
 
 /**
- * Inboxes: a row per queued message (inserted once, id from its log position), deleted when the
- * device acknowledges it or is deleted. Applied strictly in log order, so a redelivered batch
- * ends in the same state. Live batches that queued something leave a wake-up notice for the
- * keys-api's watcher, as the device-lists projection does.
+ * Inboxes (to-device.inbox.ts): per device a head document and windows of waiting messages, all
+ * reached by computed `_id`s. A batch is one concurrent round of point reads and per-document
+ * writes guarded by log position; a device's events all sit in its user's partition, so each
+ * document has one writer. Live batches that queued something add a wake-up notice to their
+ * partition's feed ring for the keys-api's watcher, as the device-lists projection does.
  */
 export const toDeviceProjection: CustomProjection = {
   name: 'to-device',
   handles: HANDLES,
-  indexes: [{ userId: 1, deviceId: 1, seq: 1 }],
+  indexes: [],
   async apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number> {
     const relevant = events.filter((e) => HANDLES.includes(e.event.type));
-    let pending: ToDeviceRow[] = [];
-    const flush = async () => {
-      if (pending.length > 0) await insertIgnoringDuplicates(collection, pending);
-      pending = [];
-    };
-    const recipients = new Set<string>();
-    for (const { event, partition, offset } of relevant) {
-      if (event.type === 'ToDeviceQueued') {
-        const { userId, deviceId, seq, sender, type, contentJson } = event.data;
-        pending.push({ _id: JSON.stringify([partition, Number(offset)]), userId, deviceId, seq, sender, type, contentJson, partition, offset: Number(offset) });
-        recipients.add(userId);
-      } else if (event.type === 'ToDeviceAcked') {
-        await flush();
-        await collection.deleteMany({ userId: event.data.userId, deviceId: event.data.deviceId, seq: { $lte: event.data.upToSeq } });
-      } else if (event.type === 'DeviceDeleted') {
-        await flush();
-        await collection.deleteMany({ userId: event.data.userId, deviceId: event.data.deviceId });
-      }
-    }
-    await flush();
+    if (relevant.length === 0) return 0;
+    const applied = await applyToInbox(mongoInboxStore(collection, context.replayMemory as ReplayMemory<InboxDoc | null> | undefined), relevant);
+    const recipients = new Set(relevant.filter((e) => e.event.type === 'ToDeviceQueued').map((e) => (e.event.data as { userId: string }).userId));
     if (context.live && recipients.size > 0) {
-      const first = relevant[0];
       const last = relevant[relevant.length - 1];
-      const notice: DeviceListFeedDoc = {
-        _id: JSON.stringify([first.partition, Number(first.offset)]),
-        partition: last.partition,
-        offset: Number(last.offset),
-        at: Date.now(),
-        rooms: [],
-        users: [...recipients],
-      };
-      const feed = context.db.collection<DeviceListFeedDoc>(toDeviceFeedName(context.version));
-      await feed.insertOne(notice).catch((err: { code?: number }) => {
-        if (err.code !== 11000) throw err;
-      });
-      await pruneFeed(feed);
+      await appendNotice(context.db, toDeviceFeedName(context.version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [], users: [...recipients] });
     }
-    return relevant.length;
+    return applied;
   },
 };
 
-let lastPrune = 0;
-async function pruneFeed(feed: Collection<DeviceListFeedDoc>): Promise<void> {
-  if (Date.now() - lastPrune < 10_000) return;
-  lastPrune = Date.now();
-  await feed.deleteMany({ at: { $lt: Date.now() - 60_000 } });
+/**
+ * The inbox documents in one collection. Live, every write is guarded by its log position (a
+ * stale writer during a rebalance cannot put an older document back). In a replay, which is the
+ * only writer of its new version, reads come from what it remembers writing and writes go by
+ * `_id` alone.
+ */
+export function mongoInboxStore(collection: Collection<Document>, memory?: ReplayMemory<InboxDoc | null>): InboxStore {
+  return {
+    async read(ids) {
+      const found = new Map<string, InboxDoc>();
+      const unknown: string[] = [];
+      for (const id of ids) {
+        const remembered = memory?.get(id);
+        if (remembered) found.set(id, remembered);
+        else if (remembered === undefined && !memory?.complete) unknown.push(id);
+      }
+      const docs = await Promise.all(unknown.map((id) => collection.findOne({ _id: id } as never)));
+      for (const doc of docs) if (doc) found.set(String(doc._id), doc as unknown as InboxDoc);
+      return found;
+    },
+    async write(puts, deletes) {
+      if (memory) {
+        for (const doc of puts) memory.set(doc._id, doc);
+        for (const d of deletes) memory.set(d._id, null);
+      }
+      const soleWriter = memory?.complete ?? false;
+      const ops = [...puts.map((doc) => putOp(doc, soleWriter)), ...deletes.map((d) => deleteOp(d, soleWriter))];
+      for (let i = 0; i < ops.length; i += BULK_CHUNK) await writeChunk(collection, ops.slice(i, i + BULK_CHUNK));
+    },
+  };
 }
 
-async function insertIgnoringDuplicates(collection: Collection<Document>, rows: readonly ToDeviceRow[]): Promise<void> {
+function putOp(doc: InboxDoc, soleWriter: boolean): AnyBulkWriteOperation<Document> {
+  const filter = soleWriter ? { _id: doc._id } : { _id: doc._id, $or: [{ '_meta.offset': { $lt: doc._meta.offset } }, { _meta: { $exists: false } }] };
+  return { replaceOne: { filter: filter as never, replacement: doc as never, upsert: true } };
+}
+
+function deleteOp(d: InboxDelete, soleWriter: boolean): AnyBulkWriteOperation<Document> {
+  const filter = soleWriter ? { _id: d._id } : { _id: d._id, '_meta.offset': { $lte: d.offset } };
+  return { deleteOne: { filter: filter as never } };
+}
+
+/**
+ * A duplicate key on a guarded upsert means either the guard refused (the stored document is
+ * newer) or another writer inserted the document between the upsert's query and its insert (the
+ * store's update is not atomic). One retry tells them apart, as in apply-events.ts.
+ */
+async function writeChunk(collection: Collection<Document>, ops: AnyBulkWriteOperation<Document>[]): Promise<void> {
   try {
-    await collection.insertMany(rows as unknown as Document[], { ordered: false });
+    await collection.bulkWrite(ops, { ordered: false });
   } catch (err) {
     const errors = err instanceof MongoBulkWriteError ? (Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors]) : [];
     if (errors.length === 0 || !errors.every((e) => e.code === 11000)) throw err;
+    for (const e of errors) {
+      const op = ops[e.index] as { replaceOne?: { filter: never; replacement: never } };
+      if (!op.replaceOne) continue;
+      await collection.replaceOne(op.replaceOne.filter, op.replaceOne.replacement, { upsert: true }).catch((again: { code?: number }) => {
+        if (again.code !== 11000) throw again;
+      });
+    }
   }
 }
 
-/** A device's waiting messages in the order they were queued, at most `limit`. */
-export async function pendingToDevice(collection: Collection<Document>, userId: string, deviceId: string, limit: number): Promise<ToDeviceRow[]> {
-  return (await collection.find({ userId, deviceId }).sort({ seq: 1 }).limit(limit).toArray()) as unknown as ToDeviceRow[];
+/**
+ * A device's waiting messages in queue order, read by `_id` (head, then windows) until `enough`
+ * says so or the inbox ends.
+ */
+export function pendingToDevice(collection: Collection<Document>, userId: string, deviceId: string, enough?: (rows: readonly ToDeviceRow[]) => boolean): Promise<ToDeviceRow[]> {
+  return readInbox(mongoInboxStore(collection), userId, deviceId, enough);
 }
