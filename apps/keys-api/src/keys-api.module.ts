@@ -11,6 +11,7 @@ import { KEYS_API_SETTINGS, KeysApiSettings, keysApiSettingsFromEnv } from './co
 import { QueryKeysController } from './query-keys/query-keys.controller';
 import { QueryKeysHandler } from './query-keys/query-keys.handler';
 import { ReadBarrier } from './read-barrier/read-barrier';
+import { ReadCaches } from './read-cache/read-caches';
 import { UploadKeysController } from './upload-keys/upload-keys.controller';
 import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
 import { ClaimKeysController } from './claim-keys/claim-keys.controller';
@@ -52,6 +53,7 @@ export class KeysApiModule {
     HomeserverTokenGuard,
     CommandGateway,
     ReadBarrier,
+    ReadCaches,
     UploadKeysHandler,
     QueryKeysHandler,
     ClaimKeysHandler,

@@ -9,6 +9,8 @@ export interface KeysApiSettings {
   readonly verifySignatures: boolean;
   readonly commandTimeoutMs: number;
   readonly readBarrierTimeoutMs: number;
+  /** Exact copies kept per cached read model (READ_CACHE_ENTRIES): users whose documents /keys/query serves from memory. */
+  readonly readCacheEntries: number;
   readonly bodyLimitBytes: number;
   readonly instanceId: string;
   /** The token the homeserver presents on application-service pushes; unset disables them. */
@@ -37,6 +39,7 @@ export function keysApiSettingsFromEnv(env: NodeJS.ProcessEnv, instanceId: strin
     verifySignatures: (env.KEYS_VERIFY_SIGNATURES ?? 'true') !== 'false',
     commandTimeoutMs: Number(env.COMMAND_TIMEOUT_MS ?? 10_000),
     readBarrierTimeoutMs: Number(env.READ_BARRIER_TIMEOUT_MS ?? 3_000),
+    readCacheEntries: Number(env.READ_CACHE_ENTRIES ?? 200_000),
     bodyLimitBytes: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
     instanceId,
     appserviceHsToken: env.APPSERVICE_HS_TOKEN ?? null,

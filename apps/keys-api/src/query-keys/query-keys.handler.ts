@@ -3,7 +3,9 @@ import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
 import { Db } from 'mongodb';
 import { MatrixError } from '@app/matrix';
 import { MONGO_DB, isInfrastructureError } from '@app/platform';
-import { DeviceKeysRow, ProjectionBuckets, ProjectionRegistry, UserDevicesDoc, VisibleSignatures, deviceKeysProjection, findDevicesOfUsers, withSignatures } from '@app/read-models';
+import { DeviceKeysRow, ProjectionBuckets, ProjectionRegistry, UserDevicesDoc, VisibleSignatures, deviceKeysProjection, devicesOf, findUserDevices, withSignatures } from '@app/read-models';
+import { cachedPointRead } from '../read-cache/cached-point-read';
+import { ReadCaches } from '../read-cache/read-caches';
 import { CrossSigningKeysReader } from '../cross-signing/cross-signing-keys.reader';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReadBarrier } from '../read-barrier/read-barrier';
@@ -20,6 +22,7 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly barrier: ReadBarrier,
     private readonly crossSigningKeys: CrossSigningKeysReader,
+    private readonly caches: ReadCaches,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
   }
@@ -56,9 +59,22 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
 
   private async readDevices(userIds: string[]): Promise<DeviceKeysRow[]> {
     try {
-      const version = await this.registry.active(deviceKeysProjection.name);
-      await this.barrier.waitForUsers(deviceKeysProjection.name, version, userIds);
-      return await findDevicesOfUsers(await ProjectionBuckets.forReading<UserDevicesDoc>(this.db, deviceKeysProjection.name, version), userIds);
+      const name = deviceKeysProjection.name;
+      const version = await this.registry.active(name);
+      this.caches.deviceKeys.useVersion(version);
+      const targets = await this.barrier.targetsForUsers(userIds);
+      const docs = await cachedPointRead({
+        cache: this.caches.deviceKeys,
+        ids: userIds,
+        partitionOf: (id) => this.barrier.partitionOf(id),
+        targets,
+        waitMs: this.settings.readBarrierTimeoutMs,
+        load: async (misses) => {
+          const exact = await this.barrier.waitForTargets(name, version, targets);
+          return { docs: await findUserDevices(await ProjectionBuckets.forReading<UserDevicesDoc>(this.db, name, version), misses), exact };
+        },
+      });
+      return [...docs.values()].flatMap(devicesOf);
     } catch (err) {
       if (isInfrastructureError(err)) throw MatrixError.unavailable('The key store is temporarily unavailable', 2);
       throw err;

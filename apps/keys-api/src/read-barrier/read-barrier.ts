@@ -34,16 +34,25 @@ export class ReadBarrier implements OnApplicationShutdown {
     this.watch.stop();
   }
 
-  async waitForUsers(projection: string, version: number, userIds: readonly string[]): Promise<void> {
-    const partitions = new Set(userIds.map((u) => partitionForKey(u, this.kafkaSettings.partitions)));
-    if (partitions.size === 0) return;
-    const ends = await this.freshEndOffsets();
+  async waitForUsers(projection: string, version: number, userIds: readonly string[]): Promise<boolean> {
+    return this.waitForTargets(projection, version, await this.targetsForUsers(userIds));
+  }
+
+  /** The last offset, now, of each partition the users' events are in: what a read of them must reflect. */
+  async targetsForUsers(userIds: readonly string[]): Promise<Map<number, bigint>> {
+    const partitions = new Set(userIds.map((u) => this.partitionOf(u)));
     const targets = new Map<number, bigint>();
+    if (partitions.size === 0) return targets;
+    const ends = await this.freshEndOffsets();
     for (const p of partitions) {
       const end = BigInt(ends.get(p) ?? '0');
       if (end > 0n) targets.set(p, end - 1n);
     }
-    await this.waitForTargets(projection, version, targets);
+    return targets;
+  }
+
+  partitionOf(userId: string): number {
+    return partitionForKey(userId, this.kafkaSettings.partitions);
   }
 
   /** Waits (bounded) until the projection has applied everything up to `vector` (a stream token's positions). */
@@ -53,10 +62,12 @@ export class ReadBarrier implements OnApplicationShutdown {
     await this.waitForTargets(projection, version, targets);
   }
 
-  private async waitForTargets(projection: string, version: number, targets: Map<number, bigint>): Promise<void> {
-    if (targets.size === 0) return;
-    const caughtUp = await this.watch.waitFor(checkpointOwner(projection, version), targets);
+  /** Resolves whether the projection caught up in time (the read is served either way). */
+  async waitForTargets(projection: string, version: number, targets: ReadonlyMap<number, bigint>): Promise<boolean> {
+    if (targets.size === 0) return true;
+    const caughtUp = await this.watch.waitFor(checkpointOwner(projection, version), new Map(targets));
     if (!caughtUp) this.logger.write('warn', 'read served before the projection caught up', { projection, targets: [...targets].map(String) });
+    return caughtUp;
   }
 
   private running?: Promise<Map<number, string>>;

@@ -42,7 +42,12 @@ export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc> = {
 };
 
 export async function crossSigningKeysOf(buckets: ProjectionBuckets<CrossSigningKeysDoc>, userIds: readonly string[]): Promise<CrossSigningKeysDoc[]> {
-  // One exact `{_id}` read per user: on FerretDB any other filter decodes the whole collection.
-  const found = await Promise.all([...new Set(userIds)].map((userId) => buckets.of(userId).findOne({ _id: userId } as never)));
-  return found.filter((doc) => doc !== null && !doc.deleted) as CrossSigningKeysDoc[];
+  return [...(await crossSigningDocsById(buckets, userIds)).values()].filter((doc): doc is CrossSigningKeysDoc => doc !== null && !doc.deleted);
+}
+
+/** One point read per user, side by side; absent documents map to null. */
+export async function crossSigningDocsById(buckets: ProjectionBuckets<CrossSigningKeysDoc>, userIds: readonly string[]): Promise<Map<string, CrossSigningKeysDoc | null>> {
+  const ids = [...new Set(userIds)];
+  const found = await Promise.all(ids.map((userId) => buckets.of(userId).findOne({ _id: userId } as never)));
+  return new Map(ids.map((id, i) => [id, (found[i] as CrossSigningKeysDoc | null) ?? null]));
 }

@@ -1,0 +1,81 @@
+import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Kafka } from 'kafkajs';
+import { TopicNames, decodeEvent } from '@app/contracts';
+import { BatchConsumer, ConsumedBatch, TopicAdmin } from '@app/kafka';
+import { JsonLogger, KAFKA, TOPICS, TOPIC_ADMIN, retryUntilReady } from '@app/platform';
+import { CrossSigningKeysDoc, UserDevicesDoc, crossSigningKeysProjection, deviceKeysProjection } from '@app/read-models';
+import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+import { LogPositionedCache } from './log-positioned-cache';
+
+/**
+ * This process's exact copies of the per-user documents /keys/query reads (devices, cross-signing
+ * keys), and the single reader of e2ee.events that keeps them exact: a consumer group of its own,
+ * positioned at the end of the topic before it joins (as the reply listener is), that tells the
+ * caches which documents each event touches. Until it runs, reads go to the store.
+ */
+@Injectable()
+export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown {
+  readonly deviceKeys: LogPositionedCache<UserDevicesDoc>;
+  readonly crossSigning: LogPositionedCache<CrossSigningKeysDoc>;
+  private readonly fed: readonly { cache: LogPositionedCache<unknown>; handles: ReadonlySet<string>; documentId: typeof deviceKeysProjection.documentId }[];
+  private consumer?: BatchConsumer;
+  private stopped = false;
+  private readonly groupId: string;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
+    @Inject(TOPICS) private readonly topics: TopicNames,
+    @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
+    private readonly logger: JsonLogger,
+  ) {
+    this.deviceKeys = new LogPositionedCache(settings.readCacheEntries);
+    this.crossSigning = new LogPositionedCache(settings.readCacheEntries);
+    this.fed = [
+      { cache: this.deviceKeys as LogPositionedCache<unknown>, handles: new Set(deviceKeysProjection.handles), documentId: deviceKeysProjection.documentId },
+      { cache: this.crossSigning as LogPositionedCache<unknown>, handles: new Set(crossSigningKeysProjection.handles), documentId: crossSigningKeysProjection.documentId },
+    ];
+    this.groupId = `${topics.prefix}e2ee.keys-api.read-cache.${settings.instanceId}`;
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.fed.length === 0) return;
+    void retryUntilReady('read caches', () => this.start(), (msg) => this.logger.write('warn', msg), Number.MAX_SAFE_INTEGER, () => this.stopped).catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    await this.consumer?.stop().catch(() => undefined);
+    await this.admin.deleteGroup(this.groupId).catch(() => undefined);
+  }
+
+  private async start(): Promise<void> {
+    const ends = await this.admin.endOffsets(this.topics.events);
+    await this.admin.setGroupOffsets(this.groupId, this.topics.events, ends);
+    this.consumer = new BatchConsumer(this.kafka, {
+      groupId: this.groupId,
+      topics: [this.topics.events],
+      fromBeginning: false,
+      sessionTimeout: 30000,
+      handle: async (batch) => this.apply(batch),
+    });
+    await this.consumer.start();
+    for (const [partition, end] of ends) for (const { cache } of this.fed) cache.begin(partition, BigInt(end));
+  }
+
+  private apply(batch: ConsumedBatch): void {
+    for (const message of batch.messages) {
+      const type = message.headers.type;
+      const interested = this.fed.filter((f) => type === undefined || f.handles.has(type));
+      if (interested.length === 0) continue;
+      try {
+        const event = decodeEvent(message.value);
+        for (const f of interested) if (f.handles.has(event.type)) f.cache.changed(f.documentId(event), BigInt(message.offset));
+      } catch {
+        // Undecodable: no projection applies it either (dead-lettered there).
+      }
+    }
+    const last = BigInt(batch.messages[batch.messages.length - 1].offset);
+    for (const { cache } of this.fed) cache.advanced(batch.partition, last);
+  }
+}
