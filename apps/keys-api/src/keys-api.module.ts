@@ -12,7 +12,6 @@ import { QueryKeysController } from './query-keys/query-keys.controller';
 import { QueryKeysHandler } from './query-keys/query-keys.handler';
 import { ReadBarrier } from './read-barrier/read-barrier';
 import { ReadCaches } from './read-cache/read-caches';
-import { EdgeSignatures } from './upload-keys/edge-signatures';
 import { UploadKeysController } from './upload-keys/upload-keys.controller';
 import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
 import { ClaimKeysController } from './claim-keys/claim-keys.controller';
@@ -55,7 +54,6 @@ export class KeysApiModule {
     CommandGateway,
     ReadBarrier,
     ReadCaches,
-    EdgeSignatures,
     UploadKeysHandler,
     QueryKeysHandler,
     ClaimKeysHandler,

@@ -16,11 +16,6 @@ export interface UploadKeysData {
   readonly fallbackKeys: readonly UploadedKey[];
   /** Whether `signed_*` keys must carry a valid signature by the device (off for legacy suites). */
   readonly verifySignatures: boolean;
-  /**
-   * The device ed25519 key the API already verified every `signed_*` key of this upload against
-   * (absent or null: it did not). Decide then only compares it with the device's key.
-   */
-  readonly signaturesVerifiedWith?: string | null;
 }
 
 /** A claim of one key of `algorithm` for each listed device of one user (the command's key). */

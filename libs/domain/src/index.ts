@@ -5,4 +5,3 @@ export * from './user-keys/decision';
 export * from './user-keys/decide-batch';
 export * from './room-key-backup/keep-or-replace';
 export * from './cross-signing/cross-signing.decide';
-export * from './user-keys/signed-keys.check';

@@ -6,7 +6,6 @@ import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings'
 import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
 import { checkDeviceKeys } from './device-keys.check';
 import { checkKeyMap } from './key-map.check';
-import { EdgeSignatures } from './edge-signatures';
 import { UploadKeys, UploadKeysResponse } from './upload-keys.command';
 
 @CommandHandler(UploadKeys)
@@ -14,7 +13,6 @@ export class UploadKeysHandler implements ICommandHandler<UploadKeys, UploadKeys
   constructor(
     private readonly gateway: CommandGateway,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
-    private readonly edgeSignatures: EdgeSignatures,
   ) {}
 
   async execute({ requester, body, correlationId }: UploadKeys): Promise<UploadKeysResponse> {
@@ -24,14 +22,11 @@ export class UploadKeysHandler implements ICommandHandler<UploadKeys, UploadKeys
     const fallbackKeys = checkKeyMap('fallback_keys', (body.fallback_keys ?? body['org.matrix.msc2732.fallback_keys']) as Record<string, unknown> | undefined);
     const deviceKeys = body.device_keys as Record<string, unknown> | undefined;
     const deviceKeysJson = deviceKeys ? checkDeviceKeys(deviceKeys, requester, deviceId, this.settings.verifySignatures) : null;
-    const signaturesVerifiedWith = this.settings.verifySignatures
-      ? await this.edgeSignatures.verifiedWith(requester.userId, deviceId, deviceKeysJson, [...oneTimeKeys, ...fallbackKeys])
-      : null;
     const outcome = await this.gateway.execute(
       {
         type: 'UploadKeys',
         key: requester.userId,
-        data: { userId: requester.userId, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys, verifySignatures: this.settings.verifySignatures, signaturesVerifiedWith },
+        data: { userId: requester.userId, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys, verifySignatures: this.settings.verifySignatures },
       },
       correlationId,
     );

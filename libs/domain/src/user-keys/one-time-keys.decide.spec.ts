@@ -91,20 +91,6 @@ describe('one-time keys', () => {
     expect(run(withDevice(), upload({ oneTimeKeys: [{ keyName: 'curve25519:A', json: JSON.stringify(curve()) }] })).decision).toMatchObject({ ok: true });
   });
 
-  it('leaves signatures the API verified against the device key it holds to the API, and checks any other claim itself', () => {
-    const other = newDeviceIdentity(USER, 'DEV');
-    // A forged key with the edge's word that it verified against DEV's real key: trusted (the edge checked it).
-    const forged = canonicalJson(signObject({ key: curve() }, USER, 'ed25519:DEV', other.privateKey));
-    const trusted = upload({ signaturesVerifiedWith: device.ed25519, oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: forged }] });
-    expect(run(withDevice(), trusted).decision).toMatchObject({ ok: true });
-    // Verified against another key (a stale read at the edge): decide verifies, and refuses.
-    const stale = upload({ signaturesVerifiedWith: other.ed25519, oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: forged }] });
-    expect(run(withDevice(), stale).decision).toMatchObject({ ok: false, rejection: { code: 'INVALID_SIGNATURE' } });
-    // No device key in state or upload: nothing to compare with, so decide refuses as before.
-    const unknown = upload({ signaturesVerifiedWith: device.ed25519, oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }] });
-    expect(run(initialUserKeysState(), unknown).decision).toMatchObject({ ok: false, rejection: { code: 'INVALID_SIGNATURE' } });
-  });
-
   it('verifies against device keys uploaded in the same request', () => {
     expect(run(initialUserKeysState(), upload({ deviceKeysJson, oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }] })).decision).toMatchObject({
       ok: true,

@@ -1,6 +1,5 @@
 import { DomainEvent, UploadKeysCommand, UploadedKey } from '@app/contracts';
-import { canonicalJson } from '@app/matrix';
-import { signedKeyProblem, signingKeyOf } from './signed-keys.check';
+import { canonicalJson, verifyObjectSignature } from '@app/matrix';
 import { Decision, reject } from './decision';
 import { eventOf } from './event-of';
 import { DeviceState, UserKeysState, algorithmOf, emptyDevice, oneTimeKeyCounts } from './user-keys.state';
@@ -13,7 +12,7 @@ import { evolveUserKeys } from './user-keys.evolve';
  * Fallback keys: the identical key keeps its `used` flag, a different one replaces it as unused.
  */
 export function decideUpload(state: UserKeysState, command: UploadKeysCommand): Decision {
-  const { userId, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys } = command.data;
+  const { userId, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys, verifySignatures } = command.data;
   const events: DomainEvent[] = [];
   const event = <E extends DomainEvent>(type: E['type'], data: E['data']): void => {
     events.push(eventOf<E>(command, events.length, type, data));
@@ -29,9 +28,7 @@ export function decideUpload(state: UserKeysState, command: UploadKeysCommand): 
     }
     if (device.keysJson === null) event('DeviceKeysUploaded', { userId, deviceId, keysJson: deviceKeysJson });
   }
-  const signingKey = signingKeyOf(deviceKeysJson ?? device.keysJson, deviceId);
-  // Checked at the edge against this very key: nothing left to verify here.
-  const verifySignatures = command.data.verifySignatures && !(signingKey !== null && command.data.signaturesVerifiedWith === signingKey);
+  const signingKey = ed25519Of(deviceKeysJson ?? device.keysJson, deviceId);
 
   const newKeys: UploadedKey[] = [];
   for (const key of oneTimeKeys) {
@@ -41,7 +38,7 @@ export function decideUpload(state: UserKeysState, command: UploadKeysCommand): 
       continue;
     }
     if (device.claimedKeyNames.includes(key.keyName)) continue; // a retried upload: never back into the pool
-    const invalid = verifySignatures ? signedKeyProblem(key, userId, deviceId, signingKey) : null;
+    const invalid = checkSignature(key, userId, deviceId, signingKey, verifySignatures);
     if (invalid) return reject('INVALID_SIGNATURE', invalid);
     newKeys.push(key);
   }
@@ -51,7 +48,7 @@ export function decideUpload(state: UserKeysState, command: UploadKeysCommand): 
     const algorithm = algorithmOf(key.keyName);
     const current = device.fallbackKeys.find((f) => f.algorithm === algorithm);
     if (current && current.keyName === key.keyName && sameContent(current.json, key.json)) continue;
-    const invalid = verifySignatures ? signedKeyProblem(key, userId, deviceId, signingKey) : null;
+    const invalid = checkSignature(key, userId, deviceId, signingKey, verifySignatures);
     if (invalid) return reject('INVALID_SIGNATURE', invalid);
     event('FallbackKeyUploaded', { userId, deviceId, algorithm, key });
   }
@@ -75,6 +72,24 @@ function withoutSignatures(json: string): string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return json;
   const { signatures: _signatures, ...rest } = value as Record<string, unknown>;
   return canonicalJson(rest);
+}
+
+function ed25519Of(keysJson: string | null, deviceId: string): string | null {
+  if (keysJson === null) return null;
+  const keys = (JSON.parse(keysJson) as { keys?: Record<string, unknown> }).keys;
+  const key = keys?.[`ed25519:${deviceId}`];
+  return typeof key === 'string' ? key : null;
+}
+
+/** `signed_*` keys must be signed by the device's ed25519 key; returns why not, or null. */
+function checkSignature(key: UploadedKey, userId: string, deviceId: string, signingKey: string | null, verify: boolean): string | null {
+  if (!verify || !algorithmOf(key.keyName).startsWith('signed_')) return null;
+  if (signingKey === null) return `Cannot verify ${key.keyName}: upload the device keys of ${deviceId} first`;
+  const value = JSON.parse(key.json) as unknown;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return `${key.keyName} must be a signed key object`;
+  return verifyObjectSignature(value as Record<string, unknown>, userId, `ed25519:${deviceId}`, signingKey)
+    ? null
+    : `${key.keyName} is not correctly signed by ed25519:${deviceId}`;
 }
 
 export type { DeviceState };
