@@ -12,6 +12,7 @@ import { QueryKeysController } from './query-keys/query-keys.controller';
 import { QueryKeysHandler } from './query-keys/query-keys.handler';
 import { ReadBarrier } from './read-barrier/read-barrier';
 import { ReadCaches } from './read-cache/read-caches';
+import { PerUserReads } from './read-cache/per-user-reads';
 import { UploadKeysController } from './upload-keys/upload-keys.controller';
 import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
 import { ClaimKeysController } from './claim-keys/claim-keys.controller';
@@ -54,6 +55,7 @@ export class KeysApiModule {
     CommandGateway,
     ReadBarrier,
     ReadCaches,
+    PerUserReads,
     UploadKeysHandler,
     QueryKeysHandler,
     ClaimKeysHandler,

@@ -1,20 +1,9 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { openSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { freePort } from '../infra/processes';
 
 const SERVICES = ['apps/command-processor/src/main.ts', 'apps/projector/src/main.ts', 'apps/keys-api/src/main.ts'];
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function waitReady(url: string, deadline: number): Promise<void> {
   for (;;) {

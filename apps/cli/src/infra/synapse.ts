@@ -2,8 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ManagedProcess, sleep } from './processes';
-import { LocalPostgres, freePort } from './postgres';
+import { ManagedProcess, freePort, sleep } from './processes';
+import { LocalPostgres } from './postgres';
 
 type Log = (msg: string) => void;
 

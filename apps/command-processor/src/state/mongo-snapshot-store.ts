@@ -62,7 +62,9 @@ export class MongoSnapshotStore implements SnapshotStore {
     const byBucket = new Map<Collection<SnapshotDoc>, SnapshotDoc[]>();
     for (const doc of docs) {
       const bucket = this.bucketOf(doc._id);
-      byBucket.set(bucket, [...(byBucket.get(bucket) ?? []), doc]);
+      const group = byBucket.get(bucket);
+      if (group) group.push(doc);
+      else byBucket.set(bucket, [doc]);
     }
     for (const [bucket, group] of byBucket) {
       const fresh = group.filter((d) => !this.stored.has(d._id));

@@ -1,31 +1,23 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { Db } from 'mongodb';
 import { MatrixError } from '@app/matrix';
-import { MONGO_DB, isInfrastructureError } from '@app/platform';
-import { DeviceKeysRow, ProjectionBuckets, ProjectionRegistry, UserDevicesDoc, VisibleSignatures, deviceKeysProjection, devicesOf, findUserDevices, withSignatures } from '@app/read-models';
-import { cachedPointRead } from '../read-cache/cached-point-read';
+import { DeviceKeysRow, VisibleSignatures, deviceKeysProjection, devicesOf, withSignatures } from '@app/read-models';
+import { PerUserReads } from '../read-cache/per-user-reads';
 import { ReadCaches } from '../read-cache/read-caches';
 import { CrossSigningKeysReader } from '../cross-signing/cross-signing-keys.reader';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
-import { ReadBarrier } from '../read-barrier/read-barrier';
 import { MAX_QUERY_USERS } from './query-keys.dto';
 import { localUsersAndFailures } from '../validation/local-users';
 import { QueryKeys, QueryKeysResponse } from './query-keys.query';
 
 @QueryHandler(QueryKeys)
 export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysResponse> {
-  private readonly registry: ProjectionRegistry;
-
   constructor(
-    @Inject(MONGO_DB) private readonly db: Db,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
-    private readonly barrier: ReadBarrier,
     private readonly crossSigningKeys: CrossSigningKeysReader,
+    private readonly reads: PerUserReads,
     private readonly caches: ReadCaches,
-  ) {
-    this.registry = new ProjectionRegistry(db, 500);
-  }
+  ) {}
 
   async execute({ deviceKeys, requesterUserId }: QueryKeys): Promise<QueryKeysResponse> {
     const userIds = Object.keys(deviceKeys);
@@ -58,26 +50,6 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
   }
 
   private async readDevices(userIds: string[]): Promise<DeviceKeysRow[]> {
-    try {
-      const name = deviceKeysProjection.name;
-      const version = await this.registry.active(name);
-      this.caches.deviceKeys.useVersion(version);
-      const targets = await this.barrier.targetsForUsers(userIds);
-      const docs = await cachedPointRead({
-        cache: this.caches.deviceKeys,
-        ids: userIds,
-        partitionOf: (id) => this.barrier.partitionOf(id),
-        targets,
-        waitMs: this.settings.readBarrierTimeoutMs,
-        load: async (misses) => {
-          const exact = await this.barrier.waitForTargets(name, version, targets);
-          return { docs: await findUserDevices(await ProjectionBuckets.forReading<UserDevicesDoc>(this.db, name, version), misses), exact };
-        },
-      });
-      return [...docs.values()].flatMap(devicesOf);
-    } catch (err) {
-      if (isInfrastructureError(err)) throw MatrixError.unavailable('The key store is temporarily unavailable', 2);
-      throw err;
-    }
+    return [...(await this.reads.read(deviceKeysProjection.name, this.caches.deviceKeys, userIds)).values()].flatMap(devicesOf);
   }
 }

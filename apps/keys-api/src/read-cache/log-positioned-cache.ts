@@ -36,10 +36,6 @@ export class LogPositionedCache<T> {
     return this.generationCounter;
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   /** Readers moved to another collection version (a replay): copies of the old one are not exact for it. */
   useVersion(version: number): void {
     if (version === this.version) return;

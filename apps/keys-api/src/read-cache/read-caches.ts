@@ -39,7 +39,6 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
   }
 
   onApplicationBootstrap(): void {
-    if (this.fed.length === 0) return;
     void retryUntilReady('read caches', () => this.start(), (msg) => this.logger.write('warn', msg), Number.MAX_SAFE_INTEGER, () => this.stopped).catch(() => undefined);
   }
 

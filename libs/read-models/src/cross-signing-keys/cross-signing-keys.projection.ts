@@ -1,4 +1,3 @@
-import { ProjectionBuckets } from '../projection/buckets';
 import { DomainEvent, StoredSignature } from '@app/contracts';
 import { DocMeta, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 
@@ -40,14 +39,3 @@ export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc> = {
   },
   indexes: [],
 };
-
-export async function crossSigningKeysOf(buckets: ProjectionBuckets<CrossSigningKeysDoc>, userIds: readonly string[]): Promise<CrossSigningKeysDoc[]> {
-  return [...(await crossSigningDocsById(buckets, userIds)).values()].filter((doc): doc is CrossSigningKeysDoc => doc !== null && !doc.deleted);
-}
-
-/** One point read per user, side by side; absent documents map to null. */
-export async function crossSigningDocsById(buckets: ProjectionBuckets<CrossSigningKeysDoc>, userIds: readonly string[]): Promise<Map<string, CrossSigningKeysDoc | null>> {
-  const ids = [...new Set(userIds)];
-  const found = await Promise.all(ids.map((userId) => buckets.of(userId).findOne({ _id: userId } as never)));
-  return new Map(ids.map((id, i) => [id, (found[i] as CrossSigningKeysDoc | null) ?? null]));
-}

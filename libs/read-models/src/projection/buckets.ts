@@ -65,6 +65,16 @@ export class ProjectionBuckets<D extends Document = Document> {
     return this.collections[fnv1a(key) % this.collections.length];
   }
 
+  /**
+   * Documents whose `_id` is also their bucket key (one per user): point reads side by side;
+   * absent ones map to null.
+   */
+  async byIds(ids: readonly string[]): Promise<Map<string, D | null>> {
+    const unique = [...new Set(ids)];
+    const docs = await Promise.all(unique.map((id) => this.of(id).findOne({ _id: id } as never)));
+    return new Map(unique.map((id, i) => [id, (docs[i] as D | null) ?? null]));
+  }
+
   /** The only collection of a single-bucket projection (the projections that write their own way). */
   single(): Collection<D> {
     if (this.collections.length !== 1) throw new Error(`${this.name} has ${this.collections.length} buckets, expected 1`);
