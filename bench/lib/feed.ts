@@ -27,7 +27,7 @@ export class Feed {
     const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
     // The services create the topics when they start; a feed may come first (events mode).
     const admin = new TopicAdmin(createKafka(kafkaSettingsFromEnv('bench-feed-admin', env)));
-    this.topology = ensureTopology(admin, topics, partitions).finally(() => admin.disconnect());
+    this.topology = ensureTopology(admin, topics, partitions, kafkaSettingsFromEnv('bench-feed-admin', env).durability).finally(() => admin.disconnect());
     const runId = `bench${Date.now().toString(36)}`;
     this.sink =
       mode === 'events'

@@ -7,17 +7,10 @@ import { readCommandLog, violations } from './point-access';
  * send while the integration, e2e and interop suites run (MONGODB_COMMAND_LOG, via
  * scripts/test-infra.js), then this audit reads the record.
  *
- * EXCEPTIONS lists what may still filter otherwise, each with its reason. Paths marked
- * `open (issue 14)` are not yet reshaped: they are listed so that no *new* scan can land while
- * they are being converted; each conversion removes its line.
+ * EXCEPTIONS lists what may still filter otherwise, each with its reason (none today: the last
+ * ones, the device-list rows, became documents by `_id`).
  */
-const EXCEPTIONS: Record<string, string> = {
-  'keys-api find rm_device_lists_v* {$or,userId}': 'open (issue 14): device-list rows of a reader',
-  'keys-api find rm_device_lists_v* {$or}': 'open (issue 14): device-list rows of rooms',
-  'keys-api find rm_device_lists_v* {kind,roomId:$in,userId:$in}': 'open (issue 14): device-list membership rows',
-  'keys-api find rm_device_lists_v* {kind,roomId:$in}': 'open (issue 14): device-list membership rows of rooms',
-  'projector find rm_device_lists_v* {kind,userId:$in}': 'open (issue 14): device-list fan-out reads memberships',
-};
+const EXCEPTIONS: Record<string, string> = {};
 
 describe('point access on request and projection paths', () => {
   const path = process.env.MONGODB_COMMAND_LOG;

@@ -1,7 +1,7 @@
 import { MongoClient } from 'mongodb';
 import { topicNames } from '@app/contracts';
 import { KafkaKeyedProducer, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
-import { collectionName, membersOfRoom } from '@app/read-models';
+import { collectionName, membersOfRoom, mongoDeviceListDocs } from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient } from '../helpers/matrix-client';
@@ -36,7 +36,7 @@ describe('memberships from the homeserver', () => {
     new MatrixClient(system.apis[0].url, token).request('PUT', path, { events });
   async function members(room: string): Promise<string[]> {
     await waitForProjection(env, 'device-lists', 1);
-    const members = await membersOfRoom(mongo.db(env.MONGODB_DB).collection(collectionName('device-lists', 1)), room);
+    const members = await membersOfRoom(mongoDeviceListDocs(mongo.db(env.MONGODB_DB).collection(collectionName('device-lists', 1))), room, Number(env.KAFKA_PARTITIONS));
     return [...members].map(([user, membership]) => `${user}:${membership}`).sort();
   }
   /** Pushes are acknowledged once in Kafka; deciding and projecting follow: poll, bounded. */

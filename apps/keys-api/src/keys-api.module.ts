@@ -1,7 +1,9 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
-import { InfrastructureModule } from '@app/platform';
+import { TopicNames, processorGroupOf } from '@app/contracts';
+import { TopicAdmin } from '@app/kafka';
+import { InfrastructureModule, TOPICS, TOPIC_ADMIN } from '@app/platform';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { HomeserverTokenVerifier } from './auth/homeserver-token-verifier';
 import { JwtTokenVerifier } from './auth/jwt-token-verifier';
@@ -33,6 +35,7 @@ import { DeviceSigningController } from './cross-signing/device-signing.controll
 import { SignaturesUploadController } from './cross-signing/signatures-upload.controller';
 import { CrossSigningKeysReader } from './cross-signing/cross-signing-keys.reader';
 import { HomeserverPasswordVerifier, NoPasswordVerifier, PASSWORD_VERIFIER } from './cross-signing/password-verifier';
+import { CommandDecidersCheck } from './readiness/command-deciders.check';
 
 @Module({})
 export class KeysApiModule {
@@ -63,6 +66,11 @@ export class KeysApiModule {
     DeviceListWatcher,
     SyncExtensionService,
     BackupReader,
+    {
+      provide: CommandDecidersCheck,
+      inject: [TOPIC_ADMIN, TOPICS],
+      useFactory: (admin: TopicAdmin, topics: TopicNames) => new CommandDecidersCheck(processorGroupOf(topics), admin),
+    },
     {
       provide: PASSWORD_VERIFIER,
       inject: [KEYS_API_SETTINGS],

@@ -22,6 +22,13 @@ export function topicNames(prefix = ''): TopicNames {
   };
 }
 
+/**
+ * The command-processor's consumer group on e2ee.commands (one owner per partition). The keys-api
+ * watches its members: without any, no command is decided.
+ */
+export const PROCESSOR_GROUP = 'e2ee.command-processor';
+export const processorGroupOf = (topics: TopicNames): string => `${topics.prefix}${PROCESSOR_GROUP}`;
+
 /** e2ee.commands and e2ee.events must have the same partition count: partition p of both has one owner. */
 export const DEFAULT_PARTITIONS = 8;
 

@@ -3,6 +3,8 @@ import { Admin, Kafka } from 'kafkajs';
 export interface TopicSpec {
   readonly topic: string;
   readonly partitions: number;
+  /** -1 or absent: the broker's default.replication.factor. */
+  readonly replicationFactor?: number;
   readonly config?: Record<string, string>;
 }
 
@@ -39,7 +41,7 @@ export class TopicAdmin {
       topics: missing.map((s) => ({
         topic: s.topic,
         numPartitions: s.partitions,
-        replicationFactor: -1,
+        replicationFactor: s.replicationFactor ?? -1,
         configEntries: Object.entries(s.config ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
@@ -66,6 +68,14 @@ export class TopicAdmin {
   async deleteGroup(groupId: string): Promise<void> {
     const admin = await this.ready();
     await admin.deleteGroups([groupId]).catch(() => undefined);
+  }
+
+  /** Members of a consumer group right now; 0 when it is empty or does not exist. */
+  async liveMembers(groupId: string): Promise<number> {
+    const admin = await this.ready();
+    const { groups } = await admin.describeGroups([groupId]);
+    const group = groups.find((g) => g.groupId === groupId);
+    return group && group.state !== 'Dead' && group.state !== 'Empty' ? group.members.length : 0;
   }
 
   /** Readiness: a metadata round trip to the cluster. */

@@ -7,3 +7,4 @@ export * from './ops-http';
 export * from './infrastructure.module';
 export * from './topology';
 export * from './decode-or-dead-letter';
+export * from './framework-errors';

@@ -1,20 +1,24 @@
 import { REPLY_PARTITIONS, TopicNames } from '@app/contracts';
-import { TopicAdmin } from '@app/kafka';
+import { TopicAdmin, TopicDurability } from '@app/kafka';
 
 /** One command may carry a 10,000-session backup upload (a few MB); the broker default is 1 MB. */
 const MAX_MESSAGE_BYTES = String(16 * 1024 * 1024);
 
 /**
- * Creates the topics when missing and refuses to run when e2ee.commands and e2ee.events
- * disagree on partition count: partition p of both must have the same owner.
+ * Creates the topics when missing, each with the configured replication factor and
+ * min.insync.replicas (every write is acks=all: it is durable on that many brokers), and refuses
+ * to run when e2ee.commands and e2ee.events disagree on partition count: partition p of both must
+ * have the same owner. Topics that already exist keep their settings (change them with Kafka's tools).
  */
-export async function ensureTopology(admin: TopicAdmin, topics: TopicNames, partitions: number): Promise<void> {
+export async function ensureTopology(admin: TopicAdmin, topics: TopicNames, partitions: number, durability: TopicDurability): Promise<void> {
+  const { replicationFactor } = durability;
+  const minInsync = { 'min.insync.replicas': String(durability.minInsyncReplicas) };
   await admin.ensureTopics([
-    { topic: topics.commands, partitions, config: { 'retention.ms': String(7 * 24 * 3600 * 1000), 'max.message.bytes': MAX_MESSAGE_BYTES } },
-    { topic: topics.events, partitions, config: { 'retention.ms': '-1', 'min.insync.replicas': '1', 'max.message.bytes': MAX_MESSAGE_BYTES } },
-    { topic: topics.replies, partitions: REPLY_PARTITIONS, config: { 'retention.ms': String(3600 * 1000) } },
-    { topic: topics.deadLetter, partitions: 1, config: { 'retention.ms': '-1' } },
-    { topic: topics.homeserver, partitions, config: { 'retention.ms': String(7 * 24 * 3600 * 1000) } },
+    { topic: topics.commands, partitions, replicationFactor, config: { 'retention.ms': String(7 * 24 * 3600 * 1000), 'max.message.bytes': MAX_MESSAGE_BYTES, ...minInsync } },
+    { topic: topics.events, partitions, replicationFactor, config: { 'retention.ms': '-1', 'max.message.bytes': MAX_MESSAGE_BYTES, ...minInsync } },
+    { topic: topics.replies, partitions: REPLY_PARTITIONS, replicationFactor, config: { 'retention.ms': String(3600 * 1000), ...minInsync } },
+    { topic: topics.deadLetter, partitions: 1, replicationFactor, config: { 'retention.ms': '-1', ...minInsync } },
+    { topic: topics.homeserver, partitions, replicationFactor, config: { 'retention.ms': String(7 * 24 * 3600 * 1000), ...minInsync } },
   ]);
   const [commands, events] = await Promise.all([admin.partitionCount(topics.commands), admin.partitionCount(topics.events)]);
   if (commands !== events) {

@@ -21,3 +21,5 @@ export * from './backups/backup-docs';
 export * from './backups/backups.queries';
 export * from './to-device/to-device.inbox';
 export * from './feed/wake-up-feed';
+export * from './projection/point-writes';
+export * from './device-lists/device-list-docs';

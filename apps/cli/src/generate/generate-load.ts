@@ -49,7 +49,7 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
   const kafka = env.KAFKA_BROKERS ? createKafka(settings) : undefined;
   const admin = kafka ? new TopicAdmin(kafka) : undefined;
   if (options.mode !== 'http' && !admin) throw new Error(`${options.mode} mode needs KAFKA_BROKERS`);
-  if (admin) await ensureTopology(admin, topics, settings.partitions);
+  if (admin) await ensureTopology(admin, topics, settings.partitions, settings.durability);
   const producer = kafka ? new KafkaKeyedProducer(kafka, settings.partitions) : undefined;
   const recorder = new Recorder();
   const lag = kafka ? new LagSampler(kafka, topics, recorder.startedAt) : undefined;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { topicNames } from '@app/contracts';
 import { createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { LocalInfra } from '../infra/infra';
+import { leaseInfra } from '../infra/infra-lease';
 import { infraLayout } from '../infra/infra-layout';
 import { generateLoad } from './generate-load';
 import { startLocalSystem } from './local-system';
@@ -53,13 +54,13 @@ export async function generateCommand(args: string[]): Promise<number> {
   const log = (msg: string) => process.stderr.write(`[generate] ${msg}\n`);
   const layout = infraLayout();
   const external = Boolean(process.env.KAFKA_BROKERS && process.env.MONGODB_URI);
-  const infra = external ? undefined : new LocalInfra(layout, log);
-  await infra?.start();
+  // Against a running system (its Kafka and FerretDB already up) nothing is stopped at the end.
+  const infra = await leaseInfra(new LocalInfra(layout, log), external);
   const startSystem = (mode === 'http' && !a.has('url')) || a.has('system');
   const id = randomBytes(3).toString('hex');
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    ...(infra?.env ?? {}),
+    ...infra.env,
     SERVER_NAME: a.get('server-name') ?? process.env.SERVER_NAME ?? 'localhost',
     AUTH_MODE: 'jwt',
     AUTH_JWT_SECRET: a.get('jwt-secret') ?? process.env.AUTH_JWT_SECRET ?? 'dev-secret-change-me',
@@ -68,8 +69,9 @@ export async function generateCommand(args: string[]): Promise<number> {
     MONGODB_DB: process.env.MONGODB_DB ?? (startSystem ? `gen_${id}` : 'e2ee'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
   };
-  const system = startSystem ? await startLocalSystem(layout.projectRoot, env, log) : undefined;
+  let system: Awaited<ReturnType<typeof startLocalSystem>> | undefined;
   try {
+    if (startSystem) system = await startLocalSystem(layout.projectRoot, env, log);
     const report = await generateLoad(
       {
         mode,
@@ -105,7 +107,7 @@ export async function generateCommand(args: string[]): Promise<number> {
   } finally {
     await system?.stop();
     if (a.has('cleanup')) await cleanUp(env);
-    if (infra) await infra.stop();
+    await infra.release();
   }
 }
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { infraLayout } from './infra-layout';
 import { LocalInfra } from './infra';
+import { leaseInfra } from './infra-lease';
 
 const log = (msg: string) => process.stderr.write(`[infra] ${msg}\n`);
 
@@ -39,17 +40,11 @@ export async function infraCommand(args: string[]): Promise<number> {
 /** Runs a command with the infrastructure up; stops only what this call started. */
 async function runWith(infra: LocalInfra, external: boolean, command: string[]): Promise<number> {
   if (command.length === 0) throw new Error('infra with: no command given');
-  let env: NodeJS.ProcessEnv = process.env;
-  let startedHere = false;
-  if (!external) {
-    startedHere = infra.kafka.pid() === null || infra.ferret.pid() === null;
-    await infra.start();
-    env = { ...process.env, ...infra.env };
-  }
+  const lease = await leaseInfra(infra, external);
   const code = await new Promise<number>((resolve) => {
-    const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env, shell: false });
+    const child = spawn(command[0], command.slice(1), { stdio: 'inherit', env: { ...process.env, ...lease.env }, shell: false });
     child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
   });
-  if (startedHere) await infra.stop();
+  await lease.release();
   return code;
 }

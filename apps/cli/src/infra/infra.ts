@@ -5,11 +5,12 @@ import { Kafka, logLevel } from 'kafkajs';
 import { MongoClient } from 'mongodb';
 import { InfraLayout, kafkaBrokers, mongoUri } from './infra-layout';
 import { ManagedProcess, sleep } from './processes';
+import { InfraControl, LocalServer } from './infra-lease';
 import { provisionFerretDb, provisionKafka } from './provision';
 
 type Log = (msg: string) => void;
 
-export class LocalInfra {
+export class LocalInfra implements InfraControl {
   readonly kafka: ManagedProcess;
   readonly ferret: ManagedProcess;
 
@@ -36,8 +37,12 @@ export class LocalInfra {
     this.log(`kafka ready at ${kafkaBrokers(this.layout)}; ferretdb ready at ${mongoUri(this.layout)}`);
   }
 
-  async stop(): Promise<void> {
-    await Promise.all([this.kafka.stop(), this.ferret.stop()]);
+  running(): { kafka: boolean; ferretdb: boolean } {
+    return { kafka: this.kafka.pid() !== null, ferretdb: this.ferret.pid() !== null };
+  }
+
+  async stop(which: readonly LocalServer[] = ['kafka', 'ferretdb']): Promise<void> {
+    await Promise.all([which.includes('kafka') && this.kafka.stop(), which.includes('ferretdb') && this.ferret.stop()]);
   }
 
   async status(): Promise<{ kafka: string; ferretdb: string }> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
 import { Db } from 'mongodb';
-import { RoutedCommand, TopicNames, decodeCommand } from '@app/contracts';
+import { PROCESSOR_GROUP, RoutedCommand, TopicNames, decodeCommand, processorGroupOf } from '@app/contracts';
 import { BatchConsumer, ConsumedBatch, KafkaKeyedProducer, KafkaPartitionReader, KafkaSettings, TopicAdmin } from '@app/kafka';
 import { JsonLogger, KAFKA, decodeOrDeadLetter, KAFKA_SETTINGS, MONGO_DB, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady, withCorrelation } from '@app/platform';
 import { UserStateStore } from '../state/user-state.store';
@@ -12,8 +12,6 @@ import { BatchDecider } from './batch-decider';
 import { PartitionProcessor } from './partition-processor';
 import { KafkaEventLog, KafkaReplyOutbox } from './kafka-ports';
 import { PROCESSOR_SETTINGS, ProcessorSettings } from './processor-settings';
-
-export const PROCESSOR_GROUP = 'e2ee.command-processor';
 
 /**
  * One owner per partition of e2ee.commands (a consumer group). For each batch: catch up on
@@ -56,9 +54,9 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
 
   async onApplicationBootstrap(): Promise<void> {
     const log = (msg: string) => this.logger.write('warn', msg);
-    await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions), log);
+    await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions, this.settings.durability), log);
     await retryUntilReady('mongodb', () => this.snapshots.ensureIndexes(), log);
-    const group = `${this.topics.prefix}${PROCESSOR_GROUP}`;
+    const group = processorGroupOf(this.topics);
     const processor = new PartitionProcessor(this.store, this.decider, new KafkaPartitionReader(this.kafka, this.admin, group), this.topics.events, {
       caughtUp: (partition, folded) => folded > 0 && this.logger.write('info', 'caught up before deciding', { partition, folded }),
       undecodable: (partition, offset, reason) => this.logger.write('error', 'undecodable event skipped during catch-up', { partition, offset, reason }),
@@ -88,7 +86,7 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
   private async handle(batch: ConsumedBatch, processor: PartitionProcessor): Promise<void> {
     const partition = batch.partition;
     try {
-      const group = `${this.topics.prefix}${PROCESSOR_GROUP}`;
+      const group = processorGroupOf(this.topics);
       const deadLetters = { producer: this.producer, topic: this.topics.deadLetter, consumerGroup: group, metrics: this.metrics, logger: this.logger };
       const commands: RoutedCommand[] = await decodeOrDeadLetter(batch.messages, (m) => decodeCommand(m.value), deadLetters);
       await processor.handle(partition, commands);

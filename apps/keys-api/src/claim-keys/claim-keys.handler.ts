@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { MatrixError } from '@app/matrix';
+import { MatrixError, setOwn } from '@app/matrix';
 import { CommandGateway } from '../command-gateway/command-gateway';
 import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
@@ -39,7 +39,7 @@ export class ClaimKeysHandler implements ICommandHandler<ClaimKeys, ClaimKeysRes
       if (outcome.result.kind !== 'claim') throw new Error('ClaimKeys answered with another result');
       for (const { deviceId, keyName, json } of outcome.result.claimed) {
         result[userId] ??= {};
-        result[userId][deviceId] = { [keyName]: JSON.parse(json) };
+        setOwn(result[userId], deviceId, { [keyName]: JSON.parse(json) }); // a device id may be any string, `__proto__` too
       }
     }
     return { one_time_keys: result, failures };

@@ -39,7 +39,7 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
     this.ready = retryUntilReady(
       'command gateway',
       async () => {
-        await ensureTopology(this.admin, this.topics, this.kafkaSettings.partitions);
+        await ensureTopology(this.admin, this.topics, this.kafkaSettings.partitions, this.kafkaSettings.durability);
         await this.replies.start();
       },
       log,

@@ -10,7 +10,12 @@ import {
   checkpointOwner,
   collectionName,
   deviceListChangesSince,
+  WakeUpFeedDoc,
+  deviceListFeedName,
   deviceListsProjection,
+  feedDocId,
+  mongoDeviceListDocs,
+  roomsNoticedAfter,
 } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 
@@ -40,10 +45,18 @@ export class DeviceListReader {
     return Array.from({ length }, (_, p) => Number(stored.get(p) ?? -1));
   }
 
-  /** Changes after `from`; with `until`, only those at or below it (the token the caller hands out). */
-  changesSince(version: number, userId: string, from: PositionVector, until?: PositionVector): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
+  /**
+   * Changes after `from`; with `until`, only those at or below it (the token the caller hands out).
+   * The partitions' wake-up rings (one point read each) say which rooms changed where since
+   * `from`, so only those parts of the reader's rooms are read.
+   */
+  async changesSince(version: number, userId: string, from: PositionVector, until?: PositionVector): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
     const rules = { encryptedRoomsOnly: this.settings.encryptedRoomsOnly };
-    return deviceListChangesSince(this.collection(version), userId, from, this.kafkaSettings.partitions, rules, until);
+    const feed = this.db.collection<WakeUpFeedDoc>(deviceListFeedName(version));
+    const partitions = Math.max(this.kafkaSettings.partitions, from.length);
+    const rings = await Promise.all(Array.from({ length: partitions }, (_, p) => feed.findOne({ _id: feedDocId(p) })));
+    const touched = (partition: number, after: number) => roomsNoticedAfter(rings[partition], after);
+    return deviceListChangesSince(mongoDeviceListDocs(this.collection(version)), userId, from, this.kafkaSettings.partitions, rules, { until, touched });
   }
 
   private collection(version: number) {

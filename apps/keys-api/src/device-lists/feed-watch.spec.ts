@@ -16,7 +16,9 @@ function memorySources() {
   const announce = (feed: string, partition: number, offset: number, users: string[], rooms: string[] = []) => {
     const feedRings = rings.get(feed) ?? new Map<number, WakeUpFeedDoc>();
     rings.set(feed, feedRings);
-    feedRings.set(partition, withNotice(feedRings.get(partition) ?? null, partition, { offset, at: 0, rooms, users }));
+    // Rings here have been written since the start of the log (a new ring knows nothing before its first notice).
+    const ring = feedRings.get(partition) ?? withNotice(null, partition, { offset: 0, at: 0, rooms: [], users: [] });
+    feedRings.set(partition, withNotice(ring, partition, { offset, at: 0, rooms, users }));
   };
   const checkpoint = (owner: string, partition: number, offset: number) => {
     const map = checkpoints.get(owner) ?? new Map<number, string>();
@@ -61,6 +63,19 @@ describe('FeedWatch', () => {
     await expect(other).resolves.toBe(true);
     const late = watch.waitForChange(feeds, { userId: '@b:hs', rooms: new Set(), after: [9] }, 60_000);
     await expect(late).resolves.toBe(true);
+  });
+
+  it('wakes a waiter whose token is older than a ring (begun after a replay): what came before it is unknown', async () => {
+    const store = memorySources();
+    const rings = new Map([[0, withNotice(null, 0, { offset: 12, at: 0, rooms: [], users: ['@someone-else:hs'] })]]);
+    const sources = { ...store.sources, rings: async () => [...rings.values()] };
+    const fresh = new FeedWatch(sources, log);
+    store.checkpoint(DL.checkpointOwner, 0, 12);
+    const behind = fresh.waitForChange(feeds, { userId: '@a:hs', rooms: new Set(), after: [9] }, 1_000);
+    const current = fresh.waitForChange(feeds, { userId: '@a:hs', rooms: new Set(), after: [11] }, 1_000);
+    await jest.advanceTimersByTimeAsync(1_000);
+    await expect(behind).resolves.toBe(true);
+    await expect(current).resolves.toBe(false);
   });
 
   it('times out when nothing concerns the waiter', async () => {

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { IQueryHandler, QueryHandler } from '@nestjs/cqrs';
-import { MatrixError } from '@app/matrix';
+import { MatrixError, setOwn } from '@app/matrix';
 import { DeviceKeysRow, VisibleSignatures, deviceKeysProjection, devicesOf, withSignatures } from '@app/read-models';
 import { PerUserReads } from '../read-cache/per-user-reads';
 import { ReadCaches } from '../read-cache/read-caches';
@@ -35,7 +35,7 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
       const deviceKey = (uploaded.keys as Record<string, string> | undefined)?.[`ed25519:${doc.deviceId}`] ?? '';
       const keys = withSignatures(uploaded, visible.onDevice(doc.userId, doc.deviceId, deviceKey));
       keys.unsigned = doc.displayName === null ? {} : { device_display_name: doc.displayName };
-      result[doc.userId][doc.deviceId] = keys;
+      setOwn(result[doc.userId], doc.deviceId, keys); // a device id may be any string, `__proto__` too
     }
     const masterKeys: Record<string, unknown> = {};
     const selfSigningKeys: Record<string, unknown> = {};

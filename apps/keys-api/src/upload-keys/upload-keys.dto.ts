@@ -1,6 +1,6 @@
-import { Type } from 'class-transformer';
-import { IsArray, IsOptional, IsString, MinLength, ValidateNested } from 'class-validator';
+import { IsArray, IsOptional, IsString, MinLength } from 'class-validator';
 import { IsJsonObject, IsSignatureMap, IsStringMap } from '../validation/matrix-validators';
+import { NestedDto } from '../validation/dto-instance';
 
 export class DeviceKeysDto {
   @IsString() @MinLength(1) user_id!: string;
@@ -12,7 +12,7 @@ export class DeviceKeysDto {
 
 /** POST /keys/upload (spec: client-server-api, "Upload end-to-end encryption keys"). */
 export class UploadKeysDto {
-  @IsOptional() @IsJsonObject() @ValidateNested() @Type(() => DeviceKeysDto) device_keys?: DeviceKeysDto;
+  @IsOptional() @IsJsonObject() @NestedDto(() => DeviceKeysDto) device_keys?: DeviceKeysDto;
   @IsOptional() @IsJsonObject() one_time_keys?: Record<string, unknown>;
   @IsOptional() @IsJsonObject() fallback_keys?: Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
-import { plainToInstance } from 'class-transformer';
 import { ValidationError, validateSync } from 'class-validator';
 import { MatrixError } from '@app/matrix';
+import { dtoInstance } from './dto-instance';
 
 type Constructor<T> = new () => T;
 
@@ -12,7 +12,7 @@ export function validateBody<T extends object>(dto: Constructor<T>, body: unknow
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new MatrixError('M_BAD_JSON', 'The request body must be a JSON object');
   }
-  const errors = validateSync(plainToInstance(dto, body) as object, { forbidUnknownValues: false, stopAtFirstError: true });
+  const errors = validateSync(dtoInstance(dto, body as Record<string, unknown>), { forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length > 0) throw new MatrixError('M_BAD_JSON', describeFirst(errors[0], ''));
 }
 

@@ -35,7 +35,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     const log = (msg: string) => this.logger.write('warn', msg);
-    await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions), log);
+    await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions, this.settings.durability), log);
     await retryUntilReady('projections', () => this.syncVersions(), log);
     this.timer = setInterval(() => void this.syncVersions().catch((err) => log(`version check failed: ${(err as Error).message}`)), VERSION_POLL_MS);
   }

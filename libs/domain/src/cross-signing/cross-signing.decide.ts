@@ -4,7 +4,7 @@ import {
   CrossSigningReplacementAllowed,
   UploadCrossSigningKeysCommand,
 } from '@app/contracts';
-import { verifyObjectSignature } from '@app/matrix';
+import { own, verifyObjectSignature } from '@app/matrix';
 import { Decision, reject } from '../user-keys/decision';
 import { APPLIED, eventOf } from '../user-keys/event-of';
 import { UserKeysState } from '../user-keys/user-keys.state';
@@ -21,7 +21,7 @@ export function decideUploadCrossSigningKeys(state: UserKeysState, command: Uplo
   if (changed.length === 0) return { ok: true, events: [], result: APPLIED };
   const master = keys.find((k) => k.kind === 'master') ?? stored.master;
   if (!master) return reject('MISSING_MASTER_KEY', 'A master key is needed before self-signing or user-signing keys');
-  const inUse = keys.find((k) => state.devices[k.publicKey] !== undefined);
+  const inUse = keys.find((k) => own(state.devices, k.publicKey) !== undefined);
   if (inUse) return reject('KEY_ID_IN_USE', 'Key ID in use: a device has this id');
   for (const key of keys.filter((k) => k.kind !== 'master')) {
     if (!verifyObjectSignature(JSON.parse(key.json), userId, `ed25519:${master.publicKey}`, master.publicKey)) {

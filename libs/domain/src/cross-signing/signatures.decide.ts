@@ -1,5 +1,5 @@
 import { SignaturesResult, SignaturesUploaded, SignedObjectUpload, StoredSignature, UploadSignaturesCommand } from '@app/contracts';
-import { signedBytes, verifyObjectSignature } from '@app/matrix';
+import { own, signedBytes, verifyObjectSignature } from '@app/matrix';
 import { Decision } from '../user-keys/decision';
 import { eventOf } from '../user-keys/event-of';
 import { UserKeysState } from '../user-keys/user-keys.state';
@@ -17,7 +17,7 @@ export const signatureIdentity = (s: StoredSignature): string => `${s.targetUser
 const sameContent = (a: Record<string, unknown>, storedJson: string): boolean => signedBytes(a).equals(signedBytes(JSON.parse(storedJson)));
 
 function signaturesBy(object: Record<string, unknown>, userId: string): [string, string][] {
-  const mine = (object.signatures as Record<string, Record<string, unknown>> | undefined)?.[userId];
+  const mine = own(object.signatures as Record<string, Record<string, unknown>> | undefined, userId);
   if (typeof mine !== 'object' || mine === null) return [];
   return Object.entries(mine).filter((e): e is [string, string] => typeof e[1] === 'string');
 }
@@ -61,7 +61,7 @@ function checkOtherMaster(state: UserKeysState, userId: string, upload: SignedOb
   const userSigning = state.crossSigning?.keys.user_signing;
   if (!userSigning) return fail('M_INVALID_SIGNATURE', 'You have no user-signing key to sign other users with');
   const keys = object.keys as Record<string, unknown> | undefined;
-  if (keys?.[`ed25519:${upload.keyId}`] !== upload.keyId) return MISMATCH;
+  if (own(keys, `ed25519:${upload.keyId}`) !== upload.keyId) return MISMATCH;
   const signerKeyId = `ed25519:${userSigning.publicKey}`;
   if (!verifyObjectSignature(object, userId, signerKeyId, userSigning.publicKey)) return fail('M_INVALID_SIGNATURE', 'The key must carry a valid signature by your user-signing key');
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
@@ -69,9 +69,9 @@ function checkOtherMaster(state: UserKeysState, userId: string, upload: SignedOb
 }
 
 function deviceEd25519(state: UserKeysState, deviceId: string): string | undefined {
-  const json = state.devices[deviceId]?.keysJson;
+  const json = own(state.devices, deviceId)?.keysJson;
   if (!json) return undefined;
-  const key = (JSON.parse(json) as { keys?: Record<string, unknown> }).keys?.[`ed25519:${deviceId}`];
+  const key = own((JSON.parse(json) as { keys?: Record<string, unknown> }).keys, `ed25519:${deviceId}`);
   return typeof key === 'string' ? key : undefined;
 }
 
@@ -80,7 +80,7 @@ function check(state: UserKeysState, userId: string, upload: SignedObjectUpload,
   if (upload.targetUserId !== userId) return checkOtherMaster(state, userId, upload, object);
   const master = state.crossSigning?.keys.master;
   if (master && upload.keyId === master.publicKey) return checkOwnMaster(state, userId, upload, object, master.json, known);
-  const device = state.devices[upload.keyId];
+  const device = own(state.devices, upload.keyId);
   if (device?.keysJson) return checkOwnDevice(state, userId, upload, object, device.keysJson);
   return fail('M_NOT_FOUND', `You have no device or master key ${upload.keyId}`);
 }

@@ -12,6 +12,7 @@ import {
   PutBackupKeysCommand,
   UpdateBackupVersionCommand,
 } from '@app/contracts';
+import { own } from '@app/matrix';
 import { Decision, reject } from '../user-keys/decision';
 import { APPLIED, eventOf } from '../user-keys/event-of';
 import { BackupState, BackupVersionState, currentVersion, emptyBackup, sessionKey } from './backup.state';
@@ -32,7 +33,7 @@ export function decideCreateBackupVersion(backup: BackupState | undefined, comma
 
 export function decideUpdateBackupVersion(backup: BackupState | undefined, command: UpdateBackupVersionCommand): Decision {
   const { userId, version, algorithm, authDataJson } = command.data;
-  const existing = backup?.versions[version];
+  const existing = own(backup?.versions, version);
   if (!existing || existing.deleted) return reject('BACKUP_NOT_FOUND', `Unknown backup version ${version}`);
   if (existing.algorithm !== algorithm) return reject('BACKUP_MISMATCH', 'The algorithm of a backup version cannot change');
   return { ok: true, events: [eventOf<BackupVersionUpdated>(command, 0, 'BackupVersionUpdated', { userId, version, authDataJson })], result: APPLIED };
@@ -41,7 +42,7 @@ export function decideUpdateBackupVersion(backup: BackupState | undefined, comma
 /** Deleting a deleted version again is fine; one that never existed is not found. */
 export function decideDeleteBackupVersion(backup: BackupState | undefined, command: DeleteBackupVersionCommand): Decision {
   const { userId, version } = command.data;
-  const existing = backup?.versions[version];
+  const existing = own(backup?.versions, version);
   if (!existing) return reject('BACKUP_NOT_FOUND', `Unknown backup version ${version}`);
   if (existing.deleted) return { ok: true, events: [], result: APPLIED };
   return { ok: true, events: [eventOf<BackupVersionDeleted>(command, 0, 'BackupVersionDeleted', { userId, version })], result: APPLIED };
@@ -49,7 +50,7 @@ export function decideDeleteBackupVersion(backup: BackupState | undefined, comma
 
 /** Key writes go to the current version only: an older existing one is refused with the current one named. */
 function writable(backup: BackupState | undefined, version: string): { ok: true; state: BackupVersionState } | { ok: false; decision: Decision } {
-  const existing = backup?.versions[version];
+  const existing = own(backup?.versions, version);
   if (!backup || !existing || existing.deleted) return { ok: false, decision: reject('BACKUP_NOT_FOUND', `Unknown backup version ${version}`) };
   const current = currentVersion(backup);
   if (current !== version) {
@@ -116,15 +117,15 @@ export function evolveBackup(backup: BackupState | undefined, event: DomainEvent
     case 'BackupVersionUpdated':
       return state;
     case 'BackupVersionDeleted':
-      return withVersion(event.data.version, { ...state.versions[event.data.version], deleted: true, sessions: {} });
+      return withVersion(event.data.version, { ...own(state.versions, event.data.version)!, deleted: true, sessions: {} });
     case 'BackupKeysStored': {
-      const v = state.versions[event.data.version];
+      const v = own(state.versions, event.data.version)!;
       const sessions = { ...v.sessions };
       for (const s of event.data.sessions) sessions[sessionKey(s.roomId, s.sessionId)] = { isVerified: s.isVerified, firstMessageIndex: s.firstMessageIndex, forwardedCount: s.forwardedCount };
       return withVersion(event.data.version, { ...v, etag: Number(event.data.etag), sessions });
     }
     case 'BackupKeysDeleted': {
-      const v = state.versions[event.data.version];
+      const v = own(state.versions, event.data.version)!;
       const { roomId, sessionId } = event.data;
       const sessions = Object.fromEntries(Object.entries(v.sessions).filter(([key]) => !matches(key, roomId, sessionId)));
       return withVersion(event.data.version, { ...v, etag: Number(event.data.etag), sessions });

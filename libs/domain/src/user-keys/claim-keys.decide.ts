@@ -1,4 +1,5 @@
 import { ClaimKeysCommand, ClaimKeysResult, DomainEvent, FallbackKeyUsed, OneTimeKeyClaimed } from '@app/contracts';
+import { own } from '@app/matrix';
 import { eventOf } from './event-of';
 import { Decision } from './decision';
 import { UserKeysState } from './user-keys.state';
@@ -15,7 +16,7 @@ export function decideClaim(state: UserKeysState, command: ClaimKeysCommand): De
   const events: DomainEvent[] = [];
   const claimed: Claimed[] = [];
   for (const { deviceId, algorithm } of claims) {
-    const device = state.devices[deviceId];
+    const device = own(state.devices, deviceId);
     if (!device) continue;
     const oneTimeKey = device.oneTimeKeys.find((k) => k.algorithm === algorithm);
     if (oneTimeKey) {
@@ -40,7 +41,7 @@ export function claimResult(state: UserKeysState, command: ClaimKeysCommand): De
   const claimed: Claimed[] = recorded.map(({ deviceId, keyName, json, fallback }) => ({ deviceId, keyName, json, fallback }));
   for (const { deviceId, algorithm } of command.data.claims) {
     if (claimed.some((c) => c.deviceId === deviceId)) continue;
-    const fallback = state.devices[deviceId]?.fallbackKeys.find((f) => f.algorithm === algorithm);
+    const fallback = own(state.devices, deviceId)?.fallbackKeys.find((f) => f.algorithm === algorithm);
     if (fallback) claimed.push({ deviceId, keyName: fallback.keyName, json: fallback.json, fallback: true });
   }
   return { ok: true, events: [], result: { kind: 'claim', claimed } };

@@ -1,4 +1,5 @@
 import { ApplyDeviceChangeCommand, DeviceDeleted, DeviceDisplayNameChanged, DomainEvent } from '@app/contracts';
+import { own } from '@app/matrix';
 import { APPLIED, eventOf } from './event-of';
 import { Decision } from './decision';
 import { UserKeysState } from './user-keys.state';
@@ -10,7 +11,7 @@ import { UserKeysState } from './user-keys.state';
  */
 export function decideDeviceChange(state: UserKeysState, command: ApplyDeviceChangeCommand): Decision {
   const { userId, deviceId, change, displayName } = command.data;
-  const device = state.devices[deviceId];
+  const device = own(state.devices, deviceId);
   const events: DomainEvent[] = [];
   if (change === 'deleted') {
     if (device) events.push(eventOf<DeviceDeleted>(command, 0, 'DeviceDeleted', { userId, deviceId }));

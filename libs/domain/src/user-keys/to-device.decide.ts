@@ -1,4 +1,5 @@
 import { AckToDeviceCommand, DeliverToDeviceCommand, DomainEvent, ToDeviceAcked, ToDeviceDropped, ToDeviceQueued } from '@app/contracts';
+import { own } from '@app/matrix';
 import { Decision } from './decision';
 import { APPLIED, eventOf } from './event-of';
 import { TO_DEVICE_INBOX_LIMIT, UserKeysState } from './user-keys.state';
@@ -13,9 +14,9 @@ export function decideDeliverToDevice(state: UserKeysState, command: DeliverToDe
   const events: DomainEvent[] = [];
   const inbox = new Map<string, { lastSeq: number; ackedSeq: number }>();
   for (const { deviceId, contentJson } of messages) {
-    const targets = deviceId === '*' ? Object.keys(state.devices).sort() : state.devices[deviceId] ? [deviceId] : [];
+    const targets = deviceId === '*' ? Object.keys(state.devices).sort() : own(state.devices, deviceId) ? [deviceId] : [];
     for (const target of targets) {
-      const current = inbox.get(target) ?? state.devices[target].toDevice ?? { lastSeq: 0, ackedSeq: 0 };
+      const current = inbox.get(target) ?? own(state.devices, target)?.toDevice ?? { lastSeq: 0, ackedSeq: 0 };
       if (current.lastSeq - current.ackedSeq >= TO_DEVICE_INBOX_LIMIT) {
         events.push(eventOf<ToDeviceDropped>(command, events.length, 'ToDeviceDropped', { userId, deviceId: target, sender, type }));
         continue;
@@ -31,7 +32,7 @@ export function decideDeliverToDevice(state: UserKeysState, command: DeliverToDe
 /** Acknowledges what the device has received; older or repeated acknowledgements change nothing. */
 export function decideAckToDevice(state: UserKeysState, command: AckToDeviceCommand): Decision {
   const { userId, deviceId, upToSeq } = command.data;
-  const inbox = state.devices[deviceId]?.toDevice;
+  const inbox = own(state.devices, deviceId)?.toDevice;
   if (!inbox || upToSeq <= inbox.ackedSeq) return { ok: true, events: [], result: APPLIED };
   const acked = Math.min(upToSeq, inbox.lastSeq);
   return { ok: true, events: [eventOf<ToDeviceAcked>(command, 0, 'ToDeviceAcked', { userId, deviceId, upToSeq: acked })], result: APPLIED };

@@ -1,5 +1,5 @@
 import { DomainEvent, UploadKeysCommand, UploadedKey } from '@app/contracts';
-import { canonicalJson, verifyObjectSignature } from '@app/matrix';
+import { canonicalJson, own, verifyObjectSignature } from '@app/matrix';
 import { Decision, reject } from './decision';
 import { eventOf } from './event-of';
 import { DeviceState, UserKeysState, algorithmOf, emptyDevice, oneTimeKeyCounts } from './user-keys.state';
@@ -17,8 +17,9 @@ export function decideUpload(state: UserKeysState, command: UploadKeysCommand): 
   const event = <E extends DomainEvent>(type: E['type'], data: E['data']): void => {
     events.push(eventOf<E>(command, events.length, type, data));
   };
-  const device = state.devices[deviceId] ?? emptyDevice();
-  if (!state.devices[deviceId] && Object.values(state.crossSigning?.keys ?? {}).some((k) => k?.publicKey === deviceId)) {
+  const known = own(state.devices, deviceId);
+  const device = known ?? emptyDevice();
+  if (!known && Object.values(state.crossSigning?.keys ?? {}).some((k) => k?.publicKey === deviceId)) {
     return reject('KEY_ID_IN_USE', 'Key ID in use: a cross-signing key has this id');
   }
 
@@ -54,12 +55,12 @@ export function decideUpload(state: UserKeysState, command: UploadKeysCommand): 
   }
 
   const after = events.reduce(evolveUserKeys, state);
-  return { ok: true, events, result: { kind: 'upload', oneTimeKeyCounts: oneTimeKeyCounts(after.devices[deviceId]) } };
+  return { ok: true, events, result: { kind: 'upload', oneTimeKeyCounts: oneTimeKeyCounts(own(after.devices, deviceId)) } };
 }
 
 /** The result of an upload already decided (a redelivered command): the counts as they are now. */
 export function uploadResult(state: UserKeysState, deviceId: string): Decision {
-  return { ok: true, events: [], result: { kind: 'upload', oneTimeKeyCounts: oneTimeKeyCounts(state.devices[deviceId]) } };
+  return { ok: true, events: [], result: { kind: 'upload', oneTimeKeyCounts: oneTimeKeyCounts(own(state.devices, deviceId)) } };
 }
 
 function sameContent(a: string, b: string): boolean {
@@ -77,7 +78,7 @@ function withoutSignatures(json: string): string {
 function ed25519Of(keysJson: string | null, deviceId: string): string | null {
   if (keysJson === null) return null;
   const keys = (JSON.parse(keysJson) as { keys?: Record<string, unknown> }).keys;
-  const key = keys?.[`ed25519:${deviceId}`];
+  const key = own(keys, `ed25519:${deviceId}`);
   return typeof key === 'string' ? key : null;
 }
 

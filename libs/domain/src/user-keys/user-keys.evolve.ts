@@ -1,5 +1,6 @@
 import { evolveBackup } from '../room-key-backup/backup.decide';
 import { DomainEvent } from '@app/contracts';
+import { own } from '@app/matrix';
 import { signatureIdentity } from '../cross-signing/signatures.decide';
 import {
   CLAIMED_KEY_NAMES_KEPT,
@@ -45,7 +46,7 @@ export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKe
     return { ...next, crossSigning: { ...next.crossSigning, keys: next.crossSigning?.keys ?? {}, signatures: recorded } };
   }
   const { deviceId } = event.data;
-  const device = next.devices[deviceId] ?? emptyDevice();
+  const device = own(next.devices, deviceId) ?? emptyDevice();
   switch (event.type) {
     case 'DeviceKeysUploaded':
       return withDevice(next, deviceId, { ...device, keysJson: event.data.keysJson });

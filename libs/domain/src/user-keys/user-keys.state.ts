@@ -1,4 +1,5 @@
 import { CrossSigningKeyUpload, CrossSigningKind } from '@app/contracts';
+import { own, setOwn } from '@app/matrix';
 import { BackupState } from '../room-key-backup/backup.state';
 
 /** A one-time key waiting in a device's pool. */
@@ -84,6 +85,6 @@ export const algorithmOf = (keyName: string): string => keyName.slice(0, keyName
 /** Unclaimed one-time keys per algorithm; `signed_curve25519` is always present, as clients expect. */
 export function oneTimeKeyCounts(device: DeviceState | undefined): Record<string, number> {
   const counts: Record<string, number> = { signed_curve25519: 0 };
-  for (const key of device?.oneTimeKeys ?? []) counts[key.algorithm] = (counts[key.algorithm] ?? 0) + 1;
+  for (const key of device?.oneTimeKeys ?? []) setOwn(counts, key.algorithm, (own(counts, key.algorithm) ?? 0) + 1);
   return counts;
 }

@@ -13,12 +13,14 @@ export interface SharingRules {
 
 const after = (from: PositionVector, row: DeviceListRow): boolean => isAfter(from, row.partition, row.offset);
 
-/** Latest membership row per (room, user); one user's rows all come from one partition, so offsets compare. */
-function latestMemberships(rows: readonly DeviceListRow[]): Map<string, MembershipRow> {
+export const membershipKey = (roomId: string, userId: string): string => JSON.stringify([roomId, userId]);
+
+/** Latest membership row per (room, user) (`membershipKey`); one user's rows all come from one partition, so offsets compare. */
+export function latestMemberships(rows: readonly DeviceListRow[]): Map<string, MembershipRow> {
   const latest = new Map<string, MembershipRow>();
   for (const row of rows) {
     if (row.kind !== 'member') continue;
-    const key = JSON.stringify([row.roomId, row.userId]);
+    const key = membershipKey(row.roomId, row.userId);
     const seen = latest.get(key);
     if (!seen || seen.offset < row.offset) latest.set(key, row);
   }

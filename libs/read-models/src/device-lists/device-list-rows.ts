@@ -44,7 +44,7 @@ export interface EncryptedRow extends RowBase {
 
 export type DeviceListRow = MembershipRow | ChangeRow | OwnChangeRow | EncryptedRow;
 
-const rowId = (kind: string, partition: number, offset: number, roomId = ''): string => JSON.stringify([kind, partition, offset, roomId]);
+export const rowId = (kind: string, partition: number, offset: number, roomId = ''): string => JSON.stringify([kind, partition, offset, roomId]);
 
 /** The user's joined rooms just before `offset`, from their membership rows (all in their partition). */
 export function joinedRoomsBefore(rows: readonly MembershipRow[], userId: string, offset: number): string[] {

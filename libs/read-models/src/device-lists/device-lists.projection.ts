@@ -1,17 +1,16 @@
-import { Collection, Db, Document, MongoBulkWriteError } from 'mongodb';
+import { Collection, Db, Document } from 'mongodb';
 import { DEVICE_LIST_CHANGE_EVENTS, DomainEventType, RecordedEvent } from '@app/contracts';
 import { CustomProjection, ProjectionContext, collectionName } from '../projection/projection';
 import { ReplayMemory } from '../projection/replay-memory';
-import { DeviceListRow, MembershipRow, changesDeviceList, planDeviceListRows } from './device-list-rows';
+import { currentDocs, writeAsSoleWriter, writeGuarded } from '../projection/point-writes';
 import { WakeUpFeedDoc, appendNotice } from '../feed/wake-up-feed';
-
-const INSERT_CHUNK = 1000;
+import { DeviceListDoc, StoredDeviceListDoc, applyToDocs, encryptionDocId, fromStored, toStored, userDocId, userOf } from './device-list-docs';
 
 /**
  * The wake-up feed of a partition (libs/read-models/src/feed/wake-up-feed.ts): a ring of notices,
  * one per applied batch that touched device lists, saying which rooms and users changed, and up
  * to where. The keys-api's single watcher reads these by `_id` to wake the long-polls that care,
- * instead of each waiting client querying the rows.
+ * instead of each waiting client reading documents.
  */
 export type DeviceListFeedDoc = WakeUpFeedDoc;
 
@@ -19,57 +18,55 @@ export const deviceListFeedName = (version: number): string => `${collectionName
 
 const HANDLES: readonly DomainEventType[] = ['MembershipChanged', 'RoomEncryptionEnabled', ...DEVICE_LIST_CHANGE_EVENTS];
 
+/**
+ * Documents by `_id` (device-list-docs.ts). A batch costs two concurrent rounds of point reads
+ * (the users' documents, which say where a device change fans out; then the room parts it
+ * reaches) and one guarded write per changed document: a device change of a user in R rooms
+ * writes R + 1 documents, whatever the rooms' sizes.
+ */
 export const deviceListsProjection: CustomProjection = {
   name: 'device-lists',
   handles: HANDLES,
-  indexes: [{ userId: 1, kind: 1 }, { roomId: 1, kind: 1, partition: 1, offset: 1 }],
+  indexes: [],
   async apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number> {
     const relevant = events.filter((e) => HANDLES.includes(e.event.type));
     if (relevant.length === 0) return 0;
-    const changedUsers = [...new Set(relevant.filter((e) => changesDeviceList(e.event)).map((e) => (e.event.data as { userId: string }).userId))];
-    const memory = context.replayMemory as ReplayMemory<MembershipRow[]> | undefined;
-    const remembered = memory?.complete ? changedUsers.flatMap((u) => memory.get(u) ?? []) : null;
-    const known = remembered ?? (await storedMemberships(collection, changedUsers));
-    const rows = planDeviceListRows(relevant, known);
-    await insertIgnoringDuplicates(collection, rows);
-    if (memory) for (const row of rows) if (row.kind === 'member') memory.set(row.userId, [...(memory.get(row.userId) ?? []), row]);
-    if (context.live) await announce(context.db, context.version, relevant, rows);
+    const docs = collection as unknown as Collection<StoredDeviceListDoc>;
+    const memory = context.replayMemory as ReplayMemory<StoredDeviceListDoc> | undefined;
+    const read = async (ids: readonly string[]) => new Map([...(await currentDocs(docs, ids, memory))].map(([id, stored]) => [id, fromStored(stored)]));
+    const firstIds = new Set<string>();
+    for (const e of relevant) {
+      const user = userOf(e);
+      if (user !== undefined) firstIds.add(userDocId(user));
+      if (e.event.type === 'RoomEncryptionEnabled') firstIds.add(encryptionDocId(e.event.data.roomId));
+    }
+    const current = await read([...firstIds]);
+    // Which room parts the batch reaches, from a trial run on a copy (missing parts start empty).
+    const trial = new Map(current);
+    for (const e of relevant) applyToDocs(trial, e);
+    const roomParts = [...trial.keys()].filter((id) => id.startsWith('r|'));
+    for (const [id, doc] of await read(roomParts)) current.set(id, doc);
+
+    const stored = new Set(current.keys());
+    const dirty = new Set<string>();
+    for (const e of relevant) for (const id of applyToDocs(current, e)) dirty.add(id);
+    const written = [...dirty].map((id) => toStored(current.get(id)!));
+    if (memory) for (const doc of written) memory.set(doc._id, doc);
+    if (memory?.complete) await writeAsSoleWriter(docs, written, stored);
+    else await writeGuarded(docs, written, stored);
+    if (context.live) await announce(context.db, context.version, relevant, [...trial.values()]);
     return relevant.length;
   },
 };
 
-/**
- * The membership rows of users whose devices changed. On FerretDB this query decodes every row of
- * the collection, which a replay cannot afford once per batch: it keeps the rows it wrote in memory.
- */
-async function storedMemberships(collection: Collection<Document>, users: readonly string[]): Promise<MembershipRow[]> {
-  if (users.length === 0) return [];
-  return (await collection.find({ kind: 'member', userId: { $in: [...users] } }).toArray()) as unknown as MembershipRow[];
-}
-
-async function insertIgnoringDuplicates(collection: Collection<Document>, rows: readonly DeviceListRow[]): Promise<void> {
-  for (let i = 0; i < rows.length; i += INSERT_CHUNK) {
-    try {
-      await collection.insertMany(rows.slice(i, i + INSERT_CHUNK) as unknown as Document[], { ordered: false });
-    } catch (err) {
-      // Already written by an earlier delivery of the same events.
-      if (!(err instanceof MongoBulkWriteError) || !allDuplicates(err)) throw err;
-    }
-  }
-}
-
-function allDuplicates(err: MongoBulkWriteError): boolean {
-  const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-  return errors.length > 0 && errors.every((e) => e.code === 11000);
-}
-
-async function announce(db: Db, version: number, events: readonly RecordedEvent[], rows: readonly DeviceListRow[]): Promise<void> {
+/** Rooms and users whose device lists a batch may have changed (every document it reaches), for the waiting long-polls. */
+async function announce(db: Db, version: number, events: readonly RecordedEvent[], reached: readonly DeviceListDoc[]): Promise<void> {
   const rooms = new Set<string>();
   const users = new Set<string>();
-  for (const row of rows) {
-    if (row.kind !== 'encrypted') users.add(row.userId);
-    if (row.kind !== 'own') rooms.add(row.roomId);
+  for (const doc of reached) {
+    if ('userId' in doc) users.add(doc.userId);
+    else rooms.add(doc.roomId);
   }
   const last = events[events.length - 1];
-  await appendNotice(db, deviceListFeedName(version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [...rooms], users: [...users] });
+  await appendNotice(db, deviceListFeedName(version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [...rooms].sort(), users: [...users].sort() });
 }

@@ -24,7 +24,7 @@ export interface WakeUpFeedDoc {
   readonly partition: number;
   /** Offset of the newest notice (-1 when none). */
   readonly offset: number;
-  /** Notices at or below this offset may have been dropped from the ring (-1: none was). */
+  /** Notices at or below this offset may be missing: dropped from the ring, or from before it (-1: none). */
   readonly droppedUpTo: number;
   /** Oldest first. */
   readonly notices: readonly FeedNotice[];
@@ -42,7 +42,8 @@ export const feedDocId = (partition: number): string => String(partition);
  * (a redelivered batch), and the ring is returned unchanged.
  */
 export function withNotice(doc: WakeUpFeedDoc | null, partition: number, notice: FeedNotice): WakeUpFeedDoc {
-  const current: WakeUpFeedDoc = doc ?? { _id: feedDocId(partition), partition, offset: -1, droppedUpTo: -1, notices: [] };
+  // A new ring knows nothing of the log before its first notice (a replay's batches, for one, write no notices).
+  const current: WakeUpFeedDoc = doc ?? { _id: feedDocId(partition), partition, offset: -1, droppedUpTo: notice.offset - 1, notices: [] };
   if (notice.offset <= current.offset) return current;
   const ids = notice.rooms.length + notice.users.length;
   const added: FeedNotice = notice.all || ids > FEED_RING_IDS ? { offset: notice.offset, at: notice.at, rooms: [], users: [], all: true } : notice;
@@ -77,4 +78,19 @@ export async function appendNotice(db: Db, feedName: string, partition: number, 
       if ((err as { code?: number }).code !== 11000) throw err;
     }
   }
+}
+
+/**
+ * Rooms named by the notices after `after`, or `undefined` when the ring cannot tell: it is
+ * absent, no longer reaches back so far, or a notice there concerns everything.
+ */
+export function roomsNoticedAfter(ring: WakeUpFeedDoc | null | undefined, after: number): Set<string> | undefined {
+  if (!ring || after < ring.droppedUpTo) return undefined;
+  const rooms = new Set<string>();
+  for (const notice of ring.notices) {
+    if (notice.offset <= after) continue;
+    if (notice.all) return undefined;
+    for (const room of notice.rooms) rooms.add(room);
+  }
+  return rooms;
 }

@@ -4,6 +4,7 @@ import { BULK_CHUNK } from '@app/mongo';
 import { CustomProjection, ProjectionContext, collectionName } from '../projection/projection';
 import { ReplayMemory } from '../projection/replay-memory';
 import { appendNotice } from '../feed/wake-up-feed';
+import { writeGuarded } from '../projection/point-writes';
 import { InboxDelete, InboxDoc, InboxStore, ToDeviceRow, applyToInbox, readInbox } from './to-device.inbox';
 
 const HANDLES: readonly DomainEventType[] = ['ToDeviceQueued', 'ToDeviceAcked', 'DeviceDeleted'];
@@ -41,17 +42,22 @@ export const toDeviceProjection: CustomProjection = {
  * `_id` alone.
  */
 export function mongoInboxStore(collection: Collection<Document>, memory?: ReplayMemory<InboxDoc | null>): InboxStore {
+  const present = new Set<string>();
   return {
     async read(ids) {
       const found = new Map<string, InboxDoc>();
+      const remember = (doc: InboxDoc) => {
+        found.set(doc._id, doc);
+        present.add(doc._id);
+      };
       const unknown: string[] = [];
       for (const id of ids) {
         const remembered = memory?.get(id);
-        if (remembered) found.set(id, remembered);
+        if (remembered) remember(remembered);
         else if (remembered === undefined && !memory?.complete) unknown.push(id);
       }
       const docs = await Promise.all(unknown.map((id) => collection.findOne({ _id: id } as never)));
-      for (const doc of docs) if (doc) found.set(String(doc._id), doc as unknown as InboxDoc);
+      for (const doc of docs) if (doc) remember(doc as unknown as InboxDoc);
       return found;
     },
     async write(puts, deletes) {
@@ -60,15 +66,17 @@ export function mongoInboxStore(collection: Collection<Document>, memory?: Repla
         for (const d of deletes) memory.set(d._id, null);
       }
       const soleWriter = memory?.complete ?? false;
-      const ops = [...puts.map((doc) => putOp(doc, soleWriter)), ...deletes.map((d) => deleteOp(d, soleWriter))];
+      // Live: inserted when the batch found them absent, else replaced under the guard (point-writes.ts).
+      if (!soleWriter) await writeGuarded(collection as unknown as Collection<InboxDoc>, puts, present);
+      const ops = [...(soleWriter ? puts.map((doc) => putOp(doc)) : []), ...deletes.map((d) => deleteOp(d, soleWriter))];
       for (let i = 0; i < ops.length; i += BULK_CHUNK) await writeChunk(collection, ops.slice(i, i + BULK_CHUNK));
     },
   };
 }
 
-function putOp(doc: InboxDoc, soleWriter: boolean): AnyBulkWriteOperation<Document> {
-  const filter = soleWriter ? { _id: doc._id } : { _id: doc._id, $or: [{ '_meta.offset': { $lt: doc._meta.offset } }, { _meta: { $exists: false } }] };
-  return { replaceOne: { filter: filter as never, replacement: doc as never, upsert: true } };
+/** The replay, sole writer of its version, writes by `_id` alone. */
+function putOp(doc: InboxDoc): AnyBulkWriteOperation<Document> {
+  return { replaceOne: { filter: { _id: doc._id } as never, replacement: doc as never, upsert: true } };
 }
 
 function deleteOp(d: InboxDelete, soleWriter: boolean): AnyBulkWriteOperation<Document> {
