@@ -6,7 +6,7 @@ import { join } from 'node:path';
  * Bump FERRETDB_PATCH_LEVEL whenever PATCHES change: it is part of the binary's file name, so a
  * machine with an older cached build builds again instead of running the old binary.
  */
-export const FERRETDB_PATCH_LEVEL = 'p1';
+export const FERRETDB_PATCH_LEVEL = 'p2';
 
 interface SourcePatch {
   readonly file: string;
@@ -28,6 +28,27 @@ const PATCHES: readonly SourcePatch[] = [
     why: '_id equality must use the _id_ index',
     needle: `IDColumn = DefaultColumn + "->'$._id'"`,
     replacement: `IDColumn = DefaultColumn + "->'_id'"`,
+  },
+  {
+    // The `_id` pushdown above applied only when `_id` was the filter's only key, so a filter of
+    // `_id` plus a condition (the projections' position guard: `{_id, $or: [{'_meta.offset': {$lt}}]}`)
+    // read the collection in table order until a document matched: fast for early documents, a
+    // full scan for late ones and whenever nothing matches (742 ms per guarded replace at 5,000
+    // documents; bench/projection-writes.bench.ts). The backend may apply a filter partially: every
+    // handler filters the documents it gets again (common.FilterIterator / FilterDocument), so
+    // narrowing to the `_id` whenever the filter has one is safe.
+    file: 'internal/backends/sqlite/collection.go',
+    why: '_id equality must use the _id_ index also beside other conditions',
+    needle: `	if params.Filter.Len() == 1 {
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			whereClause`,
+    replacement: `	if params.Filter.Len() >= 1 { // patched: was == 1
+		v, _ := params.Filter.Get("_id")
+		switch v.(type) {
+		case string, types.ObjectID:
+			whereClause`,
   },
   {
     // updateOne/replaceOne/findAndModify read their one document through LimitIterator(1), then

@@ -1,5 +1,5 @@
 import { AnyBulkWriteOperation, Collection, MongoBulkWriteError } from 'mongodb';
-import { BULK_CHUNK, bulkWriteChunked } from '@app/mongo';
+import { bulkWriteChunked } from '@app/mongo';
 import { ProjectedDoc } from './projection';
 import { ReplayMemory } from './replay-memory';
 
@@ -31,23 +31,22 @@ export async function currentDocs<D extends ProjectedDoc>(collection: Collection
  * inserted in bulk and known ones replaced by `{_id}` alone, without the position guard (which
  * FerretDB evaluates in Go, doubling the cost of each statement).
  */
-export async function writeAsSoleWriter<D extends ProjectedDoc>(collection: Collection<D>, docs: readonly D[], stored: ReadonlySet<string>): Promise<void> {
+export async function writeAsSoleWriter<D extends ProjectedDoc>(collection: Collection<D>, docs: readonly D[], stored: ReadonlySet<string>, bulkChunk: number): Promise<void> {
   const inserts = docs.filter((d) => !stored.has(d._id));
   if (inserts.length > 0) await collection.insertMany(inserts as never[], { ordered: false });
   const replaces = docs.filter((d) => stored.has(d._id)).map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d } }) as unknown as AnyBulkWriteOperation<D>);
-  await bulkWriteChunked(collection, replaces, { ordered: false });
+  await bulkWriteChunked(collection, replaces, { ordered: false }, bulkChunk);
 }
 
 /**
  * Guarded writes: a document at or past an event's position is never replaced by it. Documents
- * the batch found absent are inserted, the others replaced under the guard, never upserted: on
- * FerretDB a filter of `_id` plus anything else that matches no document costs a scan of the
- * collection (356 ms at 5,000 documents, against 3-5 ms for an insert or a guarded replace of a
- * present document: measured on the local store), and an upsert with the guard is such a filter.
- * An insert refused as a duplicate means another writer (briefly, in a rebalance) inserted the
- * document since it was read: it is then replaced under the guard like the others.
+ * the batch found absent are inserted, the others replaced under the guard, never upserted under
+ * it. (Found on FerretDB before its `_id` pushdown was patched for filters with more keys: a
+ * guarded upsert of a new document scanned the collection, 356 ms at 5,000 documents.) An insert
+ * refused as a duplicate means another writer (briefly, in a rebalance) inserted the document
+ * since it was read: it is then replaced under the guard like the others.
  */
-export async function writeGuarded<D extends ProjectedDoc>(collection: Collection<D>, docs: readonly D[], stored: ReadonlySet<string>): Promise<void> {
+export async function writeGuarded<D extends ProjectedDoc>(collection: Collection<D>, docs: readonly D[], stored: ReadonlySet<string>, bulkChunk: number): Promise<void> {
   const present = docs.filter((d) => stored.has(d._id));
   const absent = docs.filter((d) => !stored.has(d._id));
   for (let i = 0; i < absent.length; i += INSERT_CHUNK) {
@@ -65,7 +64,7 @@ export async function writeGuarded<D extends ProjectedDoc>(collection: Collectio
         replaceOne: { filter: { _id: doc._id, $or: [{ '_meta.offset': { $lt: doc._meta.offset } }, { _meta: { $exists: false } }] }, replacement: doc },
       }) as unknown as AnyBulkWriteOperation<D>,
   );
-  await bulkWriteChunked(collection, replaces, { ordered: false });
+  await bulkWriteChunked(collection, replaces, { ordered: false }, bulkChunk);
 }
 
 const INSERT_CHUNK = 1000;
