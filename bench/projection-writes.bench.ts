@@ -56,7 +56,7 @@ async function main(): Promise<void> {
         offset: String(first + i),
       })) as unknown as RecordedEvent[];
       const t = Date.now();
-      await deviceListsProjection.apply(lists, events, { db, version: 1, live: true });
+      await deviceListsProjection.apply(lists, events, { db, version: 1, live: true, tuning: { bulkChunk: 8, bucketWriters: 4 } });
       batches.push(Date.now() - t);
     }
     const total = Date.now() - start;

@@ -2,7 +2,7 @@ import { newDeviceIdentity, signedDeviceKeys, signedOneTimeKeys } from '@app/tes
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
-import { signJwt } from '../../apps/keys-api/src/auth/jwt-token-verifier';
+import { signJwt } from '../helpers/jwt';
 
 /** A batch of malformed bodies and bad tokens: each gets a Matrix error with a 4xx status, never a 500. */
 describe('bad input gets Matrix errors', () => {

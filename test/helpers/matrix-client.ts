@@ -1,4 +1,4 @@
-import { signJwt } from '../../apps/keys-api/src/auth/jwt-token-verifier';
+import { signJwt } from './jwt';
 
 export function tokenFor(userId: string, deviceId: string | undefined, secret = 'test-secret'): string {
   return signJwt(secret, { sub: userId, device_id: deviceId, exp: Math.floor(Date.now() / 1000) + 3600 });

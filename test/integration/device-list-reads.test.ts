@@ -61,8 +61,8 @@ describe('device-list documents in the store', () => {
           const ofPartition = events.filter((e) => e.partition === p);
           for (let i = 0; i < ofPartition.length; i += batchSize) {
             const batch = ofPartition.slice(i, i + batchSize);
-            await deviceListsProjection.apply(collection, batch, { db, version: 1, live: false });
-            if (i % 2 === 0) await deviceListsProjection.apply(collection, batch, { db, version: 1, live: false }); // redelivered
+            await deviceListsProjection.apply(collection, batch, { db, version: 1, live: false, tuning: { bulkChunk: 8, bucketWriters: 4 } });
+            if (i % 2 === 0) await deviceListsProjection.apply(collection, batch, { db, version: 1, live: false, tuning: { bulkChunk: 8, bucketWriters: 4 } }); // redelivered
           }
         }
         const from = at % 3 === 0 ? [] : tokens[at % tokens.length];

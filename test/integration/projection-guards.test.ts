@@ -15,6 +15,8 @@ const event = (deviceId: string, keysJson: string, userId = '@g:test.local'): De
   data: { userId, deviceId, keysJson },
 });
 const at = (offset: number, e: DeviceKeysUploaded): RecordedEvent => ({ event: e, partition: 0, offset: String(offset) });
+/** The defaults the services use (MONGODB_BULK_CHUNK, PROJECTION_BUCKET_WRITERS). */
+const tuning = { bulkChunk: 8, bucketWriters: 4 };
 
 /** Position-guarded projection writes against FerretDB: redelivery and reordering change nothing. */
 describe('projection writes are position-guarded', () => {
@@ -29,15 +31,15 @@ describe('projection writes are position-guarded', () => {
   });
 
   it('applies an event once; delivered twice, the document is not updated again', async () => {
-    expect(await applyEvents(buckets(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))])).toBe(1);
+    expect(await applyEvents(buckets(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))], tuning)).toBe(1);
     const before = await collection().findOne({});
-    expect(await applyEvents(buckets(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))])).toBe(0);
+    expect(await applyEvents(buckets(), deviceKeysProjection, [at(5, event('A', '{"v":1}'))], tuning)).toBe(0);
     expect(await collection().findOne({})).toEqual(before);
   });
 
   it('ignores an older event arriving after a newer one', async () => {
-    await applyEvents(buckets(), deviceKeysProjection, [at(9, event('B', '{"v":"new"}'))]);
-    expect(await applyEvents(buckets(), deviceKeysProjection, [at(7, event('B', '{"v":"old"}'))])).toBe(0);
+    await applyEvents(buckets(), deviceKeysProjection, [at(9, event('B', '{"v":"new"}'))], tuning);
+    expect(await applyEvents(buckets(), deviceKeysProjection, [at(7, event('B', '{"v":"old"}'))], tuning)).toBe(0);
     const doc = await collection().findOne({ _id: '@g:test.local' });
     expect(doc).toMatchObject({ _meta: { offset: 9 } });
     expect(doc!.devices.find((d) => d.deviceId === 'B')).toMatchObject({ keysJson: '{"v":"new"}' });
@@ -50,8 +52,8 @@ describe('projection writes are position-guarded', () => {
   it.each([0, 1, 2, 3, 4])('keeps the newer of two writers racing to create a document (round %i)', async (round) => {
     const userId = `@racer${round}:test.local`;
     await Promise.all([
-      applyEvents(buckets(), deviceKeysProjection, [at(20, event('R', '{"v":20}', userId))]),
-      applyEvents(buckets(), deviceKeysProjection, [at(21, event('R', '{"v":21}', userId))]),
+      applyEvents(buckets(), deviceKeysProjection, [at(20, event('R', '{"v":20}', userId))], tuning),
+      applyEvents(buckets(), deviceKeysProjection, [at(21, event('R', '{"v":21}', userId))], tuning),
     ]);
     expect(await collection().findOne({ _id: userId })).toMatchObject({ devices: [{ deviceId: 'R', keysJson: '{"v":21}' }], _meta: { offset: 21 } });
   });

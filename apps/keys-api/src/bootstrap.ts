@@ -17,12 +17,13 @@ import { KeysApiModule } from './keys-api.module';
 import { CommandGateway } from './command-gateway/command-gateway';
 import { assertPathParams } from './validation/path-params';
 import { CommandDecidersCheck } from './readiness/command-deciders.check';
+import { keysApiSettingsFromEnv } from './config/keys-api.settings';
 
 /** Builds and starts the keys-api; used by main.ts and by the e2e tests (several instances at once). */
 export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
-  const port = Number(env.HTTP_PORT ?? 8080);
+  const settings = keysApiSettingsFromEnv(env); // an invalid setting stops the start here
   const adapter = new FastifyAdapter({
-    bodyLimit: Number(env.BODY_LIMIT_BYTES ?? 10 * 1024 * 1024),
+    bodyLimit: settings.bodyLimitBytes,
     // Fastify's default (100) answered a long txn or room id with its own 414 before any route ran:
     // any parameter that fits in a request reaches the route, which answers a Matrix error.
     routerOptions: { maxParamLength: MAX_REQUEST_HEAD_BYTES },
@@ -30,7 +31,7 @@ export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
     clientErrorHandler: answerClientError,
     genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
   });
-  const app = await NestFactory.create<NestFastifyApplication>(KeysApiModule.forEnv(env), adapter, { bufferLogs: true, bodyParser: false });
+  const app = await NestFactory.create<NestFastifyApplication>(KeysApiModule.forEnv(env, settings), adapter, { bufferLogs: true, bodyParser: false });
   const logger = app.get(JsonLogger);
   app.useLogger(logger);
   app.enableShutdownHooks();
@@ -46,7 +47,7 @@ export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
   fastify.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   const gateway = app.get(CommandGateway);
   registerOpsRoutes(fastify, app.get(Metrics), [...app.get(READINESS), { name: 'command-replies', check: async () => gateway.assertReady() }, app.get(CommandDecidersCheck)]);
-  await app.listen(port, env.HTTP_HOST ?? '127.0.0.1');
+  await app.listen(settings.service.httpPort, settings.service.httpHost);
   const address = fastify.server.address();
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : String(address);
   return { app, logger, url };

@@ -1,6 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { randomUUID } from 'node:crypto';
 import { TopicNames, processorGroupOf } from '@app/contracts';
 import { TopicAdmin } from '@app/kafka';
 import { InfrastructureModule, TOPICS, TOPIC_ADMIN } from '@app/platform';
@@ -39,19 +38,23 @@ import { CommandDecidersCheck } from './readiness/command-deciders.check';
 
 @Module({})
 export class KeysApiModule {
-  static forEnv(env: NodeJS.ProcessEnv = process.env): DynamicModule {
+  static forEnv(env: NodeJS.ProcessEnv, settings: KeysApiSettings = keysApiSettingsFromEnv(env)): DynamicModule {
     return {
       module: KeysApiModule,
       imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
       controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController, SendToDeviceController, BackupVersionsController, BackupKeysController, DeviceSigningController, AllowReplacementController, SignaturesUploadController],
       providers: [
         CrossSigningKeysReader,
-    { provide: KEYS_API_SETTINGS, useFactory: () => keysApiSettingsFromEnv(env, env.INSTANCE_ID ?? randomUUID()) },
+    { provide: KEYS_API_SETTINGS, useValue: settings },
     {
       provide: TOKEN_VERIFIER,
       inject: [KEYS_API_SETTINGS],
       useFactory: (s: KeysApiSettings) =>
-        s.authMode === 'jwt' ? new JwtTokenVerifier(s.jwtSecret!) : new HomeserverTokenVerifier(s.homeserverUrl!, s.whoamiCacheMs),
+        s.authMode === 'homeserver'
+          ? new HomeserverTokenVerifier(s.homeserverUrl!, s.whoamiCacheMs)
+          : s.jwksUrl
+            ? JwtTokenVerifier.withJwksUrl(s.jwksUrl)
+            : JwtTokenVerifier.withSecret(s.jwtSecret!),
     },
     AccessTokenGuard,
     HomeserverTokenGuard,

@@ -2,7 +2,6 @@ import { Envelope } from './envelope';
 import { COMMAND_TYPES, RoutedCommand } from './commands';
 import { DomainEvent, EVENT_TYPES } from './events';
 import { CommandReply } from './replies';
-import { upcastEvent } from './upcasters';
 
 /** A message that cannot be turned into a known envelope; it goes to the dead-letter topic. */
 export class UndecodableMessageError extends Error {}
@@ -49,7 +48,7 @@ export function decodeCommand(raw: Buffer | null): RoutedCommand {
 }
 
 export function decodeEvent(raw: Buffer | null): DomainEvent {
-  const envelope = upcastEvent(parseEnvelope(raw));
+  const envelope = parseEnvelope(raw);
   if (!(EVENT_TYPES as readonly string[]).includes(envelope.type)) {
     throw new UndecodableMessageError(`unknown event type ${envelope.type}`);
   }

@@ -21,10 +21,3 @@ export interface LogPosition {
   readonly partition: number;
   readonly offset: string;
 }
-
-/** Offsets travel as decimal strings (Kafka offsets are int64); compare them as bigint. */
-export function compareOffsets(a: string, b: string): number {
-  const x = BigInt(a);
-  const y = BigInt(b);
-  return x < y ? -1 : x > y ? 1 : 0;
-}

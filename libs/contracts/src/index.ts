@@ -4,7 +4,7 @@ export * from './commands';
 export * from './events';
 export * from './replies';
 export * from './codec';
-export * from './upcasters';
 export * from './homeserver-events';
 export * from './homeserver-commands';
 export * from './stream-token';
+export * from './env-settings';

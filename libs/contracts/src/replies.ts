@@ -49,10 +49,13 @@ export interface AppliedResult {
   readonly kind: 'applied';
 }
 
-/** Objects of a signature upload that were refused, each with its Matrix error. */
+/** Why one object of a signature upload was refused (the keys-api maps it to a Matrix error). */
+export type SignatureFailureCode = 'SIGNED_OBJECT_MISMATCH' | 'INVALID_SIGNATURE' | 'UNKNOWN_KEY';
+
+/** Objects of a signature upload that were refused, each with its reason. */
 export interface SignaturesResult {
   readonly kind: 'signatures';
-  readonly failures: readonly { readonly targetUserId: string; readonly keyId: string; readonly errcode: string; readonly error: string }[];
+  readonly failures: readonly { readonly targetUserId: string; readonly keyId: string; readonly code: SignatureFailureCode; readonly message: string }[];
 }
 
 export type CommandResult = UploadKeysResult | ClaimKeysResult | AppliedResult | BackupVersionResult | BackupKeysResult | SignaturesResult;

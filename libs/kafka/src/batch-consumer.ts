@@ -41,6 +41,8 @@ export interface BatchConsumerOptions {
   readonly handle: (batch: ConsumedBatch) => Promise<void>;
   readonly maxWaitTimeInMs?: number;
   readonly sessionTimeout?: number;
+  /** Partitions handled at once (KafkaSettings.partitionsConcurrently). */
+  readonly partitionsConcurrently: number;
 }
 
 /**
@@ -70,14 +72,6 @@ export class BatchConsumer {
     });
   }
 
-  get events() {
-    return this.consumer.events;
-  }
-
-  on(event: string, listener: (payload: unknown) => void): void {
-    this.consumer.on(event as never, listener as never);
-  }
-
   async start(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
@@ -85,7 +79,7 @@ export class BatchConsumer {
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
-      partitionsConsumedConcurrently: Number(process.env.KAFKA_PARTITIONS_CONCURRENTLY ?? 2),
+      partitionsConsumedConcurrently: this.options.partitionsConcurrently,
       eachBatch: (payload) => this.eachBatch(payload),
     });
   }

@@ -4,7 +4,14 @@ const settings = (env: Record<string, string>) => kafkaSettingsFromEnv('test', e
 
 describe('Kafka settings from the environment', () => {
   it('defaults to what the local single broker needs: its default replication factor, one in-sync replica', () => {
-    expect(settings({})).toEqual({ brokers: ['127.0.0.1:19092'], clientId: 'test', partitions: 8, durability: { replicationFactor: -1, minInsyncReplicas: 1 } });
+    expect(settings({})).toEqual({
+      brokers: ['127.0.0.1:19092'],
+      clientId: 'test',
+      partitions: 8,
+      durability: { replicationFactor: -1, minInsyncReplicas: 1 },
+      topicPrefix: '',
+      partitionsConcurrently: 2,
+    });
   });
 
   it('takes the production values', () => {
@@ -21,6 +28,7 @@ describe('Kafka settings from the environment', () => {
     [{ KAFKA_MIN_INSYNC_REPLICAS: '-2' }, /KAFKA_MIN_INSYNC_REPLICAS must be a whole number/],
     [{ KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' }, /KAFKA_MIN_INSYNC_REPLICAS=3 is more than KAFKA_REPLICATION_FACTOR=2: no acks=all write could ever succeed/],
     [{ KAFKA_PARTITIONS: 'eight' }, /KAFKA_PARTITIONS must be a whole number of partitions/],
+    [{ KAFKA_PARTITIONS_CONCURRENTLY: '0' }, /KAFKA_PARTITIONS_CONCURRENTLY must be a whole number of partitions, at least 1; got "0"/],
   ])('refuses %j with a message naming the setting', (env, message) => {
     expect(() => settings(env)).toThrow(message);
   });

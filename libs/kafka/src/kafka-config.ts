@@ -1,4 +1,5 @@
 import { Kafka, logLevel, LogEntry } from 'kafkajs';
+import { DEFAULT_PARTITIONS, Env, textSetting, wholeNumberSetting } from '@app/contracts';
 
 /** How many brokers hold each partition, and how many must have a write before acks=all succeeds. */
 export interface TopicDurability {
@@ -13,23 +14,32 @@ export interface KafkaSettings {
   readonly partitions: number;
   /** Applied to every topic the services create. */
   readonly durability: TopicDurability;
+  /** KAFKA_TOPIC_PREFIX: lets several systems (or test runs) share one cluster. */
+  readonly topicPrefix: string;
+  /** KAFKA_PARTITIONS_CONCURRENTLY: partitions one consumer handles at once (FerretDB's pool is small). */
+  readonly partitionsConcurrently: number;
 }
 
 /** Throws, naming the variable, when a setting is not what Kafka could work with: a service refuses to start on it. */
-export function kafkaSettingsFromEnv(clientId: string, env: NodeJS.ProcessEnv = process.env): KafkaSettings {
+export function kafkaSettingsFromEnv(clientId: string, env: Env): KafkaSettings {
   return {
-    brokers: (env.KAFKA_BROKERS ?? '127.0.0.1:19092').split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: textSetting(env, 'KAFKA_BROKERS', '127.0.0.1:19092').split(',').map((b) => b.trim()).filter(Boolean),
     clientId,
-    partitions: wholeNumber(env, 'KAFKA_PARTITIONS', 8, 'partitions'),
+    partitions: wholeNumberSetting(env, 'KAFKA_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, meaning: 'partitions' }),
     durability: durabilityFromEnv(env),
+    topicPrefix: textSetting(env, 'KAFKA_TOPIC_PREFIX', ''),
+    partitionsConcurrently: wholeNumberSetting(env, 'KAFKA_PARTITIONS_CONCURRENTLY', 2, { min: 1, meaning: 'partitions' }),
   };
 }
 
 /** Defaults fit the local single broker; a production cluster sets 3 and 2 (see README, "Configuration"). */
-export function durabilityFromEnv(env: NodeJS.ProcessEnv): TopicDurability {
+export function durabilityFromEnv(env: Env): TopicDurability {
   const raw = env.KAFKA_REPLICATION_FACTOR?.trim();
-  const replicationFactor = raw === undefined || raw === '' || raw === '-1' ? -1 : wholeNumber(env, 'KAFKA_REPLICATION_FACTOR', -1, 'brokers holding each partition (or -1 for the broker\'s default.replication.factor)');
-  const minInsyncReplicas = wholeNumber(env, 'KAFKA_MIN_INSYNC_REPLICAS', 1, 'in-sync replicas a write needs');
+  const replicationFactor =
+    raw === undefined || raw === '' || raw === '-1'
+      ? -1
+      : wholeNumberSetting(env, 'KAFKA_REPLICATION_FACTOR', -1, { min: 1, meaning: "brokers holding each partition (or -1 for the broker's default.replication.factor)" });
+  const minInsyncReplicas = wholeNumberSetting(env, 'KAFKA_MIN_INSYNC_REPLICAS', 1, { min: 1, meaning: 'in-sync replicas a write needs' });
   if (replicationFactor !== -1 && minInsyncReplicas > replicationFactor) {
     throw new Error(
       `KAFKA_MIN_INSYNC_REPLICAS=${minInsyncReplicas} is more than KAFKA_REPLICATION_FACTOR=${replicationFactor}: no acks=all write could ever succeed`,
@@ -37,15 +47,6 @@ export function durabilityFromEnv(env: NodeJS.ProcessEnv): TopicDurability {
   }
   return { replicationFactor, minInsyncReplicas };
 }
-
-function wholeNumber(env: NodeJS.ProcessEnv, name: string, fallback: number, meaning: string): number {
-  const raw = env[name]?.trim();
-  if (raw === undefined || raw === '') return fallback;
-  const value = Number(raw);
-  if (!/^[0-9]+$/.test(raw) || !Number.isSafeInteger(value) || value < 1) throw new Error(`${name} must be a whole number of ${meaning}, at least 1; got ${JSON.stringify(env[name])}`);
-  return value;
-}
-
 type LogSink = (level: 'error' | 'warn' | 'info' | 'debug', message: string, fields: Record<string, unknown>) => void;
 
 // Messages carry explicit partitions (partitioner.ts), so the kafkajs partitioner notice does not apply.

@@ -4,22 +4,21 @@ import { AnyBulkWriteOperation, BulkWriteOptions, Collection, Document } from 'm
  * FerretDB (SQLite backend, v1.24) keeps every statement of one `update` command open on its own
  * SQLite connection until the whole command ends, and its pool has 100 connections: one
  * bulkWrite of more than ~100 replaceOne statements (or several large ones at once) waits for a
- * connection forever. Writes are therefore sent in small chunks; real MongoDB can use a larger
- * MONGODB_BULK_CHUNK.
+ * connection forever. Writes are therefore sent in chunks of `chunk` statements (MongoSettings.bulkChunk,
+ * MONGODB_BULK_CHUNK); real MongoDB can use a larger one.
  */
-export const BULK_CHUNK = Math.max(1, Number(process.env.MONGODB_BULK_CHUNK ?? 8));
-
 export async function bulkWriteChunked<T extends Document>(
   collection: Collection<T>,
   operations: readonly AnyBulkWriteOperation<T>[],
   options: BulkWriteOptions,
+  chunk: number,
   onChunkError: (err: unknown) => void = (err) => {
     throw err;
   },
 ): Promise<void> {
-  for (let i = 0; i < operations.length; i += BULK_CHUNK) {
+  for (let i = 0; i < operations.length; i += chunk) {
     try {
-      await collection.bulkWrite(operations.slice(i, i + BULK_CHUNK) as AnyBulkWriteOperation<T>[], options);
+      await collection.bulkWrite(operations.slice(i, i + chunk) as AnyBulkWriteOperation<T>[], options);
     } catch (err) {
       onChunkError(err);
     }

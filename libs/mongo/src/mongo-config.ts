@@ -1,4 +1,5 @@
 import { Db, MongoClient } from 'mongodb';
+import { Env, optionalSetting, textSetting, wholeNumberSetting } from '@app/contracts';
 import { attachCommandLog } from './command-log';
 
 export interface MongoSettings {
@@ -6,12 +7,18 @@ export interface MongoSettings {
   readonly database: string;
   /** MONGODB_COMMAND_LOG: where to record every filtered command (the tests' point-access audit). */
   readonly commandLog?: string;
+  /** MONGODB_BULK_CHUNK: statements per bulk write (bulk-write.ts: FerretDB's pool is small). */
+  readonly bulkChunk: number;
 }
 
-export function mongoSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): MongoSettings {
-  return { uri: env.MONGODB_URI ?? 'mongodb://127.0.0.1:27018/', database: env.MONGODB_DB ?? 'e2ee', commandLog: env.MONGODB_COMMAND_LOG || undefined };
+export function mongoSettingsFromEnv(env: Env): MongoSettings {
+  return {
+    uri: textSetting(env, 'MONGODB_URI', 'mongodb://127.0.0.1:27018/'),
+    database: textSetting(env, 'MONGODB_DB', 'e2ee'),
+    commandLog: optionalSetting(env, 'MONGODB_COMMAND_LOG') ?? undefined,
+    bulkChunk: wholeNumberSetting(env, 'MONGODB_BULK_CHUNK', 8, { min: 1, meaning: 'statements' }),
+  };
 }
-
 /**
  * The driver connects lazily and reconnects by itself, so a service starts while MongoDB is
  * down and recovers when it returns; short selection timeouts turn an outage into a quick 503.

@@ -1,5 +1,6 @@
 export * from './correlation';
 export * from './json-logger';
+export * from './service-settings';
 export * from './metrics';
 export * from './matrix-exception.filter';
 export * from './health';

@@ -3,10 +3,11 @@ import { Kafka } from 'kafkajs';
 import { Db, MongoClient } from 'mongodb';
 import { TopicNames, fixedPartitionCounts, topicNames } from '@app/contracts';
 import { KafkaKeyedProducer, KafkaSettings, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
-import { createMongo, mongoSettingsFromEnv } from '@app/mongo';
+import { MongoSettings, createMongo, mongoSettingsFromEnv } from '@app/mongo';
 import { JsonLogger } from './json-logger';
 import { Metrics } from './metrics';
 import { ReadinessCheck } from './health';
+import { logLevelFromEnv } from './service-settings';
 
 export const KAFKA = Symbol('KAFKA');
 export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
@@ -15,6 +16,7 @@ export const TOPIC_ADMIN = Symbol('TOPIC_ADMIN');
 export const TOPICS = Symbol('TOPICS');
 export const MONGO_CLIENT = Symbol('MONGO_CLIENT');
 export const MONGO_DB = Symbol('MONGO_DB');
+export const MONGO_SETTINGS = Symbol('MONGO_SETTINGS');
 export const READINESS = Symbol('READINESS');
 
 @Injectable()
@@ -35,14 +37,15 @@ class InfrastructureShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfrastructureModule {
-  static forService(service: string, env: NodeJS.ProcessEnv = process.env): DynamicModule {
-    const logger = new JsonLogger(service, env.LOG_LEVEL ?? 'info');
+  static forService(service: string, env: NodeJS.ProcessEnv): DynamicModule {
+    const logger = new JsonLogger(service, logLevelFromEnv(env));
     const metrics = new Metrics(service);
     const kafkaSettings = kafkaSettingsFromEnv(service, env);
     const kafka = createKafka(kafkaSettings, (level, message, fields) => logger.write(level, message, fields));
-    const mongo = createMongo(mongoSettingsFromEnv(env), service);
+    const mongoSettings = mongoSettingsFromEnv(env);
+    const mongo = createMongo(mongoSettings, service);
     const admin = new TopicAdmin(kafka);
-    const topics = topicNames(env.KAFKA_TOPIC_PREFIX ?? '');
+    const topics = topicNames(kafkaSettings.topicPrefix);
     const producer = new KafkaKeyedProducer(kafka, kafkaSettings.partitions, fixedPartitionCounts(topics));
     const readiness: ReadinessCheck[] = [
       { name: 'kafka', check: () => admin.ping() },
@@ -60,12 +63,13 @@ export class InfrastructureModule {
         { provide: PRODUCER, useValue: producer },
         { provide: MONGO_CLIENT, useValue: mongo.client },
         { provide: MONGO_DB, useValue: mongo.db },
+        { provide: MONGO_SETTINGS, useValue: mongoSettings },
         { provide: READINESS, useValue: readiness },
         InfrastructureShutdown,
       ],
-      exports: [JsonLogger, Metrics, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, PRODUCER, MONGO_CLIENT, MONGO_DB, READINESS],
+      exports: [JsonLogger, Metrics, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, PRODUCER, MONGO_CLIENT, MONGO_DB, MONGO_SETTINGS, READINESS],
     };
   }
 }
 
-export type { Kafka, Db, KafkaSettings, TopicNames };
+export type { Kafka, Db, KafkaSettings, MongoSettings, TopicNames };

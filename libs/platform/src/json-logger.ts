@@ -1,15 +1,17 @@
 import { LoggerService } from '@nestjs/common';
 import { currentCorrelationId } from './correlation';
 
-type Level = 'error' | 'warn' | 'info' | 'debug';
+export const LOG_LEVELS = ['error', 'warn', 'info', 'debug'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+type Level = LogLevel;
 const ORDER: Record<Level, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 
 /** One JSON object per line on stdout, carrying the correlation id of the work in progress. */
 export class JsonLogger implements LoggerService {
   private readonly threshold: number;
 
-  constructor(private readonly service: string, level: string = process.env.LOG_LEVEL ?? 'info') {
-    this.threshold = ORDER[(level as Level) in ORDER ? (level as Level) : 'info'];
+  constructor(private readonly service: string, level: LogLevel = 'info') {
+    this.threshold = ORDER[level];
   }
 
   write(level: Level, message: string, fields: Record<string, unknown> = {}): void {

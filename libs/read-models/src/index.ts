@@ -1,6 +1,7 @@
 export * from './projection/projection';
 export * from './projection/buckets';
 export * from './projection/replay-memory';
+export * from './projection/projection-settings';
 export * from './projection/apply-events';
 export * from './projection/projection-registry';
 export * from './projection/digest';

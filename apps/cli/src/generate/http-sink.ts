@@ -36,22 +36,22 @@ export class HttpSink implements Sink {
       case 'hs':
         return this.homeserverEvents(op.events);
       case 'upload':
-        await this.call('POST /keys/upload', 'POST', '/_matrix/client/v3/keys/upload', this.token(op.userId, op.deviceId), this.keys.uploadBody(op));
+        await this.call('POST /keys/upload', 'POST', '/_matrix/client/v3/keys/upload', await this.token(op.userId, op.deviceId), this.keys.uploadBody(op));
         return;
       case 'claim':
-        await this.call('POST /keys/claim', 'POST', '/_matrix/client/v3/keys/claim', this.token(op.claimer, 'GEN'), {
+        await this.call('POST /keys/claim', 'POST', '/_matrix/client/v3/keys/claim', await this.token(op.claimer, 'GEN'), {
           one_time_keys: { [op.userId]: { [op.deviceId]: 'signed_curve25519' } },
         });
         return;
       case 'query':
-        await this.call(op.storm ? 'POST /keys/query (encryption storm)' : 'POST /keys/query', 'POST', '/_matrix/client/v3/keys/query', this.token(op.requester, 'GEN'), {
+        await this.call(op.storm ? 'POST /keys/query (encryption storm)' : 'POST /keys/query', 'POST', '/_matrix/client/v3/keys/query', await this.token(op.requester, 'GEN'), {
           device_keys: Object.fromEntries(op.users.map((u) => [u, []])),
         });
         return;
       case 'changes': {
         const from = await (this.changesFrom ??= this.firstToken(op.requester));
         if (!from) return this.recorder.skip('changes');
-        await this.call('GET /keys/changes', 'GET', `/_matrix/client/v3/keys/changes?from=${encodeURIComponent(from)}`, this.token(op.requester, 'GEN'));
+        await this.call('GET /keys/changes', 'GET', `/_matrix/client/v3/keys/changes?from=${encodeURIComponent(from)}`, await this.token(op.requester, 'GEN'));
         return;
       }
     }
@@ -61,16 +61,16 @@ export class HttpSink implements Sink {
     return;
   }
 
-  private token(userId: string, deviceId: string): string {
+  private async token(userId: string, deviceId: string): Promise<string> {
     const slot = `${userId}|${deviceId}`;
     let token = this.tokens.get(slot);
-    if (!token) this.tokens.set(slot, (token = accessToken(this.target.jwtSecret, userId, deviceId)));
+    if (!token) this.tokens.set(slot, (token = await accessToken(this.target.jwtSecret, userId, deviceId)));
     return token;
   }
 
   /** A token from the start of the steady phase, so /keys/changes covers what happened since. */
   private async firstToken(userId: string): Promise<string | null> {
-    const r = await this.call('GET /_keyserver/v1/sync', 'GET', '/_keyserver/v1/sync', this.token(userId, 'GEN'));
+    const r = await this.call('GET /_keyserver/v1/sync', 'GET', '/_keyserver/v1/sync', await this.token(userId, 'GEN'));
     return typeof r?.next_batch === 'string' ? r.next_batch : null;
   }
 

@@ -1,9 +1,10 @@
-import { createHmac } from 'node:crypto';
+import { SignJWT } from 'jose';
 
 /** An HS256 access token for AUTH_MODE=jwt (claims `sub`, `device_id`, `exp`), as the homeserver side would issue. */
-export function accessToken(secret: string, userId: string, deviceId: string, lifetimeSeconds = 24 * 3600): string {
-  const encode = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
-  const head = encode({ alg: 'HS256', typ: 'JWT' });
-  const body = encode({ sub: userId, device_id: deviceId, exp: Math.floor(Date.now() / 1000) + lifetimeSeconds });
-  return `${head}.${body}.${createHmac('sha256', secret).update(`${head}.${body}`).digest('base64url')}`;
+export function accessToken(secret: string, userId: string, deviceId: string, lifetimeSeconds = 24 * 3600): Promise<string> {
+  return new SignJWT({ device_id: deviceId })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(userId)
+    .setExpirationTime(Math.floor(Date.now() / 1000) + lifetimeSeconds)
+    .sign(new TextEncoder().encode(secret));
 }

@@ -3,7 +3,8 @@ import { Db } from 'mongodb';
 import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { KafkaPartitionReader, TopicAdmin } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
-import { AnyProjection, ProjectionBuckets, ProjectionRegistry, ReplayMemory, checkpointOwner, configuredBuckets, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
+import { AnyProjection, ProjectionBuckets, ProjectionRegistry, ReplayMemory, checkpointOwner, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
+import { ReplaySettings, replaySettingsFromEnv } from './replay-settings';
 
 export interface ReplayReport {
   readonly version: number;
@@ -27,15 +28,16 @@ export async function replayProjection(
   topics: TopicNames,
   projection: AnyProjection,
   onProgress: (done: number, total: number) => void,
-  options: { readonly holdBack?: boolean } = {},
+  options: { readonly holdBack?: boolean; readonly settings?: ReplaySettings } = {},
 ): Promise<ReplayReport> {
+  const settings = options.settings ?? replaySettingsFromEnv();
   const started = process.hrtime.bigint();
   const registry = new ProjectionRegistry(db);
   const partitions = await admin.partitionCount(topics.events);
   const checkpoints = new CheckpointStore(db, partitions);
   const version = await registry.allocateNext(projection.name);
   // A fresh version number (never reused), so nothing is there yet.
-  const written = await ProjectionBuckets.forWriting(db, projection.name, version, isCustomProjection(projection) ? 1 : configuredBuckets());
+  const written = await ProjectionBuckets.forWriting(db, projection.name, version, isCustomProjection(projection) ? 1 : settings.projection.buckets);
   await written.createIndexes(projection.indexes);
   await checkpoints.remove(checkpointOwner(projection.name, version));
 
@@ -48,7 +50,7 @@ export async function replayProjection(
   // Documents are held back and inserted once at the end (see ReplayMemory; `holdBack: false`
   // writes each batch, for comparison), and so are checkpoints: they must never claim a position
   // whose documents are not in the store yet.
-  const replayMemory = new ReplayMemory<unknown>(undefined, options.holdBack ?? true);
+  const replayMemory = new ReplayMemory<unknown>(settings.projection.replayMemoryEntries, options.holdBack ?? true);
   const lastOffsets = new Map<number, string>();
   const owner = checkpointOwner(projection.name, version);
   const reader = new KafkaPartitionReader(kafka, admin, `${topics.prefix}e2ee.replay.${projection.name}`);
@@ -61,7 +63,7 @@ export async function replayProjection(
         undecodable++; // the live projector already dead-lettered it
       }
     }
-    applied += await projectEvents(written, projection, recorded, { db, version, live: false, replayMemory });
+    applied += await projectEvents(written, projection, recorded, { db, version, live: false, replayMemory, tuning: settings.tuning });
     const last = messages[messages.length - 1].offset;
     lastOffsets.set(messages[0].partition, last);
     if (!replayMemory.defers) await checkpoints.save(owner, messages[0].partition, last);

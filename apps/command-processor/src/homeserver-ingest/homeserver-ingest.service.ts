@@ -32,6 +32,7 @@ export class HomeserverIngestService implements OnApplicationBootstrap, OnApplic
       groupId: group,
       topics: [this.topics.homeserver],
       fromBeginning: true,
+      partitionsConcurrently: this.settings.partitionsConcurrently,
       handle: (batch) => this.handle(batch, group),
     });
     await this.consumer.start();

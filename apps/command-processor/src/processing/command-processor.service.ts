@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { Db } from 'mongodb';
 import { PROCESSOR_GROUP, RoutedCommand, TopicNames, decodeCommand, processorGroupOf } from '@app/contracts';
 import { BatchConsumer, ConsumedBatch, KafkaKeyedProducer, KafkaPartitionReader, KafkaSettings, TopicAdmin } from '@app/kafka';
-import { JsonLogger, KAFKA, decodeOrDeadLetter, KAFKA_SETTINGS, MONGO_DB, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady, withCorrelation } from '@app/platform';
+import { JsonLogger, KAFKA, decodeOrDeadLetter, KAFKA_SETTINGS, MONGO_DB, MONGO_SETTINGS, MongoSettings, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady, withCorrelation } from '@app/platform';
 import { UserStateStore } from '../state/user-state.store';
 import { MongoPartitionCheckpoints, MongoSnapshotStore } from '../state/mongo-snapshot-store';
 import { SlowedSnapshotStore } from '../state/slowed-snapshot-store';
@@ -35,11 +35,12 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
     @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
     @Inject(PRODUCER) private readonly producer: KafkaKeyedProducer,
     @Inject(MONGO_DB) db: Db,
+    @Inject(MONGO_SETTINGS) mongoSettings: MongoSettings,
     @Inject(PROCESSOR_SETTINGS) private readonly processorSettings: ProcessorSettings,
     private readonly metrics: Metrics,
     private readonly logger: JsonLogger,
   ) {
-    this.snapshots = new MongoSnapshotStore(db, processorSettings.snapshotBuckets);
+    this.snapshots = new MongoSnapshotStore(db, processorSettings.snapshotBuckets, mongoSettings.bulkChunk);
     const delay = processorSettings.snapshotWriteDelayMs;
     this.store = new UserStateStore(
       delay > 0 ? new SlowedSnapshotStore(this.snapshots, delay) : this.snapshots,
@@ -67,6 +68,7 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
       groupId: group,
       topics: [this.topics.commands],
       fromBeginning: true,
+      partitionsConcurrently: this.settings.partitionsConcurrently,
       onAssignment: (assignment) => {
         processor.reassigned();
         this.logger.write('info', 'partitions assigned', { assignment });

@@ -1,6 +1,10 @@
+import { Env, wholeNumberSetting } from '@app/contracts';
+import { ServiceSettings, serviceSettingsFromEnv } from '@app/platform';
+
 export const PROCESSOR_SETTINGS = Symbol('PROCESSOR_SETTINGS');
 
 export interface ProcessorSettings {
+  readonly service: ServiceSettings;
   /** Snapshots of a partition are written at most this often (its events are durable before). */
   readonly snapshotIntervalMs: number;
   readonly snapshotBuckets: number;
@@ -8,10 +12,11 @@ export interface ProcessorSettings {
   readonly snapshotWriteDelayMs: number;
 }
 
-export function processorSettingsFromEnv(env: NodeJS.ProcessEnv): ProcessorSettings {
+export function processorSettingsFromEnv(env: Env): ProcessorSettings {
   return {
-    snapshotIntervalMs: Number(env.SNAPSHOT_INTERVAL_MS ?? 1000),
-    snapshotBuckets: Number(env.SNAPSHOT_BUCKETS ?? 32),
-    snapshotWriteDelayMs: Number(env.SNAPSHOT_WRITE_DELAY_MS ?? 0),
+    service: serviceSettingsFromEnv(env, 8081),
+    snapshotIntervalMs: wholeNumberSetting(env, 'SNAPSHOT_INTERVAL_MS', 1000, { min: 1, meaning: 'milliseconds' }),
+    snapshotBuckets: wholeNumberSetting(env, 'SNAPSHOT_BUCKETS', 32, { min: 1, meaning: 'collections' }),
+    snapshotWriteDelayMs: wholeNumberSetting(env, 'SNAPSHOT_WRITE_DELAY_MS', 0, { min: 0, meaning: 'milliseconds' }),
   };
 }

@@ -23,7 +23,9 @@ export class MongoSnapshotStore implements SnapshotStore {
 
   constructor(
     private readonly db: Db,
-    buckets = 1,
+    buckets: number,
+    /** Statements per bulk write (MONGODB_BULK_CHUNK). */
+    private readonly bulkChunk: number,
   ) {
     if (!Number.isInteger(buckets) || buckets < 1) throw new Error('SNAPSHOT_BUCKETS must be a positive integer');
     const name = (b: number) => (buckets === 1 ? 'processor_user_state' : `processor_user_state_b${b}`);
@@ -80,7 +82,7 @@ export class MongoSnapshotStore implements SnapshotStore {
           for (const e of errors) replace.push(fresh[e.index]);
         }
       }
-      await bulkWriteChunked(bucket, replace.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })), { ordered: false });
+      await bulkWriteChunked(bucket, replace.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })), { ordered: false }, this.bulkChunk);
       for (const d of group) this.stored.add(d._id);
     }
   }

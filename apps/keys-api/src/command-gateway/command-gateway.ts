@@ -30,7 +30,7 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly logger: JsonLogger,
   ) {
-    this.replies = new ReplyListener(kafka, admin, topics, settings.instanceId, logger);
+    this.replies = new ReplyListener(kafka, admin, topics, settings.instanceId, logger, kafkaSettings.partitionsConcurrently);
   }
 
   /** Not awaited: the API serves (and answers 503 for writes) while Kafka is still unreachable. */

@@ -1,4 +1,4 @@
-import { Rejection } from '@app/contracts';
+import { Rejection, SignatureFailureCode } from '@app/contracts';
 import { MatrixError } from '@app/matrix';
 
 /** Domain rejection codes become Matrix errors here, at the edge, and nowhere else. */
@@ -28,6 +28,22 @@ export function rejectionToMatrixError(rejection: Rejection): MatrixError {
     default: {
       const unhandled: never = rejection.code;
       return new MatrixError('M_UNKNOWN', `Unexpected rejection ${String(unhandled)}`, 500);
+    }
+  }
+}
+
+/** The Matrix errcode of a refused object in `/keys/signatures/upload`'s `failures`. */
+export function signatureFailureErrcode(code: SignatureFailureCode): string {
+  switch (code) {
+    case 'SIGNED_OBJECT_MISMATCH':
+      return 'M_INVALID_PARAM';
+    case 'INVALID_SIGNATURE':
+      return 'M_INVALID_SIGNATURE';
+    case 'UNKNOWN_KEY':
+      return 'M_NOT_FOUND';
+    default: {
+      const unhandled: never = code;
+      return `M_UNKNOWN (${String(unhandled)})`;
     }
   }
 }

@@ -20,6 +20,7 @@ export class ReplyListener {
     private readonly topics: TopicNames,
     private readonly instanceId: string,
     private readonly logger: JsonLogger,
+    private readonly partitionsConcurrently: number,
   ) {
     this.groupId = `${topics.prefix}e2ee.keys-api.replies.${instanceId}`;
   }
@@ -32,6 +33,7 @@ export class ReplyListener {
       topics: [this.topics.replies],
       fromBeginning: false,
       sessionTimeout: 30000,
+      partitionsConcurrently: this.partitionsConcurrently,
       handle: async (batch) => {
         for (const message of batch.messages) {
           try {

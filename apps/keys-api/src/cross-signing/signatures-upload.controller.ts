@@ -5,7 +5,7 @@ import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentRequester, Requester } from '../auth/requester';
 import { clientPaths } from '../client-paths';
 import { CommandGateway } from '../command-gateway/command-gateway';
-import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
+import { rejectionToMatrixError, signatureFailureErrcode } from '../command-gateway/rejection-errors';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { publicKeyOf } from '@app/read-models';
 import { CrossSigningKeysReader } from './cross-signing-keys.reader';
@@ -82,7 +82,7 @@ export class SignaturesUploadController {
     if (uploads.length === 0) return { failures };
     const outcome = await this.gateway.execute({ type: 'UploadSignatures', key: requester.userId, data: { userId: requester.userId, objects: uploads } }, request.id);
     if (!outcome.ok) throw rejectionToMatrixError(outcome.rejection);
-    if (outcome.result.kind === 'signatures') for (const f of outcome.result.failures) failed(f.targetUserId, f.keyId, f.errcode, f.error);
+    if (outcome.result.kind === 'signatures') for (const f of outcome.result.failures) failed(f.targetUserId, f.keyId, signatureFailureErrcode(f.code), f.message);
     return { failures };
   }
 }

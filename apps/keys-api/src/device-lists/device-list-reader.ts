@@ -1,23 +1,28 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { PositionVector } from '@app/contracts';
-import { KafkaSettings } from '@app/kafka';
+import { KafkaSettings, partitionForKey } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
 import { KAFKA_SETTINGS, MONGO_DB } from '@app/platform';
 import {
   DeviceListChanges,
+  DeviceListDoc,
+  DeviceListDocReader,
   ProjectionRegistry,
+  WakeUpFeedDoc,
   checkpointOwner,
   collectionName,
   deviceListChangesSince,
-  WakeUpFeedDoc,
   deviceListFeedName,
   deviceListsProjection,
   feedDocId,
+  memberDocIdsOf,
   mongoDeviceListDocs,
   roomsNoticedAfter,
 } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+import { ReadCaches } from '../read-cache/read-caches';
+import { cachedPointRead } from '../read-cache/cached-point-read';
 
 /** The device-lists read model as the /keys/changes and sync-extension endpoints see it. */
 @Injectable()
@@ -29,6 +34,7 @@ export class DeviceListReader {
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
+    private readonly caches: ReadCaches,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
     this.checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
@@ -48,18 +54,51 @@ export class DeviceListReader {
   /**
    * Changes after `from`; with `until`, only those at or below it (the token the caller hands out).
    * The partitions' wake-up rings (one point read each) say which rooms changed where since
-   * `from`, so only those parts of the reader's rooms are read.
+   * `from`, so only those parts of the reader's rooms are read; documents come from this
+   * process's exact copies where it has them (read-cache/), else by `_id` from the store.
    */
   async changesSince(version: number, userId: string, from: PositionVector, until?: PositionVector): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
     const rules = { encryptedRoomsOnly: this.settings.encryptedRoomsOnly };
     const feed = this.db.collection<WakeUpFeedDoc>(deviceListFeedName(version));
     const partitions = Math.max(this.kafkaSettings.partitions, from.length);
-    const rings = await Promise.all(Array.from({ length: partitions }, (_, p) => feed.findOne({ _id: feedDocId(p) })));
+    const [rings, applied] = await Promise.all([
+      Promise.all(Array.from({ length: partitions }, (_, p) => feed.findOne({ _id: feedDocId(p) }))),
+      until ? Promise.resolve(until) : this.appliedPositions(version),
+    ]);
     const touched = (partition: number, after: number) => roomsNoticedAfter(rings[partition], after);
-    return deviceListChangesSince(mongoDeviceListDocs(this.collection(version)), userId, from, this.kafkaSettings.partitions, rules, { until, touched });
+    return deviceListChangesSince(this.cachedDocs(version, applied), userId, from, this.kafkaSettings.partitions, rules, { until, touched });
   }
 
-  private collection(version: number) {
-    return this.db.collection(collectionName(deviceListsProjection.name, version));
+  /**
+   * Documents as of `applied` (positions the store has applied): copies once this process's log
+   * reader has passed them, store reads for the rest (kept: the store had applied `applied`).
+   */
+  private cachedDocs(version: number, applied: PositionVector): DeviceListDocReader {
+    const cache = this.caches.deviceLists;
+    cache.useVersion(version);
+    const targets = new Map<number, bigint>();
+    applied.forEach((offset, p) => offset >= 0 && targets.set(p, BigInt(offset)));
+    const fromStore = mongoDeviceListDocs(this.db.collection(collectionName(deviceListsProjection.name, version)));
+    return async (ids) => {
+      const found = await cachedPointRead<DeviceListDoc>({
+        cache,
+        ids,
+        partitionOf: (id) => this.partitionOf(id),
+        targets,
+        waitMs: this.settings.readBarrierTimeoutMs,
+        load: async (misses) => {
+          const docs = await fromStore(misses);
+          return { docs: new Map(misses.map((id) => [id, docs.get(id) ?? null])), exact: true };
+        },
+        dependsOn: memberDocIdsOf,
+      });
+      return new Map([...found].filter((entry): entry is [string, DeviceListDoc] => entry[1] !== null));
+    };
+  }
+
+  /** The partition whose events change a document: its user's, its own (a room part), its room's. */
+  private partitionOf(id: string): number {
+    if (id.startsWith('r|')) return Number(id.slice(id.lastIndexOf('|') + 1));
+    return partitionForKey(id.slice(2), this.kafkaSettings.partitions); // `u|<user>`, `e|<room>`
   }
 }

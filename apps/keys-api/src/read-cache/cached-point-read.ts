@@ -12,13 +12,15 @@ export interface CachedPointRead<D> {
    * `exact` false when the store had not caught up in time (served, but not kept).
    */
   readonly load: (ids: readonly string[]) => Promise<{ readonly docs: ReadonlyMap<string, D | null>; readonly exact: boolean }>;
+  /** Other ids whose events change a document (LogPositionedCache's `dependsOn`). */
+  readonly dependsOn?: (doc: D) => readonly string[];
 }
 
 /**
  * Documents by id: exact copies where this process has seen the log up to the targets, point
  * reads from the store for the rest (kept for next time).
  */
-export async function cachedPointRead<D>({ cache, ids, partitionOf, targets, waitMs, load }: CachedPointRead<D>): Promise<Map<string, D | null>> {
+export async function cachedPointRead<D>({ cache, ids, partitionOf, targets, waitMs, load, dependsOn }: CachedPointRead<D>): Promise<Map<string, D | null>> {
   const found = new Map<string, D | null>();
   const unique = [...new Set(ids)];
   // Waiting for the log reader only pays when there are copies to answer from.
@@ -36,7 +38,7 @@ export async function cachedPointRead<D>({ cache, ids, partitionOf, targets, wai
     const doc = docs.get(id) ?? null;
     found.set(id, doc);
     const partition = partitionOf(id);
-    if (exact) cache.put(id, partition, doc, targets.get(partition) ?? -1n, generation);
+    if (exact) cache.put(id, partition, doc, targets.get(partition) ?? -1n, generation, doc && dependsOn ? dependsOn(doc) : []);
   }
   return found;
 }

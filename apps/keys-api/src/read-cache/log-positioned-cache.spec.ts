@@ -36,6 +36,24 @@ describe('LogPositionedCache', () => {
     expect(cache.get('@a')).toBeUndefined();
   });
 
+  it('drops a copy when an id it depends on changes after it (a room part and its members)', () => {
+    const cache = started(new LogPositionedCache<string>(10));
+    cache.put('r|!room|0', 0, 'part', 5n, cache.generation, ['u|@a', 'u|@b']);
+    cache.changed('u|@a', 4n); // already in the copy
+    expect(cache.get('r|!room|0')).toBe('part');
+    cache.changed('u|@b', 6n);
+    expect(cache.has('r|!room|0')).toBe(false);
+    expect(cache.get('r|!room|0')).toBeUndefined();
+  });
+
+  it('refuses a store read completing after an event of an id it depends on (held read)', () => {
+    const cache = started(new LogPositionedCache<string>(10));
+    const generation = cache.generation; // the read of the part starts: target offset 5
+    cache.changed('u|@a', 7n); // a member's device change arrives while the read is in flight
+    cache.put('r|!room|0', 0, 'read before the change', 5n, generation, ['u|@a']);
+    expect(cache.get('r|!room|0')).toBeUndefined();
+  });
+
   it('refuses reads that started before everything was forgotten', () => {
     const cache = started(new LogPositionedCache<string>(10, 2));
     const generation = cache.generation;

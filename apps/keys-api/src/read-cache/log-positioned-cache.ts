@@ -2,6 +2,11 @@ interface Entry<T> {
   readonly value: T | null;
   /** The stored document was read with the projection at or past this offset of its partition. */
   readonly coveredFrom: bigint;
+  /**
+   * Other ids whose events also change this document (in the same partition): a room part
+   * changes with its members' device changes, which name only the member.
+   */
+  readonly dependsOn: readonly string[];
 }
 
 /**
@@ -86,12 +91,12 @@ export class LogPositionedCache<T> {
   }
 
   has(id: string): boolean {
-    return this.entries.has(id);
+    return this.current(id) !== undefined;
   }
 
   /** A copy, `null` for a known absent document, `undefined` when there is none. */
   get(id: string): T | null | undefined {
-    const entry = this.entries.get(id);
+    const entry = this.current(id);
     if (!entry) return undefined;
     this.entries.delete(id); // most recently used last
     this.entries.set(id, entry);
@@ -103,15 +108,29 @@ export class LogPositionedCache<T> {
    * that started in `generation`. Refused when an event after `coveredFrom` was already seen, or
    * could be missed.
    */
-  put(id: string, partition: number, value: T | null, coveredFrom: bigint, generation: number): void {
+  put(id: string, partition: number, value: T | null, coveredFrom: bigint, generation: number, dependsOn: readonly string[] = []): void {
     if (generation !== this.generationCounter) return;
     // An event between the copy and where the reader began would never be seen.
     const first = this.firstSeen.get(partition);
     if (first === undefined || first > coveredFrom + 1n) return;
     if ((this.lastChange.get(id) ?? -1n) > coveredFrom) return;
+    if (this.changedAfter(dependsOn, coveredFrom)) return;
     this.entries.delete(id);
-    this.entries.set(id, { value, coveredFrom });
+    this.entries.set(id, { value, coveredFrom, dependsOn });
     if (this.entries.size > this.maxEntries) this.entries.delete(this.entries.keys().next().value as string);
+  }
+
+  /** The entry, unless an id it depends on changed after it was read (then it is dropped). */
+  private current(id: string): Entry<T> | undefined {
+    const entry = this.entries.get(id);
+    if (!entry || !this.changedAfter(entry.dependsOn, entry.coveredFrom)) return entry;
+    this.entries.delete(id);
+    return undefined;
+  }
+
+  private changedAfter(ids: readonly string[], offset: bigint): boolean {
+    for (const id of ids) if ((this.lastChange.get(id) ?? -1n) > offset) return true;
+    return false;
   }
 
   private forgetAll(): void {

@@ -1,9 +1,9 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Kafka } from 'kafkajs';
-import { TopicNames, decodeEvent } from '@app/contracts';
-import { BatchConsumer, ConsumedBatch, TopicAdmin } from '@app/kafka';
-import { JsonLogger, KAFKA, TOPICS, TOPIC_ADMIN, retryUntilReady } from '@app/platform';
-import { CrossSigningKeysDoc, UserDevicesDoc, crossSigningKeysProjection, deviceKeysProjection } from '@app/read-models';
+import { DomainEvent, TopicNames, decodeEvent } from '@app/contracts';
+import { BatchConsumer, ConsumedBatch, KafkaSettings, TopicAdmin } from '@app/kafka';
+import { JsonLogger, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, retryUntilReady } from '@app/platform';
+import { CrossSigningKeysDoc, DeviceListDoc, UserDevicesDoc, crossSigningKeysProjection, deviceKeysProjection, deviceListDocsNamedBy, deviceListsProjection } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { LogPositionedCache } from './log-positioned-cache';
 
@@ -17,7 +17,9 @@ import { LogPositionedCache } from './log-positioned-cache';
 export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown {
   readonly deviceKeys: LogPositionedCache<UserDevicesDoc>;
   readonly crossSigning: LogPositionedCache<CrossSigningKeysDoc>;
-  private readonly fed: readonly { cache: LogPositionedCache<unknown>; handles: ReadonlySet<string>; documentId: typeof deviceKeysProjection.documentId }[];
+  /** The device-lists documents (device-list-docs.ts): a room part also depends on its members' documents. */
+  readonly deviceLists: LogPositionedCache<DeviceListDoc>;
+  private readonly fed: readonly { cache: LogPositionedCache<unknown>; handles: ReadonlySet<string>; documentIds: (event: DomainEvent, partition: number) => string[] }[];
   private consumer?: BatchConsumer;
   private stopped = false;
   private readonly groupId: string;
@@ -28,12 +30,15 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(TOPICS) private readonly topics: TopicNames,
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     private readonly logger: JsonLogger,
+    @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
   ) {
     this.deviceKeys = new LogPositionedCache(settings.readCacheEntries);
     this.crossSigning = new LogPositionedCache(settings.readCacheEntries);
+    this.deviceLists = new LogPositionedCache(settings.readCacheEntries);
     this.fed = [
-      { cache: this.deviceKeys as LogPositionedCache<unknown>, handles: new Set(deviceKeysProjection.handles), documentId: deviceKeysProjection.documentId },
-      { cache: this.crossSigning as LogPositionedCache<unknown>, handles: new Set(crossSigningKeysProjection.handles), documentId: crossSigningKeysProjection.documentId },
+      { cache: this.deviceKeys as LogPositionedCache<unknown>, handles: new Set(deviceKeysProjection.handles), documentIds: (event) => [deviceKeysProjection.documentId(event)] },
+      { cache: this.crossSigning as LogPositionedCache<unknown>, handles: new Set(crossSigningKeysProjection.handles), documentIds: (event) => [crossSigningKeysProjection.documentId(event)] },
+      { cache: this.deviceLists as LogPositionedCache<unknown>, handles: new Set(deviceListsProjection.handles), documentIds: deviceListDocsNamedBy },
     ];
     this.groupId = `${topics.prefix}e2ee.keys-api.read-cache.${settings.instanceId}`;
   }
@@ -56,6 +61,7 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
       topics: [this.topics.events],
       fromBeginning: false,
       sessionTimeout: 30000,
+      partitionsConcurrently: this.kafkaSettings.partitionsConcurrently,
       handle: async (batch) => this.apply(batch),
     });
     await this.consumer.start();
@@ -69,7 +75,7 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
       if (interested.length === 0) continue;
       try {
         const event = decodeEvent(message.value);
-        for (const f of interested) if (f.handles.has(event.type)) f.cache.changed(f.documentId(event), BigInt(message.offset));
+        for (const f of interested) if (f.handles.has(event.type)) for (const id of f.documentIds(event, batch.partition)) f.cache.changed(id, BigInt(message.offset));
       } catch {
         // Undecodable: no projection applies it either (dead-lettered there).
       }

@@ -1,10 +1,11 @@
 import { Kafka } from 'kafkajs';
 import { Db } from 'mongodb';
 import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
-import { BatchConsumer, ConsumedBatch, MessageProducer } from '@app/kafka';
+import { BatchConsumer, ConsumedBatch, KafkaSettings, MessageProducer } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
 import { JsonLogger, Metrics, decodeOrDeadLetter } from '@app/platform';
-import { AnyProjection, ProjectionBuckets, checkpointOwner, configuredBuckets, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
+import { AnyProjection, ProjectionBuckets, checkpointOwner, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
+import { ProjectorSettings } from '../projector-settings';
 
 /**
  * Keeps one collection version of one projection up to date from e2ee.events. The checkpoint
@@ -22,20 +23,22 @@ export class ProjectionRunner {
     private readonly topics: TopicNames,
     private readonly projection: AnyProjection,
     readonly version: number,
-    partitions: number,
+    private readonly kafkaSettings: KafkaSettings,
+    private readonly settings: ProjectorSettings,
     private readonly metrics: Metrics,
     private readonly logger: JsonLogger,
   ) {
-    this.checkpoints = new CheckpointStore(db, partitions);
+    this.checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
   }
 
   async start(): Promise<void> {
-    this.buckets = await ProjectionBuckets.forWriting(this.db, this.projection.name, this.version, isCustomProjection(this.projection) ? 1 : configuredBuckets());
+    this.buckets = await ProjectionBuckets.forWriting(this.db, this.projection.name, this.version, isCustomProjection(this.projection) ? 1 : this.settings.projection.buckets);
     await this.buckets.createIndexes(this.projection.indexes);
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: `${this.topics.prefix}${projectorGroup(this.projection.name, this.version)}`,
       topics: [this.topics.events],
       fromBeginning: true,
+      partitionsConcurrently: this.kafkaSettings.partitionsConcurrently,
       handle: (batch) => this.handle(batch),
     });
     await this.consumer.start();
@@ -58,7 +61,7 @@ export class ProjectionRunner {
         logger: this.logger,
       },
     );
-    const applied = await projectEvents(this.buckets!, this.projection, recorded, { db: this.db, version: this.version, live: true });
+    const applied = await projectEvents(this.buckets!, this.projection, recorded, { db: this.db, version: this.version, live: true, tuning: this.settings.tuning });
     const last = batch.messages[batch.messages.length - 1].offset;
     await this.checkpoints.save(checkpointOwner(this.projection.name, this.version), batch.partition, last);
     this.metrics.eventsApplied.labels(this.projection.name).inc(applied);

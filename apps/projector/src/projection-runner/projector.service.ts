@@ -6,6 +6,7 @@ import { KafkaKeyedProducer, KafkaSettings, TopicAdmin } from '@app/kafka';
 import { JsonLogger, KAFKA, KAFKA_SETTINGS, MONGO_DB, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
 import { PROJECTIONS, ProjectionRegistry } from '@app/read-models';
 import { ProjectionRunner } from './projection-runner';
+import { PROJECTOR_SETTINGS, ProjectorSettings } from '../projector-settings';
 
 const VERSION_POLL_MS = 1000;
 
@@ -29,6 +30,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
     @Inject(MONGO_DB) private readonly db: Db,
     private readonly metrics: Metrics,
     private readonly logger: JsonLogger,
+    @Inject(PROJECTOR_SETTINGS) private readonly projectorSettings: ProjectorSettings,
   ) {
     this.registry = new ProjectionRegistry(db);
   }
@@ -54,7 +56,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         const running = this.runners.get(projection.name);
         if (running?.version === active) continue;
         await running?.stop();
-        const runner = new ProjectionRunner(this.kafka, this.db, this.producer, this.topics, projection, active, this.settings.partitions, this.metrics, this.logger);
+        const runner = new ProjectionRunner(this.kafka, this.db, this.producer, this.topics, projection, active, this.settings, this.projectorSettings, this.metrics, this.logger);
         await runner.start();
         this.runners.set(projection.name, runner);
       }

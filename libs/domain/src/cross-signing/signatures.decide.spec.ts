@@ -19,7 +19,7 @@ function run(state: UserKeysState, c: Command): { decision: Decision; state: Use
   const decision = decideUserKeys(state, c);
   return { decision, state: decision.ok ? decision.events.reduce(evolveUserKeys, state) : state };
 }
-const failuresOf = (d: Decision) => (d.ok && d.result.kind === 'signatures' ? d.result.failures.map((f) => [f.keyId, f.errcode]) : 'rejected');
+const failuresOf = (d: Decision) => (d.ok && d.result.kind === 'signatures' ? d.result.failures.map((f) => [f.keyId, f.code]) : 'rejected');
 const recorded = (d: Decision) => (d.ok ? d.events.flatMap((e) => (e.type === 'SignaturesUploaded' ? e.data.signatures.map((s) => s.signerKeyId) : [])) : []);
 
 describe('decide: signature uploads', () => {
@@ -58,9 +58,9 @@ describe('decide: signature uploads', () => {
       ]),
     );
     expect(failuresOf(decision)).toEqual([
-      ['ADEV', 'M_INVALID_SIGNATURE'],
-      [master.publicKey, 'M_INVALID_PARAM'],
-      ['NOPE', 'M_NOT_FOUND'],
+      ['ADEV', 'INVALID_SIGNATURE'],
+      [master.publicKey, 'SIGNED_OBJECT_MISMATCH'],
+      ['NOPE', 'UNKNOWN_KEY'],
     ]);
     expect(recorded(decision)).toEqual([`ed25519:${userSigning.publicKey}`]);
   });
@@ -83,8 +83,8 @@ describe('decide: signature uploads', () => {
       ]),
     );
     expect(failuresOf(decision)).toEqual([
-      ['ADEV', 'M_INVALID_SIGNATURE'],
-      [bobMaster.publicKey, 'M_INVALID_SIGNATURE'],
+      ['ADEV', 'INVALID_SIGNATURE'],
+      [bobMaster.publicKey, 'INVALID_SIGNATURE'],
     ]);
   });
 
@@ -107,6 +107,6 @@ describe('decide: signature uploads', () => {
     expect(failuresOf(decision)).toEqual([]);
     expect(recorded(decision)).toEqual([`ed25519:${selfSigning.publicKey}`, 'ed25519:ADEV']);
     // A master key without any device signature of the uploader's fails.
-    expect(failuresOf(run(ready, signatures([{ targetUserId: alice, keyId: master.publicKey, object: master.object }])).decision)).toEqual([[master.publicKey, 'M_INVALID_SIGNATURE']]);
+    expect(failuresOf(run(ready, signatures([{ targetUserId: alice, keyId: master.publicKey, object: master.object }])).decision)).toEqual([[master.publicKey, 'INVALID_SIGNATURE']]);
   });
 });

@@ -1,14 +1,14 @@
-import { SignaturesResult, SignaturesUploaded, SignedObjectUpload, StoredSignature, UploadSignaturesCommand } from '@app/contracts';
+import { SignatureFailureCode, SignaturesResult, SignaturesUploaded, SignedObjectUpload, StoredSignature, UploadSignaturesCommand } from '@app/contracts';
 import { own, signedBytes, verifyObjectSignature } from '@app/matrix';
 import { Decision } from '../user-keys/decision';
 import { eventOf } from '../user-keys/event-of';
 import { UserKeysState } from '../user-keys/user-keys.state';
 
-type Failure = { readonly errcode: string; readonly error: string };
+type Failure = { readonly code: SignatureFailureCode; readonly message: string };
 type Checked = { readonly signatures: StoredSignature[] } | Failure;
 
-const fail = (errcode: string, error: string): Failure => ({ errcode, error });
-const MISMATCH = fail('M_INVALID_PARAM', 'The signed object does not match the stored key');
+const fail = (code: SignatureFailureCode, message: string): Failure => ({ code, message });
+const MISMATCH = fail('SIGNED_OBJECT_MISMATCH', 'The signed object does not match the stored key');
 
 /** Identity of a stored signature, to tell a re-upload from a new one. */
 export const signatureIdentity = (s: StoredSignature): string => `${s.targetUserId}|${s.targetKey}|${s.signerKeyId}|${s.signature}`;
@@ -39,19 +39,19 @@ function checkOwnMaster(state: UserKeysState, userId: string, upload: SignedObje
     const entry: StoredSignature = { targetUserId: userId, keyId: upload.keyId, targetKey: upload.keyId, signerKeyId, signature };
     byDevice = true;
     if (stored.get(signerKeyId) === signature || known.has(signatureIdentity(entry))) continue;
-    if (!verifyObjectSignature(object, userId, signerKeyId, deviceKey)) return fail('M_INVALID_SIGNATURE', `Invalid signature by ${signerKeyId}`);
+    if (!verifyObjectSignature(object, userId, signerKeyId, deviceKey)) return fail('INVALID_SIGNATURE', `Invalid signature by ${signerKeyId}`);
     signatures.push(entry);
   }
-  return byDevice ? { signatures } : fail('M_INVALID_SIGNATURE', 'The master key must carry a signature by one of your devices');
+  return byDevice ? { signatures } : fail('INVALID_SIGNATURE', 'The master key must carry a signature by one of your devices');
 }
 
 /** One of the signer's own devices, signed by their self-signing key. */
 function checkOwnDevice(state: UserKeysState, userId: string, upload: SignedObjectUpload, object: Record<string, unknown>, keysJson: string): Checked {
   const selfSigning = state.crossSigning?.keys.self_signing;
-  if (!selfSigning) return fail('M_INVALID_SIGNATURE', 'You have no self-signing key to sign devices with');
+  if (!selfSigning) return fail('INVALID_SIGNATURE', 'You have no self-signing key to sign devices with');
   if (!sameContent(object, keysJson)) return MISMATCH;
   const signerKeyId = `ed25519:${selfSigning.publicKey}`;
-  if (!verifyObjectSignature(object, userId, signerKeyId, selfSigning.publicKey)) return fail('M_INVALID_SIGNATURE', 'The device must carry a valid signature by your self-signing key');
+  if (!verifyObjectSignature(object, userId, signerKeyId, selfSigning.publicKey)) return fail('INVALID_SIGNATURE', 'The device must carry a valid signature by your self-signing key');
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
   return { signatures: [{ targetUserId: userId, keyId: upload.keyId, targetKey: deviceEd25519(state, upload.keyId)!, signerKeyId, signature }] };
 }
@@ -59,11 +59,11 @@ function checkOwnDevice(state: UserKeysState, userId: string, upload: SignedObje
 /** Another user's master key (the API checked it is their current one), signed by the signer's user-signing key. */
 function checkOtherMaster(state: UserKeysState, userId: string, upload: SignedObjectUpload, object: Record<string, unknown>): Checked {
   const userSigning = state.crossSigning?.keys.user_signing;
-  if (!userSigning) return fail('M_INVALID_SIGNATURE', 'You have no user-signing key to sign other users with');
+  if (!userSigning) return fail('INVALID_SIGNATURE', 'You have no user-signing key to sign other users with');
   const keys = object.keys as Record<string, unknown> | undefined;
   if (own(keys, `ed25519:${upload.keyId}`) !== upload.keyId) return MISMATCH;
   const signerKeyId = `ed25519:${userSigning.publicKey}`;
-  if (!verifyObjectSignature(object, userId, signerKeyId, userSigning.publicKey)) return fail('M_INVALID_SIGNATURE', 'The key must carry a valid signature by your user-signing key');
+  if (!verifyObjectSignature(object, userId, signerKeyId, userSigning.publicKey)) return fail('INVALID_SIGNATURE', 'The key must carry a valid signature by your user-signing key');
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
   return { signatures: [{ targetUserId: upload.targetUserId, keyId: upload.keyId, targetKey: upload.keyId, signerKeyId, signature }] };
 }
@@ -82,7 +82,7 @@ function check(state: UserKeysState, userId: string, upload: SignedObjectUpload,
   if (master && upload.keyId === master.publicKey) return checkOwnMaster(state, userId, upload, object, master.json, known);
   const device = own(state.devices, upload.keyId);
   if (device?.keysJson) return checkOwnDevice(state, userId, upload, object, device.keysJson);
-  return fail('M_NOT_FOUND', `You have no device or master key ${upload.keyId}`);
+  return fail('UNKNOWN_KEY', `You have no device or master key ${upload.keyId}`);
 }
 
 /**
@@ -99,8 +99,8 @@ export function decideUploadSignatures(state: UserKeysState, command: UploadSign
   const added: StoredSignature[] = [];
   for (const upload of objects) {
     const checked = check(state, userId, upload, known);
-    if ('errcode' in checked) {
-      failures.push({ targetUserId: upload.targetUserId, keyId: upload.keyId, errcode: checked.errcode, error: checked.error });
+    if ('code' in checked) {
+      failures.push({ targetUserId: upload.targetUserId, keyId: upload.keyId, code: checked.code, message: checked.message });
       continue;
     }
     for (const signature of checked.signatures) {

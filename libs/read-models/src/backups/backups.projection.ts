@@ -83,9 +83,9 @@ export async function applyBackupEvents(store: BackupDocStore, events: readonly 
 const READS_IN_FLIGHT = 32;
 
 /** The store port over one collection: every statement filters on `{_id}` alone. */
-export function mongoBackupDocStore(collection: Collection<Document>): BackupDocStore {
+export function mongoBackupDocStore(collection: Collection<Document>, bulkChunk: number): BackupDocStore {
   const replace = (docs: readonly BackupDoc[]) =>
-    bulkWriteChunked(collection, docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }) as unknown as AnyBulkWriteOperation<Document>), { ordered: false });
+    bulkWriteChunked(collection, docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }) as unknown as AnyBulkWriteOperation<Document>), { ordered: false }, bulkChunk);
   return {
     async read(ids) {
       const found = new Map<string, BackupDoc>();
@@ -103,7 +103,7 @@ export function mongoBackupDocStore(collection: Collection<Document>): BackupDoc
       return found;
     },
     async write({ inserts, replaces, deletes }) {
-      await bulkWriteChunked(collection, deletes.map((id) => ({ deleteOne: { filter: { _id: id } } }) as unknown as AnyBulkWriteOperation<Document>), { ordered: false });
+      await bulkWriteChunked(collection, deletes.map((id) => ({ deleteOne: { filter: { _id: id } } }) as unknown as AnyBulkWriteOperation<Document>), { ordered: false }, bulkChunk);
       let existing: BackupDoc[] = [];
       if (inserts.length > 0) {
         try {
@@ -129,5 +129,5 @@ export const backupsProjection: CustomProjection = {
   name: 'backups',
   handles: BACKUP_EVENTS,
   indexes: [],
-  apply: (collection, events) => applyBackupEvents(mongoBackupDocStore(collection), events),
+  apply: (collection, events, context) => applyBackupEvents(mongoBackupDocStore(collection, context.tuning.bulkChunk), events),
 };

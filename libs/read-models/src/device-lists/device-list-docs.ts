@@ -1,4 +1,4 @@
-import { RecordedEvent } from '@app/contracts';
+import { DomainEvent, RecordedEvent } from '@app/contracts';
 import { DocMeta } from '../projection/projection';
 import { ChangeRow, DeviceListRow, EncryptedRow, MembershipRow, OwnChangeRow, changesDeviceList, rowId } from './device-list-rows';
 
@@ -105,6 +105,23 @@ export function documentsOf(recorded: RecordedEvent, user: UserListDoc | null): 
   if (event.type === 'RoomEncryptionEnabled') return [encryptionDocId(event.data.roomId)];
   if (!changesDeviceList(event)) return [];
   return [userDocId(event.data.userId), ...joinedRoomsOf(user, Number(recorded.offset)).map((roomId) => roomPartId(roomId, partition))];
+}
+
+/**
+ * The documents an event names: its user's, a membership's room part, a room's encryption. A
+ * device change also changes the parts of the user's rooms, which the event does not name: a
+ * copy of a part depends on its members' documents instead (`membersOf`).
+ */
+export function deviceListDocsNamedBy(event: DomainEvent, partition: number): string[] {
+  if (event.type === 'MembershipChanged') return [userDocId(event.data.userId), roomPartId(event.data.roomId, partition)];
+  if (event.type === 'RoomEncryptionEnabled') return [encryptionDocId(event.data.roomId)];
+  if (changesDeviceList(event)) return [userDocId(event.data.userId)];
+  return [];
+}
+
+/** The user documents a room part's content also depends on (its members' device changes). */
+export function memberDocIdsOf(doc: DeviceListDoc): string[] {
+  return 'members' in doc ? doc.members.map((m) => userDocId(m.userId)) : [];
 }
 
 /** The user whose document an event reads or writes, if any. */

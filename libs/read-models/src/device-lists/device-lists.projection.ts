@@ -52,14 +52,14 @@ export const deviceListsProjection: CustomProjection = {
     for (const e of relevant) for (const id of applyToDocs(current, e)) dirty.add(id);
     const written = [...dirty].map((id) => toStored(current.get(id)!));
     if (memory) for (const doc of written) memory.set(doc._id, doc);
-    if (memory?.complete) await writeAsSoleWriter(docs, written, stored);
-    else await writeGuarded(docs, written, stored);
-    if (context.live) await announce(context.db, context.version, relevant, [...trial.values()]);
+    if (memory?.complete) await writeAsSoleWriter(docs, written, stored, context.tuning.bulkChunk);
+    else await writeGuarded(docs, written, stored, context.tuning.bulkChunk);
+    if (context.live) await announce(context.db, context.version, events, [...trial.values()]);
     return relevant.length;
   },
 };
 
-/** Rooms and users whose device lists a batch may have changed (every document it reaches), for the waiting long-polls. */
+/** Rooms and users whose device lists a batch (all its events) may have changed (every document it reaches), for the waiting long-polls. */
 async function announce(db: Db, version: number, events: readonly RecordedEvent[], reached: readonly DeviceListDoc[]): Promise<void> {
   const rooms = new Set<string>();
   const users = new Set<string>();
@@ -68,5 +68,5 @@ async function announce(db: Db, version: number, events: readonly RecordedEvent[
     else rooms.add(doc.roomId);
   }
   const last = events[events.length - 1];
-  await appendNotice(db, deviceListFeedName(version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [...rooms].sort(), users: [...users].sort() });
+  await appendNotice(db, deviceListFeedName(version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [...rooms].sort(), users: [...users].sort() }, Number(events[0].offset));
 }

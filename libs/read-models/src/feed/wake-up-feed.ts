@@ -38,12 +38,13 @@ export const FEED_RING_IDS = 1024;
 export const feedDocId = (partition: number): string => String(partition);
 
 /**
- * The ring with one more notice (pure). A notice at or below the ring's newest is already in it
- * (a redelivered batch), and the ring is returned unchanged.
+ * The ring with one more notice (pure), for a batch whose events began at `batchStart` (the
+ * notice's offset is its last). A notice at or below the ring's newest is already in it (a
+ * redelivered batch), and the ring is returned unchanged.
  */
-export function withNotice(doc: WakeUpFeedDoc | null, partition: number, notice: FeedNotice): WakeUpFeedDoc {
-  // A new ring knows nothing of the log before its first notice (a replay's batches, for one, write no notices).
-  const current: WakeUpFeedDoc = doc ?? { _id: feedDocId(partition), partition, offset: -1, droppedUpTo: notice.offset - 1, notices: [] };
+export function withNotice(doc: WakeUpFeedDoc | null, partition: number, notice: FeedNotice, batchStart = notice.offset): WakeUpFeedDoc {
+  // A new ring knows nothing of the log before its first batch (a replay's batches, for one, write no notices).
+  const current: WakeUpFeedDoc = doc ?? { _id: feedDocId(partition), partition, offset: -1, droppedUpTo: batchStart - 1, notices: [] };
   if (notice.offset <= current.offset) return current;
   const ids = notice.rooms.length + notice.users.length;
   const added: FeedNotice = notice.all || ids > FEED_RING_IDS ? { offset: notice.offset, at: notice.at, rooms: [], users: [], all: true } : notice;
@@ -63,13 +64,13 @@ export function withNotice(doc: WakeUpFeedDoc | null, partition: number, notice:
  * the ring it read (same newest offset), so a stale writer (briefly, in a rebalance) never puts an
  * older ring back; a redelivered batch's notice is already in the ring and writes nothing.
  */
-export async function appendNotice(db: Db, feedName: string, partition: number, notice: FeedNotice): Promise<void> {
+export async function appendNotice(db: Db, feedName: string, partition: number, notice: FeedNotice, batchStart: number): Promise<void> {
   const feed = db.collection<WakeUpFeedDoc>(feedName);
   const id = feedDocId(partition);
   // Twice at most: only another writer (a rebalance) can change the ring between read and write.
   for (let attempt = 0; attempt < 2; attempt++) {
     const stored = await feed.findOne({ _id: id });
-    const next = withNotice(stored, partition, notice);
+    const next = withNotice(stored, partition, notice, batchStart);
     if (next === stored) return;
     try {
       if (!stored) return void (await feed.insertOne(next as never));

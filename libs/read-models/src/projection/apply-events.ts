@@ -1,6 +1,6 @@
 import { Collection, Document } from 'mongodb';
 import { RecordedEvent } from '@app/contracts';
-import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, isCustomProjection } from './projection';
+import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, WriteTuning, isCustomProjection } from './projection';
 import { ProjectionBuckets } from './buckets';
 import { ReplayMemory } from './replay-memory';
 import { currentDocs, writeAsSoleWriter, writeGuarded } from './point-writes';
@@ -15,6 +15,7 @@ export async function applyEvents<D extends ProjectedDoc>(
   buckets: ProjectionBuckets<D>,
   projection: Projection<D>,
   events: readonly RecordedEvent[],
+  tuning: WriteTuning,
   memory?: ReplayMemory<D>,
 ): Promise<number> {
   const relevant = events.filter((e) => (projection.handles as readonly string[]).includes(e.event.type));
@@ -28,10 +29,10 @@ export async function applyEvents<D extends ProjectedDoc>(
   let applied = 0;
   let next = 0;
   await Promise.all(
-    Array.from({ length: Math.min(BUCKETS_IN_PARALLEL, work.length) }, async () => {
+    Array.from({ length: Math.min(tuning.bucketWriters, work.length) }, async () => {
       while (next < work.length) {
         const [collection, inBucket] = work[next++];
-        const changed = await applyToBucket(collection, projection, inBucket, memory); // not `applied += await`: workers interleave
+        const changed = await applyToBucket(collection, projection, inBucket, tuning.bulkChunk, memory); // not `applied += await`: workers interleave
         applied += changed;
       }
     }),
@@ -39,13 +40,11 @@ export async function applyEvents<D extends ProjectedDoc>(
   return applied;
 }
 
-/** Buckets written at once; each holds up to BULK_CHUNK statements open (FerretDB's pool has 100). */
-const BUCKETS_IN_PARALLEL = Math.max(1, Number(process.env.PROJECTION_BUCKET_WRITERS ?? 4));
-
 async function applyToBucket<D extends ProjectedDoc>(
   collection: Collection<D>,
   projection: Projection<D>,
   relevant: readonly RecordedEvent[],
+  bulkChunk: number,
   memory?: ReplayMemory<D>,
 ): Promise<number> {
   const ids = [...new Set(relevant.map((e) => projection.documentId(e.event)))];
@@ -73,8 +72,8 @@ async function applyToBucket<D extends ProjectedDoc>(
   if (memory) for (const id of dirty) memory.set(id, current.get(id)!);
 
   const docs = [...dirty].map((id) => current.get(id)!);
-  if (memory?.complete) await writeAsSoleWriter(collection, docs, stored);
-  else await writeGuarded(collection, docs, stored);
+  if (memory?.complete) await writeAsSoleWriter(collection, docs, stored, bulkChunk);
+  else await writeGuarded(collection, docs, stored, bulkChunk);
   return applied;
 }
 
@@ -86,5 +85,5 @@ export async function projectEvents(
   context: ProjectionContext,
 ): Promise<number> {
   if (isCustomProjection(projection)) return projection.apply(buckets.single(), events, context);
-  return applyEvents(buckets as unknown as ProjectionBuckets<ProjectedDoc>, projection as unknown as Projection<ProjectedDoc>, events, context.replayMemory as ReplayMemory<ProjectedDoc> | undefined);
+  return applyEvents(buckets as unknown as ProjectionBuckets<ProjectedDoc>, projection as unknown as Projection<ProjectedDoc>, events, context.tuning, context.replayMemory as ReplayMemory<ProjectedDoc> | undefined);
 }

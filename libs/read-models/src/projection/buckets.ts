@@ -7,13 +7,6 @@ interface LayoutDoc {
   buckets: number;
 }
 
-/** How many collections a new projection version is spread over (`PROJECTION_BUCKETS`). */
-export function configuredBuckets(): number {
-  const value = Number(process.env.PROJECTION_BUCKETS ?? 64);
-  if (!Number.isInteger(value) || value < 1) throw new Error('PROJECTION_BUCKETS must be a positive integer');
-  return value;
-}
-
 /**
  * One version of a projection, spread over `count` collections by a hash of a key (the user id).
  * On FerretDB 1.24 (SQLite) every replace, and every query other than `{_id}`, costs time in
@@ -46,13 +39,16 @@ export class ProjectionBuckets<D extends Document = Document> {
     return ProjectionBuckets.of<D>(db, projection, version, settled?.buckets ?? wanted);
   }
 
-  /** For readers: the recorded count; a version nobody wrote yet is empty either way. */
-  static async forReading<D extends Document = Document>(db: Db, projection: string, version: number): Promise<ProjectionBuckets<D>> {
+  /**
+   * For readers: the recorded count. A version nobody wrote yet is empty whatever the count, so
+   * `unrecorded` (the reader's PROJECTION_BUCKETS, if it has one) only names its collections.
+   */
+  static async forReading<D extends Document = Document>(db: Db, projection: string, version: number, unrecorded = 1): Promise<ProjectionBuckets<D>> {
     const key = `${db.databaseName}/${collectionName(projection, version)}`;
     const known = readerCache.get(key);
     if (known) return ProjectionBuckets.of<D>(db, projection, version, known);
     const recorded = await db.collection<LayoutDoc>('projection_layouts').findOne({ _id: collectionName(projection, version) });
-    if (!recorded) return ProjectionBuckets.of<D>(db, projection, version, configuredBuckets());
+    if (!recorded) return ProjectionBuckets.of<D>(db, projection, version, unrecorded);
     readerCache.set(key, recorded.buckets); // a version's layout never changes
     return ProjectionBuckets.of<D>(db, projection, version, recorded.buckets);
   }

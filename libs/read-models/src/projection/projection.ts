@@ -29,11 +29,20 @@ export interface Projection<D extends ProjectedDoc = ProjectedDoc> {
   readonly indexes: readonly Record<string, 1 | -1>[];
 }
 
+/** How a batch is written, from the caller's settings (the library reads no environment). */
+export interface WriteTuning {
+  /** Statements per bulk write (MONGODB_BULK_CHUNK). */
+  readonly bulkChunk: number;
+  /** Buckets written at once (PROJECTION_BUCKET_WRITERS); each holds up to bulkChunk statements open. */
+  readonly bucketWriters: number;
+}
+
 /** Where a projection writes: its collection version, and whether a live runner (not replay) writes. */
 export interface ProjectionContext {
   readonly db: Db;
   readonly version: number;
   readonly live: boolean;
+  readonly tuning: WriteTuning;
   /** Only in a replay: what it wrote so far, instead of reading it back (replay-memory.ts). */
   readonly replayMemory?: ReplayMemory<unknown>;
 }

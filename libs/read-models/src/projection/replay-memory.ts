@@ -22,7 +22,8 @@ export class ReplayMemory<T> {
   private deferring: boolean;
 
   constructor(
-    private readonly limit = Number(process.env.REPLAY_MEMORY_ENTRIES ?? 500_000),
+    /** Keys held at most (ProjectionSettings.replayMemoryEntries, REPLAY_MEMORY_ENTRIES). */
+    private readonly limit: number,
     defersWrites = false,
   ) {
     this.deferring = defersWrites;

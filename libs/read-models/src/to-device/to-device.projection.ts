@@ -1,6 +1,5 @@
 import { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError } from 'mongodb';
 import { DomainEventType, RecordedEvent } from '@app/contracts';
-import { BULK_CHUNK } from '@app/mongo';
 import { CustomProjection, ProjectionContext, collectionName } from '../projection/projection';
 import { ReplayMemory } from '../projection/replay-memory';
 import { appendNotice } from '../feed/wake-up-feed';
@@ -25,11 +24,11 @@ export const toDeviceProjection: CustomProjection = {
   async apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number> {
     const relevant = events.filter((e) => HANDLES.includes(e.event.type));
     if (relevant.length === 0) return 0;
-    const applied = await applyToInbox(mongoInboxStore(collection, context.replayMemory as ReplayMemory<InboxDoc | null> | undefined), relevant);
+    const applied = await applyToInbox(mongoInboxStore(collection, context.tuning.bulkChunk, context.replayMemory as ReplayMemory<InboxDoc | null> | undefined), relevant);
     const recipients = new Set(relevant.filter((e) => e.event.type === 'ToDeviceQueued').map((e) => (e.event.data as { userId: string }).userId));
     if (context.live && recipients.size > 0) {
       const last = relevant[relevant.length - 1];
-      await appendNotice(context.db, toDeviceFeedName(context.version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [], users: [...recipients] });
+      await appendNotice(context.db, toDeviceFeedName(context.version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [], users: [...recipients] }, Number(events[0].offset));
     }
     return applied;
   },
@@ -41,7 +40,7 @@ export const toDeviceProjection: CustomProjection = {
  * only writer of its new version, reads come from what it remembers writing and writes go by
  * `_id` alone.
  */
-export function mongoInboxStore(collection: Collection<Document>, memory?: ReplayMemory<InboxDoc | null>): InboxStore {
+export function mongoInboxStore(collection: Collection<Document>, bulkChunk: number, memory?: ReplayMemory<InboxDoc | null>): InboxStore {
   const present = new Set<string>();
   return {
     async read(ids) {
@@ -67,9 +66,9 @@ export function mongoInboxStore(collection: Collection<Document>, memory?: Repla
       }
       const soleWriter = memory?.complete ?? false;
       // Live: inserted when the batch found them absent, else replaced under the guard (point-writes.ts).
-      if (!soleWriter) await writeGuarded(collection as unknown as Collection<InboxDoc>, puts, present);
+      if (!soleWriter) await writeGuarded(collection as unknown as Collection<InboxDoc>, puts, present, bulkChunk);
       const ops = [...(soleWriter ? puts.map((doc) => putOp(doc)) : []), ...deletes.map((d) => deleteOp(d, soleWriter))];
-      for (let i = 0; i < ops.length; i += BULK_CHUNK) await writeChunk(collection, ops.slice(i, i + BULK_CHUNK));
+      for (let i = 0; i < ops.length; i += bulkChunk) await writeChunk(collection, ops.slice(i, i + bulkChunk));
     },
   };
 }
@@ -110,5 +109,5 @@ async function writeChunk(collection: Collection<Document>, ops: AnyBulkWriteOpe
  * says so or the inbox ends.
  */
 export function pendingToDevice(collection: Collection<Document>, userId: string, deviceId: string, enough?: (rows: readonly ToDeviceRow[]) => boolean): Promise<ToDeviceRow[]> {
-  return readInbox(mongoInboxStore(collection), userId, deviceId, enough);
+  return readInbox(mongoInboxStore(collection, 1 /* reads only: no bulk writes */), userId, deviceId, enough);
 }
