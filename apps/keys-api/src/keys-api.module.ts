@@ -21,6 +21,7 @@ import { ClaimKeysHandler } from './claim-keys/claim-keys.handler';
 import { TransactionsController } from './appservice/transactions.controller';
 import { HomeserverTokenGuard } from './appservice/homeserver-token.guard';
 import { DeviceListReader } from './device-lists/device-list-reader';
+import { CheckpointReads } from './read-barrier/checkpoint-reads';
 import { DeviceListWatcher } from './device-lists/device-list-watcher';
 import { KeyChangesController } from './key-changes/key-changes.controller';
 import { SyncExtensionController } from './sync-extension/sync-extension.controller';
@@ -66,6 +67,7 @@ export class KeysApiModule {
     QueryKeysHandler,
     ClaimKeysHandler,
     DeviceListReader,
+    CheckpointReads,
     DeviceListWatcher,
     SyncExtensionService,
     BackupReader,

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { PositionVector } from '@app/contracts';
 import { KafkaSettings, partitionForKey } from '@app/kafka';
-import { CheckpointStore } from '@app/mongo';
 import { KAFKA_SETTINGS, MONGO_DB } from '@app/platform';
 import {
   DeviceListChanges,
@@ -23,21 +22,21 @@ import {
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReadCaches } from '../read-cache/read-caches';
 import { cachedPointRead } from '../read-cache/cached-point-read';
+import { CheckpointReads } from '../read-barrier/checkpoint-reads';
 
 /** The device-lists read model as the /keys/changes and sync-extension endpoints see it. */
 @Injectable()
 export class DeviceListReader {
   private readonly registry: ProjectionRegistry;
-  private readonly checkpoints: CheckpointStore;
 
   constructor(
     @Inject(MONGO_DB) private readonly db: Db,
     @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly caches: ReadCaches,
+    private readonly checkpoints: CheckpointReads,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
-    this.checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
   }
 
   activeVersion(): Promise<number> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { Db } from 'mongodb';
-import { CheckpointStore } from '@app/mongo';
-import { JsonLogger, KAFKA_SETTINGS, KafkaSettings, MONGO_DB } from '@app/platform';
+import { JsonLogger, MONGO_DB } from '@app/platform';
+import { CheckpointReads } from '../read-barrier/checkpoint-reads';
 import { WakeUpFeedDoc, feedDocId } from '@app/read-models';
 import { DeviceListInterest, FeedWatch, WatchedFeed } from './feed-watch';
 
@@ -14,8 +14,7 @@ import { DeviceListInterest, FeedWatch, WatchedFeed } from './feed-watch';
 export class DeviceListWatcher implements OnApplicationShutdown {
   private readonly watch: FeedWatch;
 
-  constructor(@Inject(MONGO_DB) db: Db, @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings, logger: JsonLogger) {
-    const checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
+  constructor(@Inject(MONGO_DB) db: Db, checkpoints: CheckpointReads, logger: JsonLogger) {
     this.watch = new FeedWatch(
       {
         rings: async (feed, partitions) => {

@@ -1,12 +1,11 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { Db } from 'mongodb';
 import { TopicNames } from '@app/contracts';
 import { KafkaSettings, TopicAdmin, partitionForKey } from '@app/kafka';
-import { CheckpointStore } from '@app/mongo';
-import { JsonLogger, KAFKA_SETTINGS, MONGO_DB, TOPICS, TOPIC_ADMIN } from '@app/platform';
+import { JsonLogger, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN } from '@app/platform';
 import { checkpointOwner } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { CheckpointWatch } from './checkpoint-watch';
+import { CheckpointReads } from './checkpoint-reads';
 
 /**
  * Read-your-writes on any instance: before a read, find the end of the users' partitions of
@@ -19,14 +18,13 @@ export class ReadBarrier implements OnApplicationShutdown {
   private readonly watch: CheckpointWatch;
 
   constructor(
-    @Inject(MONGO_DB) db: Db,
+    checkpoints: CheckpointReads,
     @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
     @Inject(TOPICS) private readonly topics: TopicNames,
     @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     private readonly logger: JsonLogger,
   ) {
-    const checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
     this.watch = new CheckpointWatch((owner) => checkpoints.load(owner), settings.readBarrierTimeoutMs, logger);
   }
 

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { PositionVector, RoutedCommand, encodeStreamToken, isAfter, laterOf } from '@app/contracts';
-import { CheckpointStore } from '@app/mongo';
-import { KAFKA_SETTINGS, KafkaSettings, MONGO_DB } from '@app/platform';
+import { MONGO_DB } from '@app/platform';
 import {
   DeviceListChanges,
   OneTimeKeySummary,
@@ -24,6 +23,7 @@ import { CommandGateway } from '../command-gateway/command-gateway';
 import { DeviceListReader } from '../device-lists/device-list-reader';
 import { DeviceListWatcher } from '../device-lists/device-list-watcher';
 import { ReadBarrier } from '../read-barrier/read-barrier';
+import { CheckpointReads } from '../read-barrier/checkpoint-reads';
 
 /** At most this many to-device messages per response; the next request returns at once while more wait. */
 export const TO_DEVICE_PER_RESPONSE = 100;
@@ -43,7 +43,6 @@ export type SyncExtensionResponse = {
 @Injectable()
 export class SyncExtensionService {
   private readonly registry: ProjectionRegistry;
-  private readonly checkpoints: CheckpointStore;
 
   constructor(
     @Inject(MONGO_DB) private readonly db: Db,
@@ -51,10 +50,9 @@ export class SyncExtensionService {
     private readonly watcher: DeviceListWatcher,
     private readonly barrier: ReadBarrier,
     private readonly gateway: CommandGateway,
-    @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings,
+    private readonly checkpoints: CheckpointReads,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
-    this.checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
   }
 
   async sync(requester: Requester, since: PositionVector | null, timeoutMs: number, correlationId: string): Promise<SyncExtensionResponse> {
@@ -70,7 +68,8 @@ export class SyncExtensionService {
     let acknowledged = !since || !requester.deviceId;
     for (;;) {
       // Read the applied positions first: every row at or below them is then visible to the queries.
-      const applied = lowerOf(await this.deviceLists.appliedPositions(version), await this.applied(toDeviceProjection.name, inboxVersion));
+      const [listsApplied, inboxApplied] = await Promise.all([this.deviceLists.appliedPositions(version), this.applied(toDeviceProjection.name, inboxVersion)]);
+      const applied = lowerOf(listsApplied, inboxApplied);
       let next = since ? laterOf(applied, since) : applied;
       const inbox = await this.inbox(requester, inboxVersion, since, next);
       if (!acknowledged) {
