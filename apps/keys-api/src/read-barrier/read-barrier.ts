@@ -6,6 +6,7 @@ import { checkpointOwner } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { CheckpointWatch } from './checkpoint-watch';
 import { CheckpointReads } from './checkpoint-reads';
+import { FreshLoads } from './fresh-loads';
 
 /**
  * Read-your-writes on any instance: before a read, find the end of the users' partitions of
@@ -68,33 +69,14 @@ export class ReadBarrier implements OnApplicationShutdown {
     return caughtUp;
   }
 
-  private running?: Promise<Map<number, string>>;
-  private queued?: Promise<Map<number, string>>;
-
   /**
    * End offsets from a ListOffsets call that started after this request arrived, so that every
    * write acknowledged before the request is below them. Requests arriving while a call runs
-   * share the next one, so a burst of reads costs two calls, not one each.
+   * share the next one (fresh-loads.ts), so a burst of reads costs two calls, not one each.
    */
-  private freshEndOffsets(): Promise<Map<number, string>> {
-    if (!this.running) return this.launchEndOffsets();
-    this.queued ??= this.running
-      .catch(() => undefined)
-      .then(() => {
-        this.queued = undefined;
-        return this.launchEndOffsets();
-      });
-    return this.queued;
-  }
+  private readonly endOffsets = new FreshLoads((topic) => this.admin.endOffsets(topic));
 
-  private launchEndOffsets(): Promise<Map<number, string>> {
-    const call = this.admin.endOffsets(this.topics.events);
-    this.running = call;
-    void call
-      .catch(() => undefined)
-      .finally(() => {
-        if (this.running === call) this.running = undefined;
-      });
-    return call;
+  private freshEndOffsets(): Promise<Map<number, string>> {
+    return this.endOffsets.get(this.topics.events);
   }
 }

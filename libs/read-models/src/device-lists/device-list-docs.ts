@@ -98,19 +98,10 @@ export function joinedRoomsOf(doc: UserListDoc | null, offset = Number.POSITIVE_
   return [...latest].filter(([, membership]) => membership === 'join').map(([roomId]) => roomId).sort();
 }
 
-/** Document ids an event writes, given the state of its user's document (for the fan-out). */
-export function documentsOf(recorded: RecordedEvent, user: UserListDoc | null): string[] {
-  const { event, partition } = recorded;
-  if (event.type === 'MembershipChanged') return [userDocId(event.data.userId), roomPartId(event.data.roomId, partition)];
-  if (event.type === 'RoomEncryptionEnabled') return [encryptionDocId(event.data.roomId)];
-  if (!changesDeviceList(event)) return [];
-  return [userDocId(event.data.userId), ...joinedRoomsOf(user, Number(recorded.offset)).map((roomId) => roomPartId(roomId, partition))];
-}
-
 /**
  * The documents an event names: its user's, a membership's room part, a room's encryption. A
  * device change also changes the parts of the user's rooms, which the event does not name: a
- * copy of a part depends on its members' documents instead (`membersOf`).
+ * copy of a part depends on its members' documents instead (`memberDocIdsOf`).
  */
 export function deviceListDocsNamedBy(event: DomainEvent, partition: number): string[] {
   if (event.type === 'MembershipChanged') return [userDocId(event.data.userId), roomPartId(event.data.roomId, partition)];

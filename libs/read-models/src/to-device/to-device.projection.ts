@@ -84,9 +84,9 @@ function deleteOp(d: InboxDelete, soleWriter: boolean): AnyBulkWriteOperation<Do
 }
 
 /**
- * A duplicate key on a guarded upsert means either the guard refused (the stored document is
- * newer) or another writer inserted the document between the upsert's query and its insert (the
- * store's update is not atomic). One retry tells them apart, as in apply-events.ts.
+ * The replay's upserts by `_id` and the deletes. A duplicate key on an upsert means another
+ * writer inserted the document between the upsert's query and its insert (the store's update is
+ * not atomic): one retry replaces it. (Live puts go through point-writes.ts.)
  */
 async function writeChunk(collection: Collection<Document>, ops: AnyBulkWriteOperation<Document>[]): Promise<void> {
   try {
