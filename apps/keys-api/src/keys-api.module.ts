@@ -12,7 +12,9 @@ import { KEYS_API_SETTINGS, KeysApiSettings, keysApiSettingsFromEnv } from './co
 import { QueryKeysController } from './query-keys/query-keys.controller';
 import { QueryKeysHandler } from './query-keys/query-keys.handler';
 import { ReadBarrier } from './read-barrier/read-barrier';
+import { PROJECTIONS } from '@app/read-models';
 import { ReadCaches } from './read-cache/read-caches';
+import { RelevantOffsets } from './read-barrier/relevant-offsets';
 import { PerUserReads } from './read-cache/per-user-reads';
 import { UploadKeysController } from './upload-keys/upload-keys.controller';
 import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
@@ -62,6 +64,7 @@ export class KeysApiModule {
     CommandGateway,
     ReadBarrier,
     ReadCaches,
+    { provide: RelevantOffsets, useFactory: () => new RelevantOffsets(new Map(Object.values(PROJECTIONS).map((p) => [p.name, new Set<string>(p.handles)]))) },
     PerUserReads,
     UploadKeysHandler,
     QueryKeysHandler,

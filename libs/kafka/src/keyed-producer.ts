@@ -1,5 +1,6 @@
 import { Kafka, Producer, CompressionTypes } from 'kafkajs';
 import { partitionForKey } from './partitioner';
+import { SendCoalescer } from './send-coalescer';
 
 export interface OutgoingMessage {
   readonly topic: string;
@@ -22,6 +23,10 @@ export interface MessageProducer {
   send(messages: readonly OutgoingMessage[]): Promise<ProducedPosition[]>;
 }
 
+/** Half the broker's default request limit (1 MiB): room for the protocol's own framing. */
+const MAX_REQUEST_BYTES = 512 * 1024;
+const sizeOf = (m: OutgoingMessage) => m.value.length + m.key.length + 64;
+
 /**
  * Idempotent, acks=all producer. Messages are partitioned by key explicitly so that the
  * partition of a user is computable by anyone (see partitioner.ts).
@@ -29,6 +34,7 @@ export interface MessageProducer {
 export class KafkaKeyedProducer implements MessageProducer {
   private readonly producer: Producer;
   private connected?: Promise<void>;
+  private readonly coalescer = new SendCoalescer<OutgoingMessage, ProducedPosition>((m) => this.sendNow(m), sizeOf, MAX_REQUEST_BYTES);
 
   /**
    * @param partitions partition count of the keyed topics (e2ee.commands, e2ee.events)
@@ -55,7 +61,12 @@ export class KafkaKeyedProducer implements MessageProducer {
     this.connected = undefined;
   }
 
+  /** Concurrent calls share requests (see SendCoalescer); each gets the positions of its own messages. */
   async send(messages: readonly OutgoingMessage[]): Promise<ProducedPosition[]> {
+    return [...(await this.coalescer.send(messages))];
+  }
+
+  private async sendNow(messages: readonly OutgoingMessage[]): Promise<ProducedPosition[]> {
     if (messages.length === 0) return [];
     await this.connect();
     const byTopic = new Map<string, { partition: number; index: number; message: OutgoingMessage }[]>();

@@ -68,7 +68,10 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
       groupId: group,
       topics: [this.topics.commands],
       fromBeginning: true,
-      partitionsConcurrently: this.settings.partitionsConcurrently,
+      // Deciding is in memory; the partitions' appends and replies share requests (SendCoalescer).
+      partitionsConcurrently: this.settings.partitions,
+      commits: 'background', // redelivered commands are recognised (processedCommands, recentClaims)
+      commitFailed: (err) => this.logger.write('warn', 'offset commit failed; the next one carries it', { err: err.message }),
       onAssignment: (assignment) => {
         processor.reassigned();
         this.logger.write('info', 'partitions assigned', { assignment });

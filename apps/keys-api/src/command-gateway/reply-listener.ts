@@ -33,6 +33,7 @@ export class ReplyListener {
       topics: [this.topics.replies],
       fromBeginning: false,
       sessionTimeout: 30000,
+      commits: 'never', // positioned at the end on every start (above)
       partitionsConcurrently: this.partitionsConcurrently,
       handle: async (batch) => {
         for (const message of batch.messages) {

@@ -3,25 +3,35 @@ import { Db } from 'mongodb';
 import { KafkaSettings } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
 import { KAFKA_SETTINGS, MONGO_DB } from '@app/platform';
+import { checkpointedProjection } from '@app/read-models';
 import { FreshLoads } from './fresh-loads';
+import { RelevantOffsets } from './relevant-offsets';
 
 /**
  * The projections' checkpoints as this process reads them: a load is P point reads (a document
  * per partition, each with its one writer), and every barrier, sync and /keys/changes needs one,
  * so concurrent readers of the same owner share loads (fresh-loads.ts) and each still sees every
- * checkpoint saved before it asked.
+ * checkpoint saved before it asked. A projection's position counts the events it skips once it
+ * has applied the last one it handles (relevant-offsets.ts): every reader of positions (read
+ * barriers, sync tokens, wake-ups) then waits only for events that change what it reads.
  */
 @Injectable()
 export class CheckpointReads {
   private readonly loads: FreshLoads<ReadonlyMap<number, string>>;
 
-  constructor(@Inject(MONGO_DB) db: Db, @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings) {
+  constructor(
+    @Inject(MONGO_DB) db: Db,
+    @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings,
+    private readonly relevant: RelevantOffsets,
+  ) {
     const store = new CheckpointStore(db, kafkaSettings.partitions);
     this.loads = new FreshLoads((owner) => store.load(owner));
   }
 
-  /** A copy: callers may keep or change it. */
+  /** Partition -> the offset up to which the owner's read model reflects the log. A copy: callers may keep or change it. */
   async load(owner: string): Promise<Map<number, string>> {
-    return new Map(await this.loads.get(owner));
+    const stored = await this.loads.get(owner);
+    const projection = checkpointedProjection(owner);
+    return projection === undefined ? new Map(stored) : this.relevant.positions(projection, stored);
   }
 }

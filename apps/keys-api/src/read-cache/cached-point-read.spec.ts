@@ -57,4 +57,32 @@ describe('cachedPointRead', () => {
     await cachedPointRead({ cache, ids: ['@a'], partitionOf: () => 0, targets: new Map([[0, 3n]]), waitMs: 10, load });
     expect(cache.has('@a')).toBe(false);
   });
+
+  it('shares a store read under way with reads whose targets it covers, and only those', async () => {
+    const cache = new LogPositionedCache<string>(10);
+    cache.begin(0, 0n);
+    cache.advanced(0, 9n);
+    const store = heldStore({ '@a': 'A1', '@b': 'B1' });
+    const release = store.hold();
+    const first = read(cache, store, ['@a'], 5);
+    const same = read(cache, store, ['@a', '@b'], 5); // @a shared, @b read
+    const later = read(cache, store, ['@a'], 6); // a later target: not covered by the first read
+    release();
+    expect(await first).toEqual(new Map([['@a', 'A1']]));
+    expect(await same).toEqual(new Map([['@a', 'A1'], ['@b', 'B1']]));
+    expect(await later).toEqual(new Map([['@a', 'A1']]));
+    expect(store.asked).toEqual([['@a'], ['@b'], ['@a']]);
+  });
+
+  it('fails a read that shared a store read which failed', async () => {
+    const cache = new LogPositionedCache<string>(10);
+    cache.begin(0, 0n);
+    let fail!: (e: Error) => void;
+    const load = () => new Promise<never>((_, reject) => (fail = reject));
+    const first = cachedPointRead({ cache, ids: ['@a'], partitionOf: () => 0, targets: new Map([[0, 3n]]), waitMs: 10, load });
+    const second = cachedPointRead({ cache, ids: ['@a'], partitionOf: () => 0, targets: new Map([[0, 3n]]), waitMs: 10, load });
+    fail(new Error('store down'));
+    await expect(first).rejects.toThrow('store down');
+    await expect(second).rejects.toThrow('store down');
+  });
 });

@@ -6,6 +6,7 @@ import { JsonLogger, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, retryUntilReady
 import { CrossSigningKeysDoc, DeviceListDoc, UserDevicesDoc, crossSigningKeysProjection, deviceKeysProjection, deviceListDocsNamedBy, deviceListsProjection } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { LogPositionedCache } from './log-positioned-cache';
+import { RelevantOffsets } from '../read-barrier/relevant-offsets';
 
 /**
  * This process's exact copies of the per-user documents /keys/query reads (devices, cross-signing
@@ -31,6 +32,7 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     private readonly logger: JsonLogger,
     @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
+    private readonly relevant: RelevantOffsets,
   ) {
     this.deviceKeys = new LogPositionedCache(settings.readCacheEntries);
     this.crossSigning = new LogPositionedCache(settings.readCacheEntries);
@@ -56,11 +58,14 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
   private async start(): Promise<void> {
     const ends = await this.admin.endOffsets(this.topics.events);
     await this.admin.setGroupOffsets(this.groupId, this.topics.events, ends);
+    // Before the consumer runs: its first events are at or after these ends.
+    for (const [partition, end] of ends) this.relevant.begin(partition, BigInt(end));
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: this.groupId,
       topics: [this.topics.events],
       fromBeginning: false,
       sessionTimeout: 30000,
+      commits: 'never', // positioned at the end on every start (above)
       partitionsConcurrently: this.kafkaSettings.partitionsConcurrently,
       handle: async (batch) => this.apply(batch),
     });
@@ -71,6 +76,7 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
   private apply(batch: ConsumedBatch): void {
     for (const message of batch.messages) {
       const type = message.headers.type;
+      this.relevant.seen(batch.partition, BigInt(message.offset), type);
       const interested = this.fed.filter((f) => type === undefined || f.handles.has(type));
       if (interested.length === 0) continue;
       try {
@@ -82,5 +88,6 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
     }
     const last = BigInt(batch.messages[batch.messages.length - 1].offset);
     for (const { cache } of this.fed) cache.advanced(batch.partition, last);
+    this.relevant.advanced(batch.partition, last);
   }
 }

@@ -6,6 +6,7 @@ import { CheckpointStore } from '@app/mongo';
 import { JsonLogger, Metrics, decodeOrDeadLetter } from '@app/platform';
 import { AnyProjection, ProjectionBuckets, checkpointOwner, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
 import { ProjectorSettings } from '../projector-settings';
+import { DeferredCheckpoints } from './deferred-checkpoints';
 
 /**
  * Keeps one collection version of one projection up to date from e2ee.events. The checkpoint
@@ -15,6 +16,8 @@ export class ProjectionRunner {
   private consumer?: BatchConsumer;
   private buckets?: ProjectionBuckets;
   private readonly checkpoints: CheckpointStore;
+  private readonly deferred: DeferredCheckpoints;
+  private readonly handles: ReadonlySet<string>;
 
   constructor(
     private readonly kafka: Kafka,
@@ -29,6 +32,11 @@ export class ProjectionRunner {
     private readonly logger: JsonLogger,
   ) {
     this.checkpoints = new CheckpointStore(db, kafkaSettings.partitions);
+    this.handles = new Set<string>(projection.handles);
+    this.deferred = new DeferredCheckpoints(
+      (partition, offset) => this.checkpoints.save(checkpointOwner(projection.name, version), partition, offset),
+      (err) => logger.write('warn', 'deferred checkpoint not saved; tried again', { projection: projection.name, err: err.message }),
+    );
   }
 
   async start(): Promise<void> {
@@ -39,6 +47,8 @@ export class ProjectionRunner {
       topics: [this.topics.events],
       fromBeginning: true,
       partitionsConcurrently: this.kafkaSettings.partitionsConcurrently,
+      commits: 'background', // writes are position-guarded: a redelivered batch changes nothing
+      commitFailed: (err) => this.logger.write('warn', 'offset commit failed; the next one carries it', { projection: this.projection.name, err: err.message }),
       handle: (batch) => this.handle(batch),
     });
     await this.consumer.start();
@@ -47,6 +57,7 @@ export class ProjectionRunner {
 
   async stop(): Promise<void> {
     await this.consumer?.stop();
+    await this.deferred.flush();
   }
 
   private async handle(batch: ConsumedBatch): Promise<void> {
@@ -63,7 +74,12 @@ export class ProjectionRunner {
     );
     const applied = await projectEvents(this.buckets!, this.projection, recorded, { db: this.db, version: this.version, live: true, tuning: this.settings.tuning });
     const last = batch.messages[batch.messages.length - 1].offset;
-    await this.checkpoints.save(checkpointOwner(this.projection.name, this.version), batch.partition, last);
+    if (recorded.some((r) => this.handles.has(r.event.type))) {
+      await this.checkpoints.save(checkpointOwner(this.projection.name, this.version), batch.partition, last);
+      this.deferred.saved(batch.partition, last);
+    } else {
+      this.deferred.skipped(batch.partition, last); // deferred-checkpoints.ts
+    }
     this.metrics.eventsApplied.labels(this.projection.name).inc(applied);
     this.metrics.consumerLag
       .labels(projectorGroup(this.projection.name, this.version), batch.topic, String(batch.partition))

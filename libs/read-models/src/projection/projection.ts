@@ -74,5 +74,10 @@ export function checkpointOwner(projection: string, version: number): string {
   return `projection:${projection}:v${version}`;
 }
 
+/** The projection whose checkpoints `owner` names (checkpointOwner's inverse), if it names one. */
+export function checkpointedProjection(owner: string): string | undefined {
+  return /^projection:(.+):v\d+$/.exec(owner)?.[1];
+}
+
 /** The live projector's consumer group for one collection version. */
 export const projectorGroup = (projection: string, version: number): string => `e2ee.projector.${projection}.v${version}`;
