@@ -161,6 +161,8 @@ describe('cross-signing keys', () => {
     const push = (events: unknown[]) => new MatrixClient(system.apis[0].url, 'hs-secret').request('PUT', `/_matrix/app/v1/transactions/cs6-${Date.now()}`, { events });
     const join = (user: string, id: string) => ({ type: 'm.room.member', room_id: '!cs:test.local', state_key: user, sender: user, content: { membership: 'join' }, event_id: id });
     await push([join(owner, '$j1'), join(member, '$j2')]);
+    // Their devices exist from their first request (a device-list change of their own): before the tokens.
+    for (const user of [owner, member]) await as(user).request('GET', '/_keyserver/v1/sync');
     await settle(env, 'device-lists');
     const token = async (user: string) => (await as(user).request('GET', '/_keyserver/v1/sync')).body.next_batch as string;
     const changes = async (user: string, from: string) => (await as(user).request('GET', `/_matrix/client/v3/keys/changes?from=${from}`)).body;

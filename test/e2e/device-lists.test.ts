@@ -87,6 +87,13 @@ describe('device lists: /keys/changes and the sync extension', () => {
     await settle(env, 'device-lists', 1, 120_000);
     return changes(user, from, base);
   }
+  /**
+   * A device exists from its first verified request (issue 15), which is a device-list change of its
+   * user: the readers' devices make theirs before the tokens a test compares are taken.
+   */
+  const known = async (...users: string[]) => {
+    for (const user of users) expect((await client(user).request('GET', '/_keyserver/v1/sync')).status).toBe(200);
+  };
   const newDevice = (user: string, device: string) => client(user, device).upload({ device_keys: signedDeviceKeys(newDeviceIdentity(user, device)) });
 
   it('shows a user their own device changes even without any room', async () => {
@@ -103,6 +110,7 @@ describe('device lists: /keys/changes and the sync extension', () => {
 
     it('a new device reaches everyone sharing a room and nobody else', async () => {
       const [a, b, c] = [u('a1'), u('b1'), u('c1')];
+      await known(a, b, c);
       const beforeJoin = await tokenNow(a);
       await feed([{ room: room('r1'), user: a, membership: 'join' }, { room: room('r1'), user: b, membership: 'join' }, { room: room('other1'), user: c, membership: 'join' }]);
       expect(await changesEventually(a, beforeJoin, { changed: [b], left: [] })).toEqual({ changed: [b], left: [] });
@@ -115,6 +123,7 @@ describe('device lists: /keys/changes and the sync extension', () => {
 
     it('join, leave, change keys while away, rejoin: changed, left, changed', async () => {
       const [a, b] = [u('a2'), u('b2')];
+      await known(a, b);
       await feed([{ room: room('r2'), user: a, membership: 'join' }]);
       await settle(env, 'device-lists');
       const beforeJoin = await tokenNow(a);
@@ -135,6 +144,7 @@ describe('device lists: /keys/changes and the sync extension', () => {
 
     it('counts unencrypted rooms by default; with encrypted rooms only, once m.room.encryption arrives', async () => {
       const [a, b] = [u('a3'), u('b3')];
+      await known(a, b);
       await feed([{ room: room('r3'), user: a, membership: 'join' }, { room: room('r3'), user: b, membership: 'join' }]);
       await settle(env, 'device-lists');
       const from = await tokenNow(a);
@@ -151,6 +161,7 @@ describe('device lists: /keys/changes and the sync extension', () => {
 
   it('a device deleted or renamed by the homeserver puts its owner in changed for room members, and its keys are gone', async () => {
     const [a, b] = ['@a-del:test.local', '@b-del:test.local'];
+    await known(a, b);
     await feeds['hs.events']([{ room: '!del:test.local', user: a, membership: 'join' }, { room: '!del:test.local', user: b, membership: 'join' }]);
     expect((await newDevice(b, 'GOING')).status).toBe(200);
     await settle(env, 'device-lists');
@@ -191,6 +202,9 @@ describe('device lists: /keys/changes and the sync extension', () => {
       device_unused_fallback_key_types: [],
     });
 
+    await known(b, stranger);
+    // WAKE exists before the wait (its first request), so uploading its keys is one change, not two.
+    expect((await client(b, 'WAKE').request('GET', '/_keyserver/v1/sync')).status).toBe(200);
     await feeds.appservice([{ room: '!sync:test.local', user: a, membership: 'join' }, { room: '!sync:test.local', user: b, membership: 'join' }]);
     await settle(env, 'device-lists');
     const since = await tokenNow(a);

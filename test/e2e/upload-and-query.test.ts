@@ -66,7 +66,8 @@ describe('device keys: upload and query', () => {
     expect(replaced).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_PARAM' } });
 
     const events = (await readEvents(env)).filter((e) => e.key === erin);
-    expect(events.map((e) => e.type)).toEqual(['DeviceKeysUploaded']);
+    // The device's first request made it exist (a nameless DeviceDisplayNameChanged), then one upload.
+    expect(events.map((e) => e.type)).toEqual(['DeviceDisplayNameChanged', 'DeviceKeysUploaded']);
     const query = await client.query({ device_keys: { [erin]: [] } });
     expect(query.body.device_keys[erin].E1.keys).toEqual(signedDeviceKeys(device).keys);
   });

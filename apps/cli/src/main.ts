@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import { appserviceCommand } from './appservice/appservice.command';
 import { generateCommand } from './generate/generate.command';
 import { infraCommand } from './infra/infra.command';
 import { replayCommand } from './replay/replay.command';
 import { systemCommand } from './system/system.command';
 
 const COMMANDS: Record<string, (args: string[]) => Promise<number>> = {
+  'appservice-registration': appserviceCommand,
   generate: generateCommand,
   infra: infraCommand,
   replay: replayCommand,

@@ -2,7 +2,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { TopicNames, processorGroupOf } from '@app/contracts';
 import { TopicAdmin } from '@app/kafka';
-import { InfrastructureModule, TOPICS, TOPIC_ADMIN } from '@app/platform';
+import { InfrastructureModule, JsonLogger, TOPICS, TOPIC_ADMIN } from '@app/platform';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { HomeserverTokenVerifier } from './auth/homeserver-token-verifier';
 import { JwtTokenVerifier } from './auth/jwt-token-verifier';
@@ -38,6 +38,8 @@ import { SignaturesUploadController } from './cross-signing/signatures-upload.co
 import { CrossSigningKeysReader } from './cross-signing/cross-signing-keys.reader';
 import { HomeserverPasswordVerifier, NoPasswordVerifier, PASSWORD_VERIFIER } from './cross-signing/password-verifier';
 import { CommandDecidersCheck } from './readiness/command-deciders.check';
+import { DeviceSightings } from './device-sightings/device-sightings';
+import { CommandDeviceAnnouncer } from './device-sightings/command-announcer';
 
 @Module({})
 export class KeysApiModule {
@@ -60,6 +62,12 @@ export class KeysApiModule {
             : JwtTokenVerifier.withSecret(s.jwtSecret!),
     },
     AccessTokenGuard,
+    {
+      provide: DeviceSightings,
+      inject: [CommandGateway, JsonLogger],
+      useFactory: (gateway: CommandGateway, logger: JsonLogger) =>
+        new DeviceSightings(new CommandDeviceAnnouncer(gateway), (err) => logger.write('warn', 'a device seen for the first time could not be announced', { err: err.message })),
+    },
     HomeserverTokenGuard,
     CommandGateway,
     ReadBarrier,

@@ -2,12 +2,14 @@ import { spawn } from 'node:child_process';
 import { infraLayout } from './infra-layout';
 import { LocalInfra } from './infra';
 import { leaseInfra } from './infra-lease';
+import { SynapseHomeserver } from './synapse-homeserver';
 
 const log = (msg: string) => process.stderr.write(`[infra] ${msg}\n`);
 
 /**
- * `infra provision|start|stop|status|with -- <command...>`.
+ * `infra provision|provision-synapse|start|stop|status|with -- <command...>`.
  * With KAFKA_BROKERS and MONGODB_URI set, nothing local is provisioned or started.
+ * `provision-synapse` installs the homeserver of `system --with-synapse` and the gateway e2e tests.
  */
 export async function infraCommand(args: string[]): Promise<number> {
   const [action, ...rest] = args;
@@ -16,6 +18,9 @@ export async function infraCommand(args: string[]): Promise<number> {
   switch (action) {
     case 'provision':
       if (!external) infra.provision();
+      return 0;
+    case 'provision-synapse':
+      new SynapseHomeserver(infraLayout().root, 'provision', log).provision();
       return 0;
     case 'start':
       if (external) log('KAFKA_BROKERS and MONGODB_URI are set: using them, starting nothing');
@@ -32,7 +37,7 @@ export async function infraCommand(args: string[]): Promise<number> {
     case 'with':
       return runWith(infra, external, rest[0] === '--' ? rest.slice(1) : rest);
     default:
-      process.stderr.write('usage: infra provision|start|stop|status|with -- <command...>\n');
+      process.stderr.write('usage: infra provision|provision-synapse|start|stop|status|with -- <command...>\n');
       return 2;
   }
 }

@@ -33,16 +33,7 @@ export class LocalSynapse {
 
   provision(): void {
     this.postgres.provision();
-    const marker = join(this.dir, 'venv', `.matrix-synapse-${SYNAPSE_VERSION}`);
-    if (!existsSync(marker)) {
-      this.log(`installing matrix-synapse ${SYNAPSE_VERSION} from PyPI into a venv (first run only)...`);
-      // Built in place (a venv's scripts name its absolute path); the marker says it is complete.
-      mkdirSync(this.dir, { recursive: true });
-      rmSync(join(this.dir, 'venv'), { recursive: true, force: true });
-      execFileSync(pickPython(), ['-m', 'venv', join(this.dir, 'venv')], { stdio: 'inherit' });
-      execFileSync(join(this.dir, 'venv', 'bin', 'pip'), ['install', '-q', `matrix-synapse[postgres]==${SYNAPSE_VERSION}`], { stdio: 'inherit' });
-      writeFileSync(marker, '');
-    }
+    provisionSynapseVenv(this.dir, this.log, 'postgres');
     if (!existsSync(join(this.dir, 'homeserver.yaml'))) {
       // Synapse's own generator makes the signing key and secrets; bench.yaml overrides the rest.
       execFileSync(
@@ -127,6 +118,24 @@ root:
   handlers: [console]
 disable_existing_loggers: false
 `;
+
+/**
+ * `<dir>/venv` with matrix-synapse (pinned) from PyPI, and the given extra (`postgres` builds
+ * psycopg2, which needs libpq's headers); idempotent. Returns the venv's python.
+ */
+export function provisionSynapseVenv(dir: string, log: Log, extra?: string): string {
+  const marker = join(dir, 'venv', `.matrix-synapse-${SYNAPSE_VERSION}`);
+  if (!existsSync(marker)) {
+    log(`installing matrix-synapse ${SYNAPSE_VERSION} from PyPI into a venv (first run only)...`);
+    // Built in place (a venv's scripts name its absolute path); the marker says it is complete.
+    mkdirSync(dir, { recursive: true });
+    rmSync(join(dir, 'venv'), { recursive: true, force: true });
+    execFileSync(pickPython(), ['-m', 'venv', join(dir, 'venv')], { stdio: 'inherit' });
+    execFileSync(join(dir, 'venv', 'bin', 'pip'), ['install', '-q', `matrix-synapse${extra ? `[${extra}]` : ''}==${SYNAPSE_VERSION}`], { stdio: 'inherit' });
+    writeFileSync(marker, '');
+  }
+  return join(dir, 'venv', 'bin', 'python');
+}
 
 /** Python 3.11 was seen to work with this Synapse; any 3.10+ should. */
 function pickPython(): string {

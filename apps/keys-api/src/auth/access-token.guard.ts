@@ -1,11 +1,18 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { MatrixError } from '@app/matrix';
+import { DeviceSightings } from '../device-sightings/device-sightings';
 import { TOKEN_VERIFIER, TokenVerifier } from './requester';
 
-/** Bearer token from the Authorization header, or the deprecated `access_token` query parameter. */
+/**
+ * Bearer token from the Authorization header, or the deprecated `access_token` query parameter.
+ * The device of a verified token exists for the key server from its first request on.
+ */
 @Injectable()
 export class AccessTokenGuard implements CanActivate {
-  constructor(@Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier) {}
+  constructor(
+    @Inject(TOKEN_VERIFIER) private readonly verifier: TokenVerifier,
+    private readonly sightings: DeviceSightings,
+  ) {}
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const request = context.switchToHttp().getRequest();
@@ -13,6 +20,7 @@ export class AccessTokenGuard implements CanActivate {
     if (!token) throw new MatrixError('M_MISSING_TOKEN', 'Missing access token');
     const requester = await this.verifier.verify(token);
     if (!requester) throw new MatrixError('M_UNKNOWN_TOKEN', 'Unrecognised access token', 401, { soft_logout: false });
+    if (requester.deviceId) await this.sightings.sighted(requester.userId, requester.deviceId);
     request.requester = requester;
     return true;
   }

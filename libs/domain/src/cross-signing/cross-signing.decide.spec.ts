@@ -76,5 +76,8 @@ describe('decide: cross-signing keys', () => {
       data: { userId, deviceId: master.publicKey, deviceKeysJson: null, oneTimeKeys: [], fallbackKeys: [], verifySignatures: false },
     };
     expect(run(withMaster, device).decision).toMatchObject({ ok: false, rejection: { code: 'KEY_ID_IN_USE' } });
+    // The same device known from its login only (no keys yet) clashes on its first upload too.
+    const loggedIn: UserKeysState = { ...withMaster, devices: { [master.publicKey]: emptyDevice() } };
+    expect(run(loggedIn, device).decision).toMatchObject({ ok: false, rejection: { code: 'KEY_ID_IN_USE' } });
   });
 });

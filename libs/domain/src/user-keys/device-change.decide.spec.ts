@@ -50,6 +50,18 @@ describe('decide: device changes from the homeserver', () => {
     expect(run(deleted.state, upload()).events.map((e) => e.type)).toEqual(['DeviceKeysUploaded', 'OneTimeKeysUploaded']);
   });
 
+  it('makes an unknown device exist when it is created (name or not); a known one keeps its name', () => {
+    const created = run(initialUserKeysState(), change('created', null));
+    expect(created.events.map((e) => e.type)).toEqual(['DeviceDisplayNameChanged']);
+    expect(created.state.devices.D).toMatchObject({ keysJson: null, displayName: null });
+    expect(run(created.state, change('created', null)).events).toEqual([]);
+    const named = run(created.state, change('renamed', 'Phone')).state;
+    expect(run(named, change('created', null)).events).toEqual([]);
+    expect(run(named, change('created', null)).state.devices.D.displayName).toBe('Phone');
+    const uploaded = run(initialUserKeysState(), upload()).state;
+    expect(run(uploaded, change('created', null)).events).toEqual([]);
+  });
+
   it('treats a resent homeserver event (same id) as applied', () => {
     const command = change('renamed', 'Phone', 'hs:fixed');
     const once = run(initialUserKeysState(), command).state;

@@ -5,9 +5,10 @@ import { Decision } from './decision';
 import { UserKeysState } from './user-keys.state';
 
 /**
- * A device change reported by the homeserver: a new or changed display name is recorded; a
- * deleted device (known to this server) is removed with all its keys. Anything else is a no-op,
- * so the homeserver may resend freely.
+ * A device change reported by the homeserver: a device this server does not know yet comes to
+ * exist (so to-device messages reach it before it uploads keys), a new or changed display name is
+ * recorded, a deleted device (known to this server) is removed with all its keys. Anything else is
+ * a no-op, so the homeserver (and every keys-api instance that sees the device) may resend freely.
  */
 export function decideDeviceChange(state: UserKeysState, command: ApplyDeviceChangeCommand): Decision {
   const { userId, deviceId, change, displayName } = command.data;
@@ -15,8 +16,9 @@ export function decideDeviceChange(state: UserKeysState, command: ApplyDeviceCha
   const events: DomainEvent[] = [];
   if (change === 'deleted') {
     if (device) events.push(eventOf<DeviceDeleted>(command, 0, 'DeviceDeleted', { userId, deviceId }));
-  } else if (change === 'renamed' || displayName !== null) {
-    if ((device?.displayName ?? null) !== displayName || !device) {
+  } else if (!device || change === 'renamed' || displayName !== null) {
+    // A known device reported as created without a name keeps the name it has.
+    if (!device || (device.displayName ?? null) !== displayName) {
       events.push(eventOf<DeviceDisplayNameChanged>(command, 0, 'DeviceDisplayNameChanged', { userId, deviceId, displayName }));
     }
   }

@@ -19,7 +19,8 @@ export function decideUpload(state: UserKeysState, command: UploadKeysCommand): 
   };
   const known = own(state.devices, deviceId);
   const device = known ?? emptyDevice();
-  if (!known && Object.values(state.crossSigning?.keys ?? {}).some((k) => k?.publicKey === deviceId)) {
+  // A device known only from its login (no keys yet) is checked too: its first upload is the clash.
+  if (device.keysJson === null && Object.values(state.crossSigning?.keys ?? {}).some((k) => k?.publicKey === deviceId)) {
     return reject('KEY_ID_IN_USE', 'Key ID in use: a cross-signing key has this id');
   }
 
