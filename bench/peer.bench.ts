@@ -11,6 +11,8 @@
  */
 import 'reflect-metadata';
 import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { cpus } from 'node:os';
 import { infraLayout } from '../apps/cli/src/infra/infra-layout';
 import { LocalSynapse, SYNAPSE_SERVER_NAME, SYNAPSE_VERSION } from '../apps/cli/src/infra/synapse';
@@ -36,7 +38,10 @@ async function onSynapse(): Promise<{ result: PeerResult; postgres: string }> {
   const synapse = new LocalSynapse(infraLayout().root, log);
   try {
     const { url, sharedSecret } = await synapse.start();
-    const target = await synapseTarget(url, sharedSecret, SYNAPSE_SERVER_NAME, DEVICES, log);
+    // Synapse and PostgreSQL (its postmaster with every backend).
+    const target = await synapseTarget(url, sharedSecret, SYNAPSE_SERVER_NAME, DEVICES, log, () =>
+      pidsFrom(join(synapse.dir, 'run', 'synapse.pid'), join(infraLayout().root, 'postgres', 'data', 'postmaster.pid')),
+    );
     const result = await runPeerScenarios(target, SETTINGS, log);
     log(`synapse figures: ${JSON.stringify(result)}`); // kept even if the key server side fails later
     return { result, postgres: synapse.postgres.version() };
@@ -50,7 +55,8 @@ async function onKeyServer(): Promise<PeerResult> {
   const env = benchEnv({ SERVER_NAME: SYNAPSE_SERVER_NAME });
   const system = await startLocalSystem(infraLayout().projectRoot, env, log);
   try {
-    const target = await keyServerTarget(system.url, env, DEVICES, log);
+    // The three services, Kafka and FerretDB.
+    const target = await keyServerTarget(system.url, env, DEVICES, log, () => [...system.pids, ...pidsFrom(join(infraLayout().run, 'kafka.pid'), join(infraLayout().run, 'ferretdb.pid'))]);
     // One warm-up read: the first request of a fresh process pays for lazy initialisation.
     await fetch(`${system.url}/_matrix/client/v3/keys/query`, { method: 'POST', headers: { authorization: `Bearer ${target.users[0].token}` }, body: '{"device_keys":{}}' });
     return await runPeerScenarios(target, SETTINGS, log);
@@ -58,6 +64,11 @@ async function onKeyServer(): Promise<PeerResult> {
     await system.stop();
     await cleanUp(env);
   }
+}
+
+/** The pid on the first line of each pid file that exists. */
+function pidsFrom(...files: string[]): number[] {
+  return files.filter((f) => existsSync(f)).map((f) => Number(readFileSync(f, 'utf8').split('\n')[0].trim())).filter((pid) => Number.isInteger(pid) && pid > 0);
 }
 
 const SCENARIOS = [
@@ -71,13 +82,15 @@ function table(synapse: PeerResult | undefined, keys: PeerResult | undefined): s
   const n = (x: number | undefined) => (x === undefined ? '-' : x.toLocaleString('en-US', { maximumFractionDigits: x < 10 ? 1 : 0 }));
   const ratio = (a: number | undefined, b: number | undefined) => (a === undefined || b === undefined ? '-' : `${(a / b).toFixed(2)}x`);
   const lines = [
-    '| scenario | Synapse ops/s | p50 ms | p99 ms | key server ops/s | p50 ms | p99 ms | throughput key server / Synapse | p99 key server / Synapse |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| scenario | Synapse ops/s | p50 ms | p99 ms | CPU ms/op | key server ops/s | p50 ms | p99 ms | CPU ms/op | throughput key server / Synapse | p99 key server / Synapse | CPU per op key server / Synapse |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
   ];
   for (const [key, label] of SCENARIOS) {
     const s = synapse?.scenarios[key];
     const k = keys?.scenarios[key];
-    lines.push(`| ${label} | ${n(s?.perSecond)} | ${n(s?.p50)} | ${n(s?.p99)} | ${n(k?.perSecond)} | ${n(k?.p50)} | ${n(k?.p99)} | ${ratio(k?.perSecond, s?.perSecond)} | ${ratio(k?.p99, s?.p99)} |`);
+    lines.push(
+      `| ${label} | ${n(s?.perSecond)} | ${n(s?.p50)} | ${n(s?.p99)} | ${n(s?.cpuMsPerOp)} | ${n(k?.perSecond)} | ${n(k?.p50)} | ${n(k?.p99)} | ${n(k?.cpuMsPerOp)} | ${ratio(k?.perSecond, s?.perSecond)} | ${ratio(k?.p99, s?.p99)} | ${ratio(k?.cpuMsPerOp, s?.cpuMsPerOp)} |`,
+    );
   }
   const check = (name: string, r: PeerResult | undefined) =>
     r && `${name}: ${r.handedOutTwice === 0 ? 'no key handed out twice' : `${r.handedOutTwice} KEYS HANDED OUT MORE THAN ONCE`} (${r.keysHandedOut} handed out, ${r.emptyClaims} empty claims); every query returned >= ${r.devicesPerQuery} devices; /keys/changes reported ${r.changedReported} changed users; ${r.retries} requests retried after 503/429; load average ${r.loadAverage.join(' -> ')} on ${cpus().length} cores`;

@@ -2,6 +2,7 @@ import { loadavg } from 'node:os';
 import { newDeviceIdentity, signedDeviceKeys, signedOneTimeKeys } from '@app/testing';
 import { MatrixClient } from '../../test/helpers/matrix-client';
 import { drive, summarize } from './stats';
+import { treeCpuSeconds } from './process-cpu';
 
 /** A registered user with one device and an access token for it. */
 export interface PeerUser {
@@ -17,6 +18,8 @@ export interface PeerTarget {
   readonly users: readonly PeerUser[];
   /** A stream token (sync next_batch) that covers every acknowledged upload so far. */
   token(): Promise<string>;
+  /** The processes that make up the server (each with its children): what its CPU time is counted over. */
+  processes(): number[];
 }
 
 export interface PeerSettings {
@@ -33,6 +36,8 @@ export interface ScenarioFigures {
   readonly perSecond: number;
   readonly p50: number;
   readonly p99: number;
+  /** CPU milliseconds the server's processes used per operation of the scenario. */
+  readonly cpuMsPerOp: number;
 }
 
 export interface PeerResult {
@@ -64,6 +69,13 @@ export async function runPeerScenarios(target: PeerTarget, s: PeerSettings, log:
     }
   };
 
+  /** A scenario with the CPU time the server's processes used during it. */
+  const measured = async <R>(run: () => Promise<R>): Promise<R & { cpuSeconds: number }> => {
+    const before = treeCpuSeconds(target.processes());
+    const result = await run();
+    return { ...result, cpuSeconds: treeCpuSeconds(target.processes()) - before };
+  };
+
   // Signing is the client's work: all bodies are built before any clock starts.
   const ids = Array.from({ length: s.keysPerDevice }, (_, k) => `AAAAk${k}`);
   const bodies = users.map((u) => {
@@ -74,17 +86,17 @@ export async function runPeerScenarios(target: PeerTarget, s: PeerSettings, log:
   const loadAtStart = loadavg()[0];
   const from = await target.token();
   log(`${target.name}: uploading ${users.length} devices x ${s.keysPerDevice} signed one-time keys`);
-  const upload = await drive(users.length, s.concurrency, async (i) => {
+  const upload = await measured(() => drive(users.length, s.concurrency, async (i) => {
     const body = await send('upload', i, 'POST', '/_matrix/client/v3/keys/upload', bodies[i]);
     if (body.one_time_key_counts?.signed_curve25519 !== s.keysPerDevice) throw new Error(`${target.name} upload: counts ${JSON.stringify(body.one_time_key_counts)}`);
-  });
+  }));
   const to = await target.token();
 
   log(`${target.name}: ${s.claims} claims`);
   const deck = claimDeck(users.length, s.claims, s.keysPerDevice, s.seed);
   const handedOut = new Map<string, number>();
   let emptyClaims = 0;
-  const claim = await drive(s.claims, s.concurrency, async (i) => {
+  const claim = await measured(() => drive(s.claims, s.concurrency, async (i) => {
     const t = users[deck[i]];
     const body = await send('claim', i * 7 + 1, 'POST', '/_matrix/client/v3/keys/claim', { one_time_keys: { [t.userId]: { [t.deviceId]: 'signed_curve25519' } } });
     const keys = body.one_time_keys?.[t.userId]?.[t.deviceId] ?? {};
@@ -93,29 +105,29 @@ export async function runPeerScenarios(target: PeerTarget, s: PeerSettings, log:
     for (const [keyId, key] of Object.entries<{ key: string }>(keys)) {
       for (const name of [`${t.userId}|${t.deviceId}|${keyId}`, `value|${key.key}`]) handedOut.set(name, (handedOut.get(name) ?? 0) + 1);
     }
-  });
+  }));
   const handedOutTwice = [...handedOut.values()].filter((n) => n > 1).length;
 
   log(`${target.name}: ${s.queries} /keys/query of all ${users.length} users`);
   const everyone = { device_keys: Object.fromEntries(users.map((u) => [u.userId, []])) };
   let devicesPerQuery = Infinity;
-  const query = await drive(s.queries, s.concurrency, async (i) => {
+  const query = await measured(() => drive(s.queries, s.concurrency, async (i) => {
     const body = await send('query', i, 'POST', '/_matrix/client/v3/keys/query', everyone);
     const devices = Object.values<Record<string, unknown>>(body.device_keys ?? {}).reduce((n, d) => n + Object.keys(d).length, 0);
     devicesPerQuery = Math.min(devicesPerQuery, devices);
-  });
+  }));
 
   log(`${target.name}: ${s.changesReads} /keys/changes from before to after the uploads`);
   let changedReported = Infinity;
   const path = `/_matrix/client/v3/keys/changes?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
-  const changes = await drive(s.changesReads, s.concurrency, async (i) => {
+  const changes = await measured(() => drive(s.changesReads, s.concurrency, async (i) => {
     const body = await send('changes', i, 'GET', path);
     changedReported = Math.min(changedReported, body.changed.length);
-  });
+  }));
 
-  const figures = (r: Awaited<ReturnType<typeof drive>>): ScenarioFigures => {
+  const figures = (r: Awaited<ReturnType<typeof drive>> & { cpuSeconds: number }): ScenarioFigures => {
     const { count, p50, p99 } = summarize(r.latencies);
-    return { count, perSecond: Math.round((count / r.seconds) * 10) / 10, p50, p99 };
+    return { count, perSecond: Math.round((count / r.seconds) * 10) / 10, p50, p99, cpuMsPerOp: Math.round((r.cpuSeconds * 1000 * 10) / count) / 10 };
   };
   return {
     scenarios: { upload: figures(upload), claim: figures(claim), query: figures(query), changes: figures(changes) },

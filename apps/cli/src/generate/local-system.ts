@@ -18,7 +18,7 @@ async function waitReady(url: string, deadline: number): Promise<void> {
  * The three services as child processes on free ports (the CLI does not import the apps), for
  * `generate` runs that bring their own system: returns the keys-api URL and a stop function.
  */
-export async function startLocalSystem(projectRoot: string, env: NodeJS.ProcessEnv, log: (msg: string) => void): Promise<{ url: string; stop: () => Promise<void> }> {
+export async function startLocalSystem(projectRoot: string, env: NodeJS.ProcessEnv, log: (msg: string) => void): Promise<{ url: string; stop: () => Promise<void>; pids: number[] }> {
   const ports = [await freePort(), await freePort(), await freePort()];
   const children: ChildProcess[] = SERVICES.map((entry, i) =>
     spawn(process.execPath, [join(projectRoot, 'scripts', 'run.js'), join(projectRoot, entry)], {
@@ -41,5 +41,5 @@ export async function startLocalSystem(projectRoot: string, env: NodeJS.ProcessE
   }
   const url = `http://127.0.0.1:${ports[2]}`;
   log(`services up: keys-api ${url}, processor :${ports[0]}, projector :${ports[1]}`);
-  return { url, stop };
+  return { url, stop, pids: children.flatMap((c) => (c.pid === undefined ? [] : [c.pid])) };
 }

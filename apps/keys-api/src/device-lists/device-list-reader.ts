@@ -58,14 +58,29 @@ export class DeviceListReader {
    */
   async changesSince(version: number, userId: string, from: PositionVector, until?: PositionVector): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
     const rules = { encryptedRoomsOnly: this.settings.encryptedRoomsOnly };
-    const feed = this.db.collection<WakeUpFeedDoc>(deviceListFeedName(version));
     const partitions = Math.max(this.kafkaSettings.partitions, from.length);
-    const [rings, applied] = await Promise.all([
-      Promise.all(Array.from({ length: partitions }, (_, p) => feed.findOne({ _id: feedDocId(p) }))),
-      until ? Promise.resolve(until) : this.appliedPositions(version),
-    ]);
-    const touched = (partition: number, after: number) => roomsNoticedAfter(rings[partition], after);
+    const applied = until ?? (await this.appliedPositions(version));
+    const rings = await this.cachedRings(version, applied, partitions);
+    const touched = (partition: number, after: number) => roomsNoticedAfter(rings.get(feedDocId(partition)) ?? null, after);
     return deviceListChangesSince(this.cachedDocs(version, applied), userId, from, this.kafkaSettings.partitions, rules, { until, touched });
+  }
+
+  /** The wake-up rings as of `applied`, from this process's copies where it has them (like the documents below). */
+  private async cachedRings(version: number, applied: PositionVector, partitions: number): Promise<Map<string, WakeUpFeedDoc | null>> {
+    const cache = this.caches.deviceListRings;
+    cache.useVersion(version);
+    const feed = this.db.collection<WakeUpFeedDoc>(deviceListFeedName(version));
+    return cachedPointRead<WakeUpFeedDoc>({
+      cache,
+      ids: Array.from({ length: partitions }, (_, p) => feedDocId(p)),
+      partitionOf: Number,
+      targets: targetsOf(applied),
+      waitMs: this.settings.readBarrierTimeoutMs,
+      load: async (misses) => {
+        const docs = await Promise.all(misses.map((id) => feed.findOne({ _id: id })));
+        return { docs: new Map(misses.map((id, i) => [id, docs[i]])), exact: true };
+      },
+    });
   }
 
   /**
@@ -75,8 +90,7 @@ export class DeviceListReader {
   private cachedDocs(version: number, applied: PositionVector): DeviceListDocReader {
     const cache = this.caches.deviceLists;
     cache.useVersion(version);
-    const targets = new Map<number, bigint>();
-    applied.forEach((offset, p) => offset >= 0 && targets.set(p, BigInt(offset)));
+    const targets = targetsOf(applied);
     const fromStore = mongoDeviceListDocs(this.db.collection(collectionName(deviceListsProjection.name, version)));
     return async (ids) => {
       const found = await cachedPointRead<DeviceListDoc>({
@@ -100,4 +114,10 @@ export class DeviceListReader {
     if (id.startsWith('r|')) return Number(id.slice(id.lastIndexOf('|') + 1));
     return partitionForKey(id.slice(2), this.kafkaSettings.partitions); // `u|<user>`, `e|<room>`
   }
+}
+
+function targetsOf(applied: PositionVector): Map<number, bigint> {
+  const targets = new Map<number, bigint>();
+  applied.forEach((offset, p) => offset >= 0 && targets.set(p, BigInt(offset)));
+  return targets;
 }

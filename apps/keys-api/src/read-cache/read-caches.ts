@@ -3,7 +3,7 @@ import { Kafka } from 'kafkajs';
 import { DomainEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { BatchConsumer, ConsumedBatch, KafkaSettings, TopicAdmin } from '@app/kafka';
 import { JsonLogger, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, retryUntilReady } from '@app/platform';
-import { CrossSigningKeysDoc, DeviceListDoc, UserDevicesDoc, crossSigningKeysProjection, deviceKeysProjection, deviceListDocsNamedBy, deviceListsProjection } from '@app/read-models';
+import { CrossSigningKeysDoc, DeviceListDoc, UserDevicesDoc, crossSigningKeysProjection, deviceKeysProjection, deviceListDocsNamedBy, deviceListsProjection, WakeUpFeedDoc, feedDocId } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { LogPositionedCache } from './log-positioned-cache';
 import { RelevantOffsets } from '../read-barrier/relevant-offsets';
@@ -20,6 +20,8 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
   readonly crossSigning: LogPositionedCache<CrossSigningKeysDoc>;
   /** The device-lists documents (device-list-docs.ts): a room part also depends on its members' documents. */
   readonly deviceLists: LogPositionedCache<DeviceListDoc>;
+  /** The device-lists wake-up rings (one per partition): any event the projection applies on a partition may change its ring. */
+  readonly deviceListRings: LogPositionedCache<WakeUpFeedDoc>;
   private readonly fed: readonly { cache: LogPositionedCache<unknown>; handles: ReadonlySet<string>; documentIds: (event: DomainEvent, partition: number) => string[] }[];
   private consumer?: BatchConsumer;
   private stopped = false;
@@ -37,10 +39,12 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
     this.deviceKeys = new LogPositionedCache(settings.readCacheEntries);
     this.crossSigning = new LogPositionedCache(settings.readCacheEntries);
     this.deviceLists = new LogPositionedCache(settings.readCacheEntries);
+    this.deviceListRings = new LogPositionedCache(kafkaSettings.partitions * 4);
     this.fed = [
       { cache: this.deviceKeys as LogPositionedCache<unknown>, handles: new Set(deviceKeysProjection.handles), documentIds: (event) => [deviceKeysProjection.documentId(event)] },
       { cache: this.crossSigning as LogPositionedCache<unknown>, handles: new Set(crossSigningKeysProjection.handles), documentIds: (event) => [crossSigningKeysProjection.documentId(event)] },
       { cache: this.deviceLists as LogPositionedCache<unknown>, handles: new Set(deviceListsProjection.handles), documentIds: deviceListDocsNamedBy },
+      { cache: this.deviceListRings as LogPositionedCache<unknown>, handles: new Set(deviceListsProjection.handles), documentIds: (_event, partition) => [feedDocId(partition)] },
     ];
     this.groupId = `${topics.prefix}e2ee.keys-api.read-cache.${settings.instanceId}`;
   }

@@ -61,8 +61,11 @@ export class ProjectionRunner {
   }
 
   private async handle(batch: ConsumedBatch): Promise<void> {
+    // Events whose type header says another projection's are not even decoded (six projections
+    // read every event); one without the header is decoded, and dead-lettered if unreadable.
+    const mine = batch.messages.filter((m) => m.headers.type === undefined || this.handles.has(m.headers.type));
     const recorded: RecordedEvent[] = await decodeOrDeadLetter(
-      batch.messages,
+      mine,
       (m) => ({ event: decodeEvent(m.value), partition: m.partition, offset: m.offset }),
       {
         producer: this.producer,
