@@ -18,6 +18,8 @@ import { RelevantOffsets } from './relevant-offsets';
 @Injectable()
 export class CheckpointReads {
   private readonly loads: FreshLoads<ReadonlyMap<number, string>>;
+  /** The latest stored checkpoints read per owner (each partition's highest: they only move forward). */
+  private readonly latest = new Map<string, Map<number, string>>();
 
   constructor(
     @Inject(MONGO_DB) db: Db,
@@ -31,7 +33,24 @@ export class CheckpointReads {
   /** Partition -> the offset up to which the owner's read model reflects the log. A copy: callers may keep or change it. */
   async load(owner: string): Promise<Map<number, string>> {
     const stored = await this.loads.get(owner);
+    this.remember(owner, stored);
+    return this.positions(owner, stored);
+  }
+
+  /** Like `load`, from the checkpoints read before (no store read): a lower bound of where the owner is now. */
+  known(owner: string): Map<number, string> | undefined {
+    const stored = this.latest.get(owner);
+    return stored && this.positions(owner, stored);
+  }
+
+  private positions(owner: string, stored: ReadonlyMap<number, string>): Map<number, string> {
     const projection = checkpointedProjection(owner);
     return projection === undefined ? new Map(stored) : this.relevant.positions(projection, stored);
+  }
+
+  private remember(owner: string, stored: ReadonlyMap<number, string>): void {
+    const latest = this.latest.get(owner) ?? new Map<number, string>();
+    for (const [partition, offset] of stored) if (BigInt(latest.get(partition) ?? '-1') < BigInt(offset)) latest.set(partition, offset);
+    this.latest.set(owner, latest);
   }
 }

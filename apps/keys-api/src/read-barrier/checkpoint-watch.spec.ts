@@ -72,4 +72,17 @@ describe('CheckpointWatch', () => {
     }
     await expect(waiting).resolves.toBe(false);
   });
+
+  it('answers from checkpoints read before when they already pass the targets, and reads again when not', async () => {
+    const store = heldCheckpoints();
+    const known = new Map([['projection:x:v1', new Map([[0, '5']])]]);
+    const watch = new CheckpointWatch(store.load, 10_000, log, Date.now, (owner) => known.get(owner));
+    await expect(watch.waitFor('projection:x:v1', target(0, 5))).resolves.toBe(true);
+    expect(store.reads).toHaveLength(0);
+    const later = watch.waitFor('projection:x:v1', target(0, 6));
+    await advance(0);
+    expect(store.reads.map((r) => r.owner)).toEqual(['projection:x:v1']);
+    store.reads[0].answer({ 0: 6 });
+    await expect(later).resolves.toBe(true);
+  });
 });

@@ -1,6 +1,9 @@
 /** Port: a projection's stored checkpoints, partition -> last applied offset. */
 export type CheckpointSource = (owner: string) => Promise<Map<number, string>>;
 
+/** Port: the latest checkpoints read before, without a new read (undefined: none yet). */
+export type KnownCheckpoints = (owner: string) => Map<number, string> | undefined;
+
 export interface WatchLog {
   write(level: 'warn', message: string, fields?: Record<string, unknown>): void;
 }
@@ -32,6 +35,7 @@ export class CheckpointWatch {
     private readonly timeoutMs: number,
     private readonly log: WatchLog,
     private readonly now: () => number = Date.now,
+    private readonly known: KnownCheckpoints = () => undefined,
   ) {}
 
   stop(): void {
@@ -44,6 +48,9 @@ export class CheckpointWatch {
   /** Resolves true once the owner's checkpoints pass every target, false at the timeout. */
   waitFor(owner: string, targets: ReadonlyMap<number, bigint>): Promise<boolean> {
     if (this.stopped) return Promise.resolve(false);
+    // Checkpoints only move forward: ones read before that already pass the targets need no new read.
+    const known = this.known(owner);
+    if (known && passes(known, targets)) return Promise.resolve(true);
     return new Promise<boolean>((resolve) => {
       this.waiters.add({ owner, targets, since: this.now(), resolve });
       this.schedule(0);
@@ -62,7 +69,7 @@ export class CheckpointWatch {
       for (const owner of owners) positions.set(owner, await this.load(owner));
       for (const waiter of this.waiters) {
         const at = positions.get(waiter.owner);
-        if (at && [...waiter.targets].every(([p, target]) => at.has(p) && BigInt(at.get(p)!) >= target)) this.settle(waiter, true);
+        if (at && passes(at, waiter.targets)) this.settle(waiter, true);
       }
     } catch (err) {
       this.log.write('warn', 'checkpoint watch failed', { err: (err as Error).message });
@@ -78,4 +85,8 @@ export class CheckpointWatch {
     this.waiters.delete(waiter);
     waiter.resolve(caughtUp);
   }
+}
+
+function passes(at: ReadonlyMap<number, string>, targets: ReadonlyMap<number, bigint>): boolean {
+  return [...targets].every(([p, target]) => at.has(p) && BigInt(at.get(p)!) >= target);
 }

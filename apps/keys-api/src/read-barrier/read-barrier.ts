@@ -26,7 +26,7 @@ export class ReadBarrier implements OnApplicationShutdown {
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     private readonly logger: JsonLogger,
   ) {
-    this.watch = new CheckpointWatch((owner) => checkpoints.load(owner), settings.readBarrierTimeoutMs, logger);
+    this.watch = new CheckpointWatch((owner) => checkpoints.load(owner), settings.readBarrierTimeoutMs, logger, Date.now, (owner) => checkpoints.known(owner));
   }
 
   onApplicationShutdown(): void {
