@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { ManagedProcess, sleep } from './processes';
-import { SYNAPSE_VERSION, provisionSynapseVenv } from './synapse';
+import { SYNAPSE_LOG_CONFIG, SYNAPSE_VERSION, provisionSynapseVenv, unthrottled } from './synapse';
 
 type Log = (msg: string) => void;
 
@@ -18,7 +18,6 @@ export interface HomeserverStart {
   readonly fresh?: boolean;
 }
 
-const UNLIMITED = { per_second: 1_000_000, burst_count: 1_000_000 };
 
 /**
  * Synapse as the homeserver of the system (`system --with-synapse`, the gateway e2e tests): the
@@ -62,7 +61,7 @@ export class SynapseHomeserver {
     }
     const sharedSecret = randomBytes(16).toString('hex');
     writeFileSync(join(this.dir, 'overrides.yaml'), JSON.stringify(this.overrides(options, sharedSecret), null, 2)); // JSON is YAML
-    writeFileSync(join(this.dir, 'log.config.yaml'), LOG_CONFIG);
+    writeFileSync(join(this.dir, 'log.config.yaml'), SYNAPSE_LOG_CONFIG);
     this.process.start(python, ['-m', 'synapse.app.homeserver', '-c', join(this.dir, 'homeserver.yaml'), '-c', join(this.dir, 'overrides.yaml')], this.dir);
     const url = `http://127.0.0.1:${options.port}`;
     const deadline = Date.now() + 180_000;
@@ -82,10 +81,6 @@ export class SynapseHomeserver {
   }
 
   private overrides(o: HomeserverStart, sharedSecret: string): Record<string, unknown> {
-    const limits = Object.fromEntries(
-      ['rc_message', 'rc_registration', 'rc_room_creation', 'rc_key_requests', 'rc_admin_redaction', 'rc_3pid_validation', 'rc_delayed_event_mgmt', 'rc_reports', 'rc_media_create']
-        .map((k) => [k, UNLIMITED]),
-    );
     return {
       server_name: o.serverName,
       ...(o.publicBaseUrl ? { public_baseurl: `${o.publicBaseUrl}/` } : {}),
@@ -104,25 +99,7 @@ export class SynapseHomeserver {
       federation_domain_whitelist: [], // nothing leaves this machine
       trusted_key_servers: [],
       suppress_key_server_warning: true,
-      ...limits,
-      rc_login: { address: UNLIMITED, account: UNLIMITED, failed_attempts: UNLIMITED },
-      rc_joins: { local: UNLIMITED, remote: UNLIMITED },
-      rc_joins_per_room: UNLIMITED,
-      rc_invites: { per_room: UNLIMITED, per_user: UNLIMITED, per_issuer: UNLIMITED },
+      ...unthrottled(),
     };
   }
 }
-
-const LOG_CONFIG = `version: 1
-formatters:
-  precise:
-    format: '%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(message)s'
-handlers:
-  console:
-    class: logging.StreamHandler
-    formatter: precise
-root:
-  level: WARNING
-  handlers: [console]
-disable_existing_loggers: false
-`;

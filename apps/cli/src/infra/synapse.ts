@@ -13,6 +13,23 @@ export const SYNAPSE_SERVER_NAME = 'peer.local';
 /** A very high limit: the peer bench measures the server's work, not its throttling. */
 const UNLIMITED = { per_second: 1_000_000, burst_count: 1_000_000 };
 
+/** Every rate limit of Synapse's config set out of reach (benches and tests drive it hard from one address). */
+export function unthrottled(): Record<string, unknown> {
+  return {
+    ...Object.fromEntries(
+      ['rc_message', 'rc_registration', 'rc_room_creation', 'rc_key_requests', 'rc_admin_redaction', 'rc_3pid_validation', 'rc_delayed_event_mgmt', 'rc_reports', 'rc_media_create'].map((k) => [
+        k,
+        UNLIMITED,
+      ]),
+    ),
+    rc_presence: { per_user: UNLIMITED },
+    rc_login: { address: UNLIMITED, account: UNLIMITED, failed_attempts: UNLIMITED },
+    rc_joins: { local: UNLIMITED, remote: UNLIMITED },
+    rc_joins_per_room: UNLIMITED,
+    rc_invites: { per_room: UNLIMITED, per_user: UNLIMITED, per_issuer: UNLIMITED },
+  };
+}
+
 /**
  * Synapse from PyPI (pinned) in a venv, on a private PostgreSQL cluster, all under `<root>/synapse`
  * and `<root>/postgres`: the reference homeserver the `peer` bench compares the key server with.
@@ -54,7 +71,7 @@ export class LocalSynapse {
     const port = await freePort();
     const sharedSecret = randomBytes(16).toString('hex');
     writeFileSync(join(this.dir, 'bench.yaml'), JSON.stringify(this.overrides(port, pgPort, sharedSecret), null, 2)); // JSON is YAML
-    writeFileSync(join(this.dir, 'log.config.yaml'), LOG_CONFIG);
+    writeFileSync(join(this.dir, 'log.config.yaml'), SYNAPSE_LOG_CONFIG);
     mkdirSync(join(this.dir, 'data'), { recursive: true });
     this.process.start(this.python, ['-m', 'synapse.app.homeserver', '-c', join(this.dir, 'homeserver.yaml'), '-c', join(this.dir, 'bench.yaml')], this.dir);
     const url = `http://127.0.0.1:${port}`;
@@ -77,10 +94,6 @@ export class LocalSynapse {
 
   /** Top-level keys that replace those of the generated homeserver.yaml. */
   private overrides(port: number, pgPort: number, sharedSecret: string): Record<string, unknown> {
-    const limits = Object.fromEntries(
-      ['rc_message', 'rc_registration', 'rc_room_creation', 'rc_key_requests', 'rc_admin_redaction', 'rc_3pid_validation', 'rc_presence', 'rc_delayed_event_mgmt', 'rc_reports', 'rc_media_create']
-        .map((k) => [k, k === 'rc_presence' ? { per_user: UNLIMITED } : UNLIMITED]),
-    );
     return {
       pid_file: join(this.dir, 'run', 'homeserver.pid'),
       log_config: join(this.dir, 'log.config.yaml'),
@@ -96,16 +109,13 @@ export class LocalSynapse {
       federation_domain_whitelist: [], // no federation: nothing leaves this machine
       trusted_key_servers: [],
       suppress_key_server_warning: true,
-      ...limits,
-      rc_login: { address: UNLIMITED, account: UNLIMITED, failed_attempts: UNLIMITED },
-      rc_joins: { local: UNLIMITED, remote: UNLIMITED },
-      rc_joins_per_room: UNLIMITED,
-      rc_invites: { per_room: UNLIMITED, per_user: UNLIMITED, per_issuer: UNLIMITED },
+      ...unthrottled(),
     };
   }
 }
 
-const LOG_CONFIG = `version: 1
+/** Synapse's log config: warnings and worse, to its console (the managed process's log file). */
+export const SYNAPSE_LOG_CONFIG = `version: 1
 formatters:
   precise:
     format: '%(asctime)s - %(name)s - %(lineno)d - %(levelname)s - %(message)s'
