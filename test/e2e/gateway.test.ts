@@ -115,5 +115,9 @@ describe('gateway beside Synapse', () => {
     expect((await phoneClient.request('POST', '/_matrix/client/v3/logout', {})).status).toBe(200);
     const gone = await eventually(query, (r) => r.body.device_keys[erin.userId][phone.deviceId] === undefined);
     expect(gone.body.device_keys[erin.userId][phone.deviceId]).toBeUndefined();
+    // The key server caches token checks for 30 s, but drops a deleted device's tokens once it sees
+    // the deletion: the logged-out token is refused long before its entry would expire.
+    const refused = await eventually(() => phoneClient.query({ device_keys: {} }), (r) => r.status === 401);
+    expect(refused.body).toMatchObject({ errcode: 'M_UNKNOWN_TOKEN' });
   });
 });

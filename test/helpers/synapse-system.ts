@@ -22,7 +22,7 @@ export async function startSynapseSystem(env: NodeJS.ProcessEnv) {
   const synapse = new SynapseHomeserver(layout.root, name, () => undefined);
   const synapsePort = await freePort();
   const homeserverUrl = `http://127.0.0.1:${synapsePort}`;
-  const hsEnv = { ...env, SERVER_NAME: GATEWAY_SERVER_NAME, AUTH_MODE: 'homeserver', HOMESERVER_URL: homeserverUrl, AUTH_CACHE_MS: '0' };
+  const hsEnv = { ...env, SERVER_NAME: GATEWAY_SERVER_NAME, AUTH_MODE: 'homeserver', HOMESERVER_URL: homeserverUrl };
   const processor = await startProcessor(hsEnv);
   const projector = await startProjector(hsEnv);
   // The keys-api first: Synapse pushes to it as soon as it starts, and backs off if nobody answers.

@@ -1,5 +1,6 @@
 import Fastify, { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import replyFrom from '@fastify/reply-from';
+import { Agent } from 'undici';
 import { answerClientError, answerFrameworkError } from '@app/platform';
 import { GatewaySettings } from './config/gateway.settings';
 import { DeviceEventSink } from './devices/device-events';
@@ -36,6 +37,10 @@ export async function buildGateway(settings: GatewaySettings, ports: GatewayPort
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
   await app.register(replyFrom, { undici: { connections: 256, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 }, disableRequestLogging: true });
 
+  // The merged /sync's own calls to both sources, on kept-alive connections (cut when the server closes).
+  const syncPool = new Agent({ connections: 256, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
+  app.addHook('onClose', async () => syncPool.destroy());
+
   const upstreamFailed = (reply: FastifyReply, error: Error) => {
     ports.log('warn', 'upstream failed', { err: error.message });
     if (!reply.sent) sendMatrixError(reply, 502, 'M_UNKNOWN', 'The server behind the gateway could not be reached');
@@ -54,7 +59,7 @@ export async function buildGateway(settings: GatewaySettings, ports: GatewayPort
       case 'sync': {
         const q = request.url.indexOf('?');
         const [path, qs] = q === -1 ? [request.url, ''] : [request.url.slice(0, q), request.url.slice(q + 1)];
-        const upstreams = new HttpSyncUpstreams(settings.homeserverUrl, settings.keyserverUrl, request.headers.authorization, path);
+        const upstreams = new HttpSyncUpstreams(syncPool, settings.homeserverUrl, settings.keyserverUrl, request.headers.authorization, path);
         // A client that goes away (js-sdk aborts its sync on stop) ends both polls.
         const gone = new AbortController();
         reply.raw.on('close', () => reply.raw.writableEnded || gone.abort());

@@ -38,8 +38,10 @@ import { SignaturesUploadController } from './cross-signing/signatures-upload.co
 import { CrossSigningKeysReader } from './cross-signing/cross-signing-keys.reader';
 import { HomeserverPasswordVerifier, NoPasswordVerifier, PASSWORD_VERIFIER } from './cross-signing/password-verifier';
 import { CommandDecidersCheck } from './readiness/command-deciders.check';
+import { RequestLimits } from './rate-limits/request-limits';
 import { DeviceSightings } from './device-sightings/device-sightings';
 import { CommandDeviceAnnouncer } from './device-sightings/command-announcer';
+import { DeviceDeletions } from './auth/device-deletions';
 
 @Module({})
 export class KeysApiModule {
@@ -51,12 +53,13 @@ export class KeysApiModule {
       providers: [
         CrossSigningKeysReader,
     { provide: KEYS_API_SETTINGS, useValue: settings },
+    { provide: DeviceDeletions, useFactory: () => new DeviceDeletions() },
     {
       provide: TOKEN_VERIFIER,
-      inject: [KEYS_API_SETTINGS],
-      useFactory: (s: KeysApiSettings) =>
+      inject: [KEYS_API_SETTINGS, DeviceDeletions],
+      useFactory: (s: KeysApiSettings, deletions: DeviceDeletions) =>
         s.authMode === 'homeserver'
-          ? new HomeserverTokenVerifier(s.homeserverUrl!, s.whoamiCacheMs)
+          ? HomeserverTokenVerifier.forgettingDeleted(new HomeserverTokenVerifier(s.homeserverUrl!, s.whoamiCacheMs), deletions)
           : s.jwksUrl
             ? JwtTokenVerifier.withJwksUrl(s.jwksUrl)
             : JwtTokenVerifier.withSecret(s.jwtSecret!),
@@ -64,12 +67,17 @@ export class KeysApiModule {
     AccessTokenGuard,
     {
       provide: DeviceSightings,
-      inject: [CommandGateway, JsonLogger],
-      useFactory: (gateway: CommandGateway, logger: JsonLogger) =>
-        new DeviceSightings(new CommandDeviceAnnouncer(gateway), (err) => logger.write('warn', 'a device seen for the first time could not be announced', { err: err.message })),
+      inject: [CommandGateway, JsonLogger, DeviceDeletions],
+      useFactory: (gateway: CommandGateway, logger: JsonLogger, deletions: DeviceDeletions) => {
+        const sightings = new DeviceSightings(new CommandDeviceAnnouncer(gateway), (err) => logger.write('warn', 'a device seen for the first time could not be announced', { err: err.message }));
+        deletions.subscribe((userId, deviceId) => sightings.forget(userId, deviceId));
+        return sightings;
+      },
     },
     HomeserverTokenGuard,
     CommandGateway,
+    // A clock that does not go back (wall-clock jumps would refill or freeze the buckets).
+    { provide: RequestLimits, inject: [KEYS_API_SETTINGS], useFactory: (s: KeysApiSettings) => new RequestLimits(s.rateLimits, () => performance.now()) },
     ReadBarrier,
     ReadCaches,
     { provide: RelevantOffsets, useFactory: () => new RelevantOffsets(new Map(Object.values(PROJECTIONS).map((p) => [p.name, new Set<string>(p.handles)]))) },

@@ -35,6 +35,15 @@ export function wholeNumberSetting(env: Env, name: string, fallback: number, rul
   return value;
 }
 
+/** A number above 0 that may have a fraction ("0.5" requests per second); no exponents, no "Infinity". */
+export function positiveNumberSetting(env: Env, name: string, fallback: number, meaning?: string): number {
+  const raw = given(env, name);
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || !Number.isFinite(value) || value <= 0) refuse(env, name, `a number${meaning ? ` of ${meaning}` : ''}, greater than 0`);
+  return value;
+}
+
 export function choiceSetting<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
   const raw = given(env, name);
   if (raw === undefined) return fallback;

@@ -45,6 +45,12 @@ export class MatrixError extends Error {
   static unavailable(message: string, retryAfterSeconds = 1): MatrixError {
     return new MatrixError('M_UNKNOWN', message, 503, {}, { 'Retry-After': String(retryAfterSeconds) });
   }
+
+  /** 429 as Synapse answers it: `retry_after_ms` in the body, `Retry-After` in whole seconds, rounded up. */
+  static limitExceeded(message: string, retryAfterMs: number): MatrixError {
+    const ms = Math.max(0, Math.ceil(retryAfterMs));
+    return new MatrixError('M_LIMIT_EXCEEDED', message, 429, { retry_after_ms: ms }, { 'Retry-After': String(Math.ceil(ms / 1000)) });
+  }
 }
 
 /**

@@ -68,6 +68,9 @@ export async function generateCommand(args: string[]): Promise<number> {
     KAFKA_TOPIC_PREFIX: a.get('prefix') ?? process.env.KAFKA_TOPIC_PREFIX ?? (startSystem ? `gen.${id}.` : ''),
     MONGODB_DB: process.env.MONGODB_DB ?? (startSystem ? `gen_${id}` : 'e2ee'),
     LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+    // For the services it starts: the load (whale devices claimed by everyone, query storms) is the
+    // subject, not the request limits; RATE_LIMITS=on in the environment measures them instead.
+    RATE_LIMITS: process.env.RATE_LIMITS ?? 'off',
   };
   let system: Awaited<ReturnType<typeof startLocalSystem>> | undefined;
   try {

@@ -75,5 +75,34 @@ describe('HomeserverTokenVerifier', () => {
     await expect(verifier.verify('t')).resolves.toBeNull();
     expect(held).toHaveLength(2);
   });
+
+  it('asks again for a deleted device\'s token at once, not when its entry expires', async () => {
+    const answers: Record<string, { status: number; body?: unknown }> = { t: { status: 200, body: { user_id: '@a:hs.org', device_id: 'D' } } };
+    const hs = fakeHomeserver(answers);
+    const verifier = new HomeserverTokenVerifier('http://hs', 30_000, hs.fetchFn, () => 0);
+    await verifier.verify('t');
+    delete answers.t; // logged out at the homeserver
+    verifier.forgetDevice('@a:hs.org', 'OTHER');
+    await expect(verifier.verify('t')).resolves.toEqual({ userId: '@a:hs.org', deviceId: 'D' }); // another device: still cached
+    verifier.forgetDevice('@a:hs.org', 'D');
+    await expect(verifier.verify('t')).resolves.toBeNull();
+    expect(hs.calls).toEqual(['t', 't']);
+  });
+
+  it('does not cache an answer asked for before a deletion and landing after it', async () => {
+    const held: ((response: Response) => void)[] = [];
+    const fetchFn = (() => new Promise<Response>((resolve) => held.push(resolve))) as unknown as typeof fetch;
+    const verifier = new HomeserverTokenVerifier('http://hs', 30_000, fetchFn, () => 0);
+    const first = verifier.verify('t');
+    await tick();
+    verifier.forgetDevice('@a:hs.org', 'D'); // the logout is seen while the ask is out
+    held[0](new Response(JSON.stringify({ user_id: '@a:hs.org', device_id: 'D' }), { status: 200 }));
+    await first;
+    const second = verifier.verify('t');
+    await tick();
+    expect(held).toHaveLength(2);
+    held[1](new Response('{}', { status: 401 }));
+    await expect(second).resolves.toBeNull();
+  });
 });
 

@@ -1,5 +1,6 @@
 import { MatrixError, isUserId } from '@app/matrix';
 import { Requester, TokenVerifier } from './requester';
+import { DeviceDeletions } from './device-deletions';
 
 interface CacheEntry {
   readonly requester: Requester | null;
@@ -16,6 +17,10 @@ interface CacheEntry {
 export class HomeserverTokenVerifier implements TokenVerifier {
   private readonly cache = new Map<string, CacheEntry>();
   private readonly asking = new Map<string, Promise<Requester | null>>();
+  /** (user, device) -> its cached tokens. */
+  private readonly tokensOf = new Map<string, Set<string>>();
+  /** Moves on every deletion: an answer asked for before it is not cached. */
+  private deletions = 0;
 
   constructor(
     private readonly homeserverUrl: string,
@@ -23,6 +28,12 @@ export class HomeserverTokenVerifier implements TokenVerifier {
     private readonly fetchFn: typeof fetch = fetch,
     private readonly now: () => number = Date.now,
   ) {}
+
+  /** The verifier, told of every device deletion this process sees. */
+  static forgettingDeleted(verifier: HomeserverTokenVerifier, deletions: DeviceDeletions): HomeserverTokenVerifier {
+    deletions.subscribe((userId, deviceId) => verifier.forgetDevice(userId, deviceId));
+    return verifier;
+  }
 
   async verify(token: string): Promise<Requester | null> {
     const cached = this.cache.get(token);
@@ -36,10 +47,28 @@ export class HomeserverTokenVerifier implements TokenVerifier {
     return asked;
   }
 
+  /** The device was deleted: its tokens are asked about again (the homeserver knows they are dead). */
+  forgetDevice(userId: string, deviceId: string): void {
+    this.deletions++;
+    const key = deviceKey(userId, deviceId);
+    for (const token of this.tokensOf.get(key) ?? []) this.cache.delete(token);
+    this.tokensOf.delete(key);
+  }
+
   private async askAndCache(token: string): Promise<Requester | null> {
+    const deletionsBefore = this.deletions;
     const requester = await this.ask(token);
-    if (this.cache.size > 100_000) this.cache.clear();
+    if (deletionsBefore !== this.deletions) return requester;
+    if (this.cache.size > 100_000) {
+      this.cache.clear();
+      this.tokensOf.clear();
+    }
     this.cache.set(token, { requester, until: this.now() + (requester ? this.cacheMs : Math.min(this.cacheMs, 5000)) });
+    if (requester?.deviceId) {
+      const key = deviceKey(requester.userId, requester.deviceId);
+      const tokens = this.tokensOf.get(key) ?? new Set<string>();
+      this.tokensOf.set(key, tokens.add(token));
+    }
     return requester;
   }
 
@@ -60,3 +89,5 @@ export class HomeserverTokenVerifier implements TokenVerifier {
     return { userId: body.user_id, deviceId: typeof body.device_id === 'string' ? body.device_id : null };
   }
 }
+
+const deviceKey = (userId: string, deviceId: string) => JSON.stringify([userId, deviceId]);

@@ -7,6 +7,7 @@ import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings'
 import { ClaimKeys, ClaimKeysResponse } from './claim-keys.command';
 import { MAX_CLAIMED_DEVICES } from './claim-keys.dto';
 import { localUsersAndFailures } from '../validation/local-users';
+import { RequestLimits } from '../rate-limits/request-limits';
 
 /**
  * One ClaimKeys command per target user, decided by the owner of that user's partition, so a key
@@ -17,6 +18,7 @@ export class ClaimKeysHandler implements ICommandHandler<ClaimKeys, ClaimKeysRes
   constructor(
     private readonly gateway: CommandGateway,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
+    private readonly limits: RequestLimits,
   ) {}
 
   async execute({ requester, oneTimeKeys, correlationId }: ClaimKeys): Promise<ClaimKeysResponse> {
@@ -24,6 +26,8 @@ export class ClaimKeysHandler implements ICommandHandler<ClaimKeys, ClaimKeysRes
     const devices = userIds.reduce((sum, u) => sum + Object.keys(oneTimeKeys[u]).length, 0);
     if (devices > MAX_CLAIMED_DEVICES) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_CLAIMED_DEVICES} devices per claim`, 413);
     const { local, failures } = localUsersAndFailures(userIds, this.settings.serverName);
+    // Charged per user whose keys would be handed out, before any command: a refused claim takes no key.
+    this.limits.admitClaim(requester.userId, local.filter((userId) => Object.keys(oneTimeKeys[userId]).length > 0));
     const result: ClaimKeysResponse['one_time_keys'] = {};
     const claimedBy = `${requester.userId}|${requester.deviceId ?? ''}`;
     const outcomes = await Promise.all(

@@ -87,4 +87,22 @@ describe('DeviceSightings', () => {
     announcer.calls[3].resolve();
     await again;
   });
+
+  it('announces a deleted device again when its ID logs in anew, also when the deletion came while it was announced', async () => {
+    const { announcer, sightings } = setup();
+    const first = sightings.sighted('@a:x', 'D');
+    announcer.calls[0].resolve();
+    await first;
+    sightings.forget('@a:x', 'D');
+    const second = sightings.sighted('@a:x', 'D');
+    sightings.forget('@a:x', 'D'); // deleted again while this announcement is out
+    announcer.calls[1].resolve();
+    await second;
+    const third = sightings.sighted('@a:x', 'D');
+    expect(announcer.calls).toHaveLength(3);
+    announcer.calls[2].resolve();
+    await third;
+    await sightings.sighted('@a:x', 'D');
+    expect(announcer.calls).toHaveLength(3);
+  });
 });

@@ -24,6 +24,8 @@ const realWait = (ms: number) => new Promise<void>((resolve) => setTimeout(resol
 export class DeviceSightings {
   private readonly seen = new Set<string>();
   private readonly pending = new Map<string, Promise<void>>();
+  /** Moves on every deletion: an announcement that was out meanwhile is not remembered. */
+  private deletions = 0;
 
   constructor(
     private readonly announcer: DeviceAnnouncer,
@@ -38,14 +40,23 @@ export class DeviceSightings {
     if (this.seen.has(key)) return Promise.resolve();
     let settled = this.pending.get(key);
     if (!settled) {
+      const deletionsBefore = this.deletions;
       const announced = this.announcer.announce(userId, deviceId).then(
-        () => this.remember(key),
+        () => {
+          if (deletionsBefore === this.deletions) this.remember(key);
+        },
         (err: Error) => this.onError(err),
       );
       settled = announced.finally(() => this.pending.delete(key));
       this.pending.set(key, settled);
     }
     return Promise.race([settled, this.wait(ANNOUNCE_WAIT_MS)]);
+  }
+
+  /** The device was deleted: a login with the same device ID later is announced again. */
+  forget(userId: string, deviceId: string): void {
+    this.deletions++;
+    this.seen.delete(JSON.stringify([userId, deviceId]));
   }
 
   private remember(key: string): void {

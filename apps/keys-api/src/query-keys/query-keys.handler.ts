@@ -8,6 +8,7 @@ import { CrossSigningKeysReader } from '../cross-signing/cross-signing-keys.read
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { MAX_QUERY_USERS } from './query-keys.dto';
 import { localUsersAndFailures } from '../validation/local-users';
+import { RequestLimits } from '../rate-limits/request-limits';
 import { QueryKeys, QueryKeysResponse } from './query-keys.query';
 
 @QueryHandler(QueryKeys)
@@ -17,12 +18,14 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
     private readonly crossSigningKeys: CrossSigningKeysReader,
     private readonly reads: PerUserReads,
     private readonly caches: ReadCaches,
+    private readonly limits: RequestLimits,
   ) {}
 
   async execute({ deviceKeys, requesterUserId }: QueryKeys): Promise<QueryKeysResponse> {
     const userIds = Object.keys(deviceKeys);
     if (userIds.length > MAX_QUERY_USERS) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_QUERY_USERS} users per query`, 400);
     const { local, failures } = localUsersAndFailures(userIds, this.settings.serverName);
+    if (requesterUserId !== null) this.limits.admitQuery(requesterUserId);
     const [docs, crossSigning] = await Promise.all([this.readDevices(local), this.crossSigningKeys.read([...new Set(requesterUserId === null ? local : [...local, requesterUserId])])]);
     const visible = new VisibleSignatures(requesterUserId, crossSigning);
 

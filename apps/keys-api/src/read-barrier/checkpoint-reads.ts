@@ -7,6 +7,9 @@ import { checkpointedProjection } from '@app/read-models';
 import { FreshLoads } from './fresh-loads';
 import { RelevantOffsets } from './relevant-offsets';
 
+/** Port: a checkpoint owner's stored checkpoints, partition -> offset. */
+export type StoredCheckpoints = (owner: string) => Promise<ReadonlyMap<number, string>>;
+
 /**
  * The projections' checkpoints as this process reads them: a load is P point reads (a document
  * per partition, each with its one writer), and every barrier, sync and /keys/changes needs one,
@@ -15,19 +18,16 @@ import { RelevantOffsets } from './relevant-offsets';
  * has applied the last one it handles (relevant-offsets.ts): every reader of positions (read
  * barriers, sync tokens, wake-ups) then waits only for events that change what it reads.
  */
-@Injectable()
-export class CheckpointReads {
+export class CheckpointPositions {
   private readonly loads: FreshLoads<ReadonlyMap<number, string>>;
   /** The latest stored checkpoints read per owner (each partition's highest: they only move forward). */
   private readonly latest = new Map<string, Map<number, string>>();
 
   constructor(
-    @Inject(MONGO_DB) db: Db,
-    @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings,
+    stored: StoredCheckpoints,
     private readonly relevant: RelevantOffsets,
   ) {
-    const store = new CheckpointStore(db, kafkaSettings.partitions);
-    this.loads = new FreshLoads((owner) => store.load(owner));
+    this.loads = new FreshLoads(stored);
   }
 
   /** Partition -> the offset up to which the owner's read model reflects the log. A copy: callers may keep or change it. */
@@ -52,5 +52,14 @@ export class CheckpointReads {
     const latest = this.latest.get(owner) ?? new Map<number, string>();
     for (const [partition, offset] of stored) if (BigInt(latest.get(partition) ?? '-1') < BigInt(offset)) latest.set(partition, offset);
     this.latest.set(owner, latest);
+  }
+}
+
+/** `CheckpointPositions` over the store's checkpoint documents, one per process. */
+@Injectable()
+export class CheckpointReads extends CheckpointPositions {
+  constructor(@Inject(MONGO_DB) db: Db, @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings, relevant: RelevantOffsets) {
+    const store = new CheckpointStore(db, kafkaSettings.partitions);
+    super((owner) => store.load(owner), relevant);
   }
 }

@@ -39,14 +39,21 @@ export class ReadBarrier implements OnApplicationShutdown {
 
   /** The last offset, now, of each partition the users' events are in: what a read of them must reflect. */
   async targetsForUsers(userIds: readonly string[]): Promise<Map<number, bigint>> {
-    const partitions = new Set(userIds.map((u) => this.partitionOf(u)));
+    if (userIds.length === 0) return new Map();
+    return this.targetsIn(await this.lastOffsets(), userIds);
+  }
+
+  /** The last offset of every partition of e2ee.events that has one, from a look at the log that started after the call. */
+  async lastOffsets(): Promise<Map<number, bigint>> {
+    const last = new Map<number, bigint>();
+    for (const [p, end] of await this.freshEndOffsets()) if (BigInt(end) > 0n) last.set(p, BigInt(end) - 1n);
+    return last;
+  }
+
+  /** The part of `lastOffsets` in the users' partitions. */
+  targetsIn(last: ReadonlyMap<number, bigint>, userIds: readonly string[]): Map<number, bigint> {
     const targets = new Map<number, bigint>();
-    if (partitions.size === 0) return targets;
-    const ends = await this.freshEndOffsets();
-    for (const p of partitions) {
-      const end = BigInt(ends.get(p) ?? '0');
-      if (end > 0n) targets.set(p, end - 1n);
-    }
+    for (const p of new Set(userIds.map((u) => this.partitionOf(u)))) if (last.has(p)) targets.set(p, last.get(p)!);
     return targets;
   }
 

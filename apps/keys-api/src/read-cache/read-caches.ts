@@ -3,14 +3,15 @@ import { Kafka } from 'kafkajs';
 import { DomainEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { BatchConsumer, ConsumedBatch, KafkaSettings, TopicAdmin } from '@app/kafka';
 import { JsonLogger, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, retryUntilReady } from '@app/platform';
-import { CrossSigningKeysDoc, DeviceListDoc, UserDevicesDoc, crossSigningKeysProjection, deviceKeysProjection, deviceListDocsNamedBy, deviceListsProjection, WakeUpFeedDoc, feedDocId } from '@app/read-models';
+import { CrossSigningKeysDoc, DeviceListDoc, OneTimeKeysDoc, UserDevicesDoc, crossSigningKeysProjection, deviceKeysProjection, oneTimeKeysProjection, deviceListDocsNamedBy, deviceListsProjection, WakeUpFeedDoc, feedDocId } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { LogPositionedCache } from './log-positioned-cache';
 import { RelevantOffsets } from '../read-barrier/relevant-offsets';
+import { DeviceDeletions } from '../auth/device-deletions';
 
 /**
  * This process's exact copies of the per-user documents /keys/query reads (devices, cross-signing
- * keys), and the single reader of e2ee.events that keeps them exact: a consumer group of its own,
+ * keys), of what the sync extension reads on every call (device lists, one-time-key counts), and the single reader of e2ee.events that keeps them exact: a consumer group of its own,
  * positioned at the end of the topic before it joins (as the reply listener is), that tells the
  * caches which documents each event touches. Until it runs, reads go to the store.
  */
@@ -20,6 +21,8 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
   readonly crossSigning: LogPositionedCache<CrossSigningKeysDoc>;
   /** The device-lists documents (device-list-docs.ts): a room part also depends on its members' documents. */
   readonly deviceLists: LogPositionedCache<DeviceListDoc>;
+  /** Per device, its one-time-key counts and fallback keys (the sync extension's): changed only by its user's events. */
+  readonly oneTimeKeys: LogPositionedCache<OneTimeKeysDoc>;
   /** The device-lists wake-up rings (one per partition): any event the projection applies on a partition may change its ring. */
   readonly deviceListRings: LogPositionedCache<WakeUpFeedDoc>;
   private readonly fed: readonly { cache: LogPositionedCache<unknown>; handles: ReadonlySet<string>; documentIds: (event: DomainEvent, partition: number) => string[] }[];
@@ -35,15 +38,18 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
     private readonly logger: JsonLogger,
     @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
     private readonly relevant: RelevantOffsets,
+    private readonly deletions: DeviceDeletions,
   ) {
     this.deviceKeys = new LogPositionedCache(settings.readCacheEntries);
     this.crossSigning = new LogPositionedCache(settings.readCacheEntries);
     this.deviceLists = new LogPositionedCache(settings.readCacheEntries);
     this.deviceListRings = new LogPositionedCache(kafkaSettings.partitions * 4);
+    this.oneTimeKeys = new LogPositionedCache(settings.readCacheEntries);
     this.fed = [
       { cache: this.deviceKeys as LogPositionedCache<unknown>, handles: new Set(deviceKeysProjection.handles), documentIds: (event) => [deviceKeysProjection.documentId(event)] },
       { cache: this.crossSigning as LogPositionedCache<unknown>, handles: new Set(crossSigningKeysProjection.handles), documentIds: (event) => [crossSigningKeysProjection.documentId(event)] },
       { cache: this.deviceLists as LogPositionedCache<unknown>, handles: new Set(deviceListsProjection.handles), documentIds: deviceListDocsNamedBy },
+      { cache: this.oneTimeKeys as LogPositionedCache<unknown>, handles: new Set(oneTimeKeysProjection.handles), documentIds: (event) => [oneTimeKeysProjection.documentId(event)] },
       { cache: this.deviceListRings as LogPositionedCache<unknown>, handles: new Set(deviceListsProjection.handles), documentIds: (_event, partition) => [feedDocId(partition)] },
     ];
     this.groupId = `${topics.prefix}e2ee.keys-api.read-cache.${settings.instanceId}`;
@@ -82,9 +88,10 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
       const type = message.headers.type;
       this.relevant.seen(batch.partition, BigInt(message.offset), type);
       const interested = this.fed.filter((f) => type === undefined || f.handles.has(type));
-      if (interested.length === 0) continue;
+      if (interested.length === 0 && type !== 'DeviceDeleted') continue;
       try {
         const event = decodeEvent(message.value);
+        if (event.type === 'DeviceDeleted') this.deletions.deleted(event.data.userId, event.data.deviceId);
         for (const f of interested) if (f.handles.has(event.type)) for (const id of f.documentIds(event, batch.partition)) f.cache.changed(id, BigInt(message.offset));
       } catch {
         // Undecodable: no projection applies it either (dead-lettered there).

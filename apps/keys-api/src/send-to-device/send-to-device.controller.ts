@@ -6,6 +6,7 @@ import { clientPaths } from '../client-paths';
 import { CommandGateway } from '../command-gateway/command-gateway';
 import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+import { RequestLimits } from '../rate-limits/request-limits';
 import { recipientMessagesOf } from './to-device-messages';
 
 /**
@@ -20,6 +21,7 @@ export class SendToDeviceController {
   constructor(
     private readonly gateway: CommandGateway,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
+    private readonly limits: RequestLimits,
   ) {}
 
   @Put(clientPaths('sendToDevice/:eventType/:txnId'))
@@ -33,6 +35,7 @@ export class SendToDeviceController {
   ): Promise<Record<string, never>> {
     if (type.length === 0 || type.length > 255) throw new MatrixError('M_INVALID_PARAM', 'Invalid event type');
     const recipients = recipientMessagesOf(body, this.settings.serverName);
+    this.limits.admitToDevice(requester.userId); // after the checks, so a malformed request costs nothing
     const outcomes = await Promise.all(
       recipients.map(({ userId, messages }) =>
         this.gateway.execute(

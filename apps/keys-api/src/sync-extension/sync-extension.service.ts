@@ -1,17 +1,21 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { PositionVector, RoutedCommand, encodeStreamToken, isAfter, laterOf } from '@app/contracts';
-import { MONGO_DB } from '@app/platform';
+import { KafkaSettings } from '@app/kafka';
+import { KAFKA_SETTINGS, MONGO_DB } from '@app/platform';
 import {
   DeviceListChanges,
   OneTimeKeySummary,
+  OneTimeKeysDoc,
+  deviceDocId,
+  oneTimeKeySummaryOf,
+  oneTimeKeysDoc,
   ProjectionRegistry,
   ToDeviceRow,
   checkpointOwner,
   collectionName,
   deviceListFeedName,
   deviceListsProjection,
-  oneTimeKeySummary,
   ProjectionBuckets,
   oneTimeKeysProjection,
   pendingToDevice,
@@ -24,6 +28,9 @@ import { DeviceListReader } from '../device-lists/device-list-reader';
 import { DeviceListWatcher } from '../device-lists/device-list-watcher';
 import { ReadBarrier } from '../read-barrier/read-barrier';
 import { CheckpointReads } from '../read-barrier/checkpoint-reads';
+import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+import { ReadCaches } from '../read-cache/read-caches';
+import { cachedPointRead } from '../read-cache/cached-point-read';
 
 /** At most this many to-device messages per response; the next request returns at once while more wait. */
 export const TO_DEVICE_PER_RESPONSE = 100;
@@ -51,45 +58,94 @@ export class SyncExtensionService {
     private readonly barrier: ReadBarrier,
     private readonly gateway: CommandGateway,
     private readonly checkpoints: CheckpointReads,
+    @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
+    @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
+    private readonly caches: ReadCaches,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
   }
 
   async sync(requester: Requester, since: PositionVector | null, timeoutMs: number, correlationId: string): Promise<SyncExtensionResponse> {
     const deadline = Date.now() + timeoutMs;
-    const version = await this.deviceLists.activeVersion();
-    const inboxVersion = await this.registry.active(toDeviceProjection.name);
-    // Own writes, and messages acknowledged to their senders, are visible first.
-    await Promise.all([
-      this.barrier.waitForUsers(deviceListsProjection.name, version, [requester.userId]),
-      this.barrier.waitForUsers(toDeviceProjection.name, inboxVersion, [requester.userId]),
+    const [version, inboxVersion, keysVersion] = await Promise.all([
+      this.deviceLists.activeVersion(),
+      this.registry.active(toDeviceProjection.name),
+      this.registry.active(oneTimeKeysProjection.name),
     ]);
+    const view: View = { requester, since, version, inboxVersion };
+    const owners = {
+      lists: checkpointOwner(deviceListsProjection.name, version),
+      inbox: checkpointOwner(toDeviceProjection.name, inboxVersion),
+      keys: checkpointOwner(oneTimeKeysProjection.name, keysVersion),
+    };
+    // Own writes, and messages acknowledged to their senders, are visible first: the read models
+    // must have applied the end of the requester's partition (one look at the log, `ends`, serves
+    // all three). The reads do not wait for that look: they start at once on the positions this
+    // process already knows (no store read). When those turn out to pass the end of every
+    // partition, they are as fresh as any read of the checkpoints could be (nothing can be
+    // applied beyond the end), so the reads stand: the common case of a sync with nothing new.
+    // Otherwise the checkpoints are read, and waited for where the requester's partition is not
+    // applied yet, and the reads done again.
+    const readAt = async (lists: PositionVector, inbox: PositionVector) => ({ lists, inbox, round: await this.read(view, lists, inbox) });
+    const readNow = async () => readAt(...(await Promise.all([this.applied(owners.lists), this.applied(owners.inbox)])));
+    const knownLists = this.knownVector(owners.lists);
+    const knownInbox = this.knownVector(owners.inbox);
+    const [ends, early] = await Promise.all([this.barrier.lastOffsets(), knownLists && knownInbox ? readAt(knownLists, knownInbox) : null]);
+    const targets = this.barrier.targetsIn(ends, [requester.userId]);
+    const keysKnown = this.checkpoints.known(owners.keys);
+    const keysApplied = requester.deviceId === null || (keysKnown !== undefined && covers(keysKnown, targets));
+    let fresh = early && covers(early.lists, ends) && covers(early.inbox, ends) ? early : await readNow();
+    let keysCaughtUp = true;
+    if (!covers(fresh.lists, targets) || !covers(fresh.inbox, targets) || !keysApplied) {
+      [, , keysCaughtUp] = await Promise.all([
+        this.barrier.waitForTargets(deviceListsProjection.name, version, targets),
+        this.barrier.waitForTargets(toDeviceProjection.name, inboxVersion, targets),
+        requester.deviceId !== null && this.barrier.waitForTargets(oneTimeKeysProjection.name, keysVersion, targets),
+      ]);
+      fresh = await readNow();
+    }
+    let round = fresh.round;
     // The first read of the inbox also tells what `since` acknowledges.
     let acknowledged = !since || !requester.deviceId;
     for (;;) {
-      // Read the applied positions first: every row at or below them is then visible to the queries.
-      const [listsApplied, inboxApplied] = await Promise.all([this.deviceLists.appliedPositions(version), this.applied(toDeviceProjection.name, inboxVersion)]);
-      const applied = lowerOf(listsApplied, inboxApplied);
-      let next = since ? laterOf(applied, since) : applied;
-      const inbox = await this.inbox(requester, inboxVersion, since, next);
+      const { next, inbox: messages, changes } = round;
       if (!acknowledged) {
         acknowledged = true;
-        if (inbox.receivedUpTo !== undefined) await this.acknowledge(requester, inbox.receivedUpTo, correlationId);
+        if (messages.receivedUpTo !== undefined) await this.acknowledge(requester, messages.receivedUpTo, correlationId);
       }
-      if (inbox.capAt) next = next.map((offset, p) => (p === inbox.capAt!.partition ? inbox.capAt!.offset : offset));
-      const toDevice = requester.deviceId ? { to_device: { events: inbox.events } } : {};
-      if (!since) return { next_batch: encodeStreamToken(next), ...toDevice, ...(await this.keyCounts(requester)) };
-      const { changed, left, joinedRooms } = await this.deviceLists.changesSince(version, requester.userId, since, next);
+      const toDevice = requester.deviceId ? { to_device: { events: messages.events } } : {};
       const remaining = deadline - Date.now();
-      if (changed.length > 0 || left.length > 0 || inbox.events.length > 0 || remaining <= 0) {
-        return { next_batch: encodeStreamToken(next), device_lists: { changed, left }, ...toDevice, ...(await this.keyCounts(requester)) };
+      if (!changes || changes.changed.length > 0 || changes.left.length > 0 || messages.events.length > 0 || remaining <= 0) {
+        const counts = await this.keyCounts(requester, keysVersion, targets, keysCaughtUp);
+        const deviceLists = changes ? { device_lists: { changed: changes.changed, left: changes.left } } : {};
+        return { next_batch: encodeStreamToken(next), ...deviceLists, ...toDevice, ...counts };
       }
       const feeds = [
-        { feed: deviceListFeedName(version), checkpointOwner: checkpointOwner(deviceListsProjection.name, version) },
-        { feed: toDeviceFeedName(inboxVersion), checkpointOwner: checkpointOwner(toDeviceProjection.name, inboxVersion) },
+        { feed: deviceListFeedName(version), checkpointOwner: owners.lists },
+        { feed: toDeviceFeedName(inboxVersion), checkpointOwner: owners.inbox },
       ];
-      await this.watcher.waitForChange(feeds, { userId: requester.userId, rooms: new Set(joinedRooms), after: next }, remaining);
+      await this.watcher.waitForChange(feeds, { userId: requester.userId, rooms: new Set(changes.joinedRooms), after: next }, remaining);
+      round = (await readNow()).round;
     }
+  }
+
+  /**
+   * The inbox and (with `since`) the device-list changes as of the applied positions given: the
+   * token covers only what both read models had applied before they were read, so nothing falls
+   * between two syncs. Without `since`, no changes (an initial sync carries no device_lists).
+   */
+  private async read(view: View, listsApplied: PositionVector, inboxApplied: PositionVector): Promise<Round> {
+    const { requester, since, version, inboxVersion } = view;
+    const applied = lowerOf(listsApplied, inboxApplied);
+    let next = since ? laterOf(applied, since) : applied;
+    const [inbox, listed] = await Promise.all([
+      this.inbox(requester, inboxVersion, since, next),
+      since ? this.deviceLists.changesSince(version, requester.userId, since, next) : null,
+    ]);
+    if (!inbox.capAt) return { next, inbox, changes: listed };
+    // More messages wait: the token stops at the last one handed out, and so do the changes.
+    next = next.map((offset, p) => (p === inbox.capAt!.partition ? inbox.capAt!.offset : offset));
+    return { next, inbox, changes: since ? await this.deviceLists.changesSince(version, requester.userId, since, next) : null };
   }
 
   /**
@@ -104,7 +160,7 @@ export class SyncExtensionService {
     version: number,
     since: PositionVector | null,
     next: PositionVector,
-  ): Promise<{ events: { sender: string; type: string; content: unknown }[]; capAt?: { partition: number; offset: number }; receivedUpTo?: number }> {
+  ): Promise<InboxRead> {
     if (!requester.deviceId) return { events: [] };
     const received = (r: ToDeviceRow) => since !== null && !isAfter(since, r.partition, r.offset);
     const rows = await pendingToDevice(
@@ -138,9 +194,19 @@ export class SyncExtensionService {
     await this.gateway.submit([ack]);
   }
 
-  private async applied(projection: string, version: number): Promise<PositionVector> {
-    const stored = await this.checkpoints.load(checkpointOwner(projection, version));
-    const length = Math.max(0, ...[...stored.keys()].map((p) => p + 1));
+  /** Partition -> the owner's applied offset (-1 where none), over at least every partition of the topic. */
+  private async applied(owner: string): Promise<PositionVector> {
+    return this.vectorOf(await this.checkpoints.load(owner));
+  }
+
+  /** Like `applied`, from what this process knows already (undefined: nothing yet). */
+  private knownVector(owner: string): PositionVector | undefined {
+    const known = this.checkpoints.known(owner);
+    return known && this.vectorOf(known);
+  }
+
+  private vectorOf(stored: ReadonlyMap<number, string>): PositionVector {
+    const length = Math.max(this.kafkaSettings.partitions, ...[...stored.keys()].map((p) => p + 1));
     return Array.from({ length }, (_, p) => Number(stored.get(p) ?? -1));
   }
 
@@ -148,13 +214,53 @@ export class SyncExtensionService {
     return this.db.collection(collectionName(toDeviceProjection.name, version));
   }
 
-  /** The device's one-time-key counts and unused fallback key types (own writes included). */
-  private async keyCounts(requester: Requester): Promise<Partial<OneTimeKeySummary>> {
-    if (requester.deviceId === null) return {};
-    const version = await this.registry.active(oneTimeKeysProjection.name);
-    await this.barrier.waitForUsers(oneTimeKeysProjection.name, version, [requester.userId]);
-    return oneTimeKeySummary(await ProjectionBuckets.forReading(this.db, oneTimeKeysProjection.name, version), requester.userId, requester.deviceId);
+  /**
+   * The device's one-time-key counts and unused fallback key types, own writes included (the
+   * barrier above): from this process's exact copy once its log reader has passed `targets`, else
+   * by `_id` from the store (kept when the store had caught up).
+   */
+  private async keyCounts(requester: Requester, version: number, targets: ReadonlyMap<number, bigint>, caughtUp: boolean): Promise<Partial<OneTimeKeySummary>> {
+    const { userId, deviceId } = requester;
+    if (deviceId === null) return {};
+    const cache = this.caches.oneTimeKeys;
+    cache.useVersion(version);
+    const id = deviceDocId(userId, deviceId);
+    const found = await cachedPointRead<OneTimeKeysDoc>({
+      cache,
+      ids: [id],
+      partitionOf: () => this.barrier.partitionOf(userId),
+      targets,
+      waitMs: this.settings.readBarrierTimeoutMs,
+      load: async () => {
+        const buckets = await ProjectionBuckets.forReading<OneTimeKeysDoc>(this.db, oneTimeKeysProjection.name, version);
+        return { docs: new Map([[id, await oneTimeKeysDoc(buckets, userId, deviceId)]]), exact: caughtUp };
+      },
+    });
+    return oneTimeKeySummaryOf(found.get(id) ?? null);
   }
+}
+
+/** What one sync is about. */
+interface View {
+  readonly requester: Requester;
+  readonly since: PositionVector | null;
+  readonly version: number;
+  readonly inboxVersion: number;
+}
+
+type InboxRead = { events: { sender: string; type: string; content: unknown }[]; capAt?: { partition: number; offset: number }; receivedUpTo?: number };
+
+/** One read of both read models: the token it justifies, the inbox, the device-list changes (with `since`). */
+interface Round {
+  readonly next: PositionVector;
+  readonly inbox: InboxRead;
+  readonly changes: (DeviceListChanges & { readonly joinedRooms: string[] }) | null;
+}
+
+/** Whether positions (a vector, or partition -> offset) have passed every target. */
+function covers(positions: PositionVector | ReadonlyMap<number, string>, targets: ReadonlyMap<number, bigint>): boolean {
+  const at = (p: number) => BigInt((Array.isArray(positions) ? (positions as PositionVector)[p] : (positions as ReadonlyMap<number, string>).get(p)) ?? -1);
+  return [...targets].every(([p, target]) => at(p) >= target);
 }
 
 /** Entry-wise minimum over the longer length (a partition one side has not seen counts as -1). */
