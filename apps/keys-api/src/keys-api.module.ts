@@ -67,10 +67,13 @@ export class KeysApiModule {
     AccessTokenGuard,
     {
       provide: DeviceSightings,
-      inject: [CommandGateway, JsonLogger, DeviceDeletions],
-      useFactory: (gateway: CommandGateway, logger: JsonLogger, deletions: DeviceDeletions) => {
+      inject: [CommandGateway, JsonLogger, DeviceDeletions, KEYS_API_SETTINGS],
+      useFactory: (gateway: CommandGateway, logger: JsonLogger, deletions: DeviceDeletions, s: KeysApiSettings) => {
         const sightings = new DeviceSightings(new CommandDeviceAnnouncer(gateway), (err) => logger.write('warn', 'a device seen for the first time could not be announced', { err: err.message }));
-        deletions.subscribe((userId, deviceId) => sightings.forget(userId, deviceId));
+        // A deleted device that logs in again is announced again. Only where a deleted device's
+        // tokens die with it (the homeserver's whoami): a JWT stays valid until it expires, and
+        // must not bring back the device it names.
+        if (s.authMode === 'homeserver') deletions.subscribe((userId, deviceId) => sightings.forget(userId, deviceId));
         return sightings;
       },
     },

@@ -5,3 +5,4 @@ export * from './topic-admin';
 export * from './batch-consumer';
 export * from './partition-reader';
 export * from './dead-letter';
+export * from './latest-offsets';

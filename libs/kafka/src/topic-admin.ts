@@ -1,4 +1,5 @@
 import { Admin, Kafka } from 'kafkajs';
+import { LatestOffsets } from './latest-offsets';
 
 export interface TopicSpec {
   readonly topic: string;
@@ -12,9 +13,11 @@ export interface TopicSpec {
 export class TopicAdmin {
   private readonly admin: Admin;
   private connected?: Promise<void>;
+  private readonly latest: LatestOffsets;
 
   constructor(kafka: Kafka) {
     this.admin = kafka.admin();
+    this.latest = new LatestOffsets(kafka, (topic) => this.endOffsetsByAdmin(topic));
   }
 
   private async ready(): Promise<Admin> {
@@ -27,6 +30,7 @@ export class TopicAdmin {
   }
 
   async disconnect(): Promise<void> {
+    await this.latest.disconnect();
     if (this.connected) await this.admin.disconnect();
     this.connected = undefined;
   }
@@ -54,7 +58,11 @@ export class TopicAdmin {
   }
 
   /** The next offset to be written in each partition (the high watermark). */
-  async endOffsets(topic: string): Promise<Map<number, string>> {
+  endOffsets(topic: string): Promise<Map<number, string>> {
+    return this.latest.of(topic);
+  }
+
+  private async endOffsetsByAdmin(topic: string): Promise<Map<number, string>> {
     const admin = await this.ready();
     const offsets = await admin.fetchTopicOffsets(topic);
     return new Map(offsets.map((o) => [o.partition, o.high]));
