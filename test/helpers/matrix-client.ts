@@ -1,4 +1,5 @@
 import { signJwt } from './jwt';
+import { recordResponse } from './response-record';
 
 export function tokenFor(userId: string, deviceId: string | undefined, secret = 'test-secret'): string {
   return signJwt(secret, { sub: userId, device_id: deviceId, exp: Math.floor(Date.now() / 1000) + 3600 });
@@ -26,11 +27,14 @@ export class MatrixClient {
     });
     const text = await response.text();
     let parsed: unknown = text;
+    let json = false;
     try {
       parsed = JSON.parse(text);
+      json = true;
     } catch {
       /* left as text */
     }
+    recordResponse(method, response.url, response.status, json, parsed);
     return { status: response.status, headers: response.headers, body: parsed };
   }
 
