@@ -1,5 +1,5 @@
-import { BackupSessionUpload, DomainEvent, DomainEventType, RecordedEvent } from '@app/contracts';
-import { DocMeta } from '../projection/projection';
+import { BackupSessionUpload, DomainEvent, RecordedEvent } from '@app/contracts';
+import { DocMeta, EventOf, isDeclaredBy } from '../projection/projection';
 
 /** What GET /room_keys/version[/{v}] answers for one version. */
 export interface BackupVersionEntry {
@@ -73,27 +73,26 @@ export const backupUserDocId = (userId: string): string => JSON.stringify(['user
 export const backupRoomsDocId = (userId: string, version: string): string => JSON.stringify(['rooms', userId, version]);
 export const backupRoomDocId = (userId: string, version: string, roomId: string): string => JSON.stringify(['room', userId, version, roomId]);
 
-export const BACKUP_EVENTS: readonly DomainEventType[] = ['BackupVersionCreated', 'BackupVersionUpdated', 'BackupVersionDeleted', 'BackupKeysStored', 'BackupKeysDeleted'];
+export const BACKUP_EVENTS = ['BackupVersionCreated', 'BackupVersionUpdated', 'BackupVersionDeleted', 'BackupKeysStored', 'BackupKeysDeleted'] as const;
 
-type BackupEvent = Extract<DomainEvent, { type: 'BackupVersionCreated' | 'BackupVersionUpdated' | 'BackupVersionDeleted' | 'BackupKeysStored' | 'BackupKeysDeleted' }>;
+export type BackupEvent = EventOf<(typeof BACKUP_EVENTS)[number]>;
 
-export const isBackupEvent = (event: DomainEvent): event is BackupEvent => (BACKUP_EVENTS as readonly string[]).includes(event.type);
+export const isBackupEvent = (event: DomainEvent): event is BackupEvent => isDeclaredBy<BackupEvent>({ handles: BACKUP_EVENTS }, event);
 
 /** The KeyBackupData JSON of an uploaded session, as served (session_data spliced in as uploaded). */
 export const keyBackupDataJson = (s: BackupSessionUpload): string =>
   `{"first_message_index":${s.firstMessageIndex},"forwarded_count":${s.forwardedCount},"is_verified":${s.isVerified},"session_data":${s.sessionDataJson}}`;
 
 /** The user's events a batch still has to apply: those past the user document's position. */
-export function pendingFor(user: BackupUserDoc | null, events: readonly RecordedEvent[]): RecordedEvent[] {
+export function pendingFor(user: BackupUserDoc | null, events: readonly RecordedEvent<BackupEvent>[]): RecordedEvent<BackupEvent>[] {
   if (!user) return [...events];
   return events.filter((e) => e.partition !== user._meta.partition || Number(e.offset) > user._meta.offset);
 }
 
 /** The documents a user's pending events read before they are folded (all by `_id`). */
-export function idsToRead(userId: string, events: readonly RecordedEvent[]): string[] {
+export function idsToRead(userId: string, events: readonly RecordedEvent<BackupEvent>[]): string[] {
   const ids = new Set<string>();
   for (const { event } of events) {
-    if (!isBackupEvent(event)) continue;
     if (event.type === 'BackupKeysStored') {
       ids.add(backupRoomsDocId(userId, event.data.version));
       for (const s of event.data.sessions) ids.add(backupRoomDocId(userId, event.data.version, s.roomId));
@@ -135,7 +134,7 @@ interface RoomState {
  * a redelivered batch, or one whose writes stopped halfway, converges. Each touched document gets
  * the position of the last event that touched it, so live runs and replays write identical ones.
  */
-export function foldUserBackup(userId: string, user: BackupUserDoc | null, loaded: ReadonlyMap<string, BackupDoc>, events: readonly RecordedEvent[]): BackupWrites {
+export function foldUserBackup(userId: string, user: BackupUserDoc | null, loaded: ReadonlyMap<string, BackupDoc>, events: readonly RecordedEvent<BackupEvent>[]): BackupWrites {
   const versions = new Map<string, BackupVersionEntry>((user?.versions ?? []).map((v) => [v.version, v]));
   let userMeta: DocMeta | null = null;
   const roomsOf = new Map<string, RoomsState>();
@@ -181,7 +180,6 @@ export function foldUserBackup(userId: string, user: BackupUserDoc | null, loade
 
   for (const recorded of events) {
     const { event } = recorded;
-    if (!isBackupEvent(event)) continue;
     const meta: DocMeta = { partition: recorded.partition, offset: Number(recorded.offset) };
     userMeta = meta;
     switch (event.type) {
@@ -225,8 +223,10 @@ export function foldUserBackup(userId: string, user: BackupUserDoc | null, loade
         }
         break;
       }
-      default:
-        break;
+      default: {
+        const unhandled: never = event;
+        throw new Error(`backups projection: unhandled ${(unhandled as BackupEvent).type}`);
+      }
     }
   }
 

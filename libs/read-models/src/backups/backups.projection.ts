@@ -1,8 +1,8 @@
 import { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError } from 'mongodb';
 import { RecordedEvent } from '@app/contracts';
 import { bulkWriteChunked } from '@app/mongo';
-import { CustomProjection, DocMeta } from '../projection/projection';
-import { BACKUP_EVENTS, BackupDeletion, BackupDoc, BackupUserDoc, backupUserDocId, foldUserBackup, idsToRead, isBackupEvent, pendingFor } from './backup-docs';
+import { CustomProjection, DocMeta, declaredEvents } from '../projection/projection';
+import { BACKUP_EVENTS, BackupDeletion, BackupDoc, BackupEvent, BackupUserDoc, backupUserDocId, foldUserBackup, idsToRead, pendingFor } from './backup-docs';
 
 /**
  * One batch's writes, each by `_id` alone: `inserts` were absent when read, `replaces` were read
@@ -52,9 +52,8 @@ export function planWrites(read: ReadonlyMap<string, BackupDoc>, puts: readonly 
  * Returns how many events were applied.
  */
 export async function applyBackupEvents(store: BackupDocStore, events: readonly RecordedEvent[]): Promise<number> {
-  const byUser = new Map<string, RecordedEvent[]>();
-  for (const recorded of events) {
-    if (!isBackupEvent(recorded.event)) continue;
+  const byUser = new Map<string, RecordedEvent<BackupEvent>[]>();
+  for (const recorded of declaredEvents<BackupEvent>({ handles: BACKUP_EVENTS }, events)) {
     const userId = recorded.event.data.userId;
     const list = byUser.get(userId);
     if (list) list.push(recorded);
@@ -125,7 +124,7 @@ export function mongoBackupDocStore(collection: Collection<Document>, bulkChunk:
  * with auth data, etag and count), a rooms document per (user, version) and a room document per
  * (user, version, room) with its sessions, every one reached by `_id`.
  */
-export const backupsProjection: CustomProjection = {
+export const backupsProjection: CustomProjection<BackupEvent> = {
   name: 'backups',
   handles: BACKUP_EVENTS,
   indexes: [],

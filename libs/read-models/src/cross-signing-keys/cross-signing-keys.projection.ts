@@ -1,5 +1,5 @@
-import { DomainEvent, StoredSignature } from '@app/contracts';
-import { DocMeta, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
+import { StoredSignature } from '@app/contracts';
+import { DocMeta, EventOf, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 
 /**
  * A user's cross-signing keys as uploaded (canonical JSON), and every signature the user made that
@@ -17,25 +17,34 @@ export interface CrossSigningKeysDoc extends ProjectedDoc {
 const sameSignature = (a: StoredSignature, b: StoredSignature): boolean =>
   a.targetUserId === b.targetUserId && a.targetKey === b.targetKey && a.signerKeyId === b.signerKeyId && a.keyId === b.keyId;
 
-export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc> = {
+const HANDLES = ['CrossSigningKeysUploaded', 'SignaturesUploaded'] as const;
+type CrossSigningKeysEvent = EventOf<(typeof HANDLES)[number]>;
+
+export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc, CrossSigningKeysEvent> = {
   name: 'cross-signing-keys',
-  handles: ['CrossSigningKeysUploaded', 'SignaturesUploaded'],
+  handles: HANDLES,
   documentId: userOfEvent,
   bucketKey: userOfEvent,
-  evolve(doc: CrossSigningKeysDoc | null, event: DomainEvent, meta: DocMeta): CrossSigningKeysDoc | null {
+  evolve(doc: CrossSigningKeysDoc | null, event: CrossSigningKeysEvent, meta: DocMeta): CrossSigningKeysDoc | null {
     const base = { master: doc?.master ?? null, selfSigning: doc?.selfSigning ?? null, userSigning: doc?.userSigning ?? null, signatures: doc?.signatures ?? [] };
-    if (event.type === 'SignaturesUploaded') {
-      // The newest signature by a signing key on a key replaces an older one (a signing key signs once).
-      const kept = base.signatures.filter((s) => !event.data.signatures.some((n) => sameSignature(s, n)));
-      return { _id: event.data.userId, _meta: meta, userId: event.data.userId, ...base, signatures: [...kept, ...event.data.signatures] };
+    switch (event.type) {
+      case 'SignaturesUploaded': {
+        // The newest signature by a signing key on a key replaces an older one (a signing key signs once).
+        const kept = base.signatures.filter((s) => !event.data.signatures.some((n) => sameSignature(s, n)));
+        return { _id: event.data.userId, _meta: meta, userId: event.data.userId, ...base, signatures: [...kept, ...event.data.signatures] };
+      }
+      case 'CrossSigningKeysUploaded':
+        for (const key of event.data.keys) {
+          if (key.kind === 'master') base.master = key.json;
+          else if (key.kind === 'self_signing') base.selfSigning = key.json;
+          else base.userSigning = key.json;
+        }
+        return { _id: event.data.userId, _meta: meta, userId: event.data.userId, ...base };
+      default: {
+        const unhandled: never = event;
+        throw new Error(`cross-signing-keys projection: unhandled ${(unhandled as CrossSigningKeysEvent).type}`);
+      }
     }
-    if (event.type !== 'CrossSigningKeysUploaded') return doc;
-    for (const key of event.data.keys) {
-      if (key.kind === 'master') base.master = key.json;
-      else if (key.kind === 'self_signing') base.selfSigning = key.json;
-      else base.userSigning = key.json;
-    }
-    return { _id: event.data.userId, _meta: meta, userId: event.data.userId, ...base };
   },
   indexes: [],
 };

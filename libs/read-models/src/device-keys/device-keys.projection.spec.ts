@@ -1,35 +1,41 @@
-import { DomainEvent } from '@app/contracts';
-import { UserDevicesDoc, deviceKeysProjection } from './device-keys.projection';
+import { declarativeApplier, projectionSpec, recorded } from '../projection/projection-harness';
+import { StoredDevice, UserDevicesDoc, deviceKeysProjection } from './device-keys.projection';
 
 const USER = '@u:example.org';
-const envelope = { schemaVersion: 1, key: USER, time: 1, correlationId: 'c', causationId: 'c' };
-const uploaded = (deviceId: string, keysJson: string): DomainEvent => ({ ...envelope, id: `k-${deviceId}-${keysJson}`, type: 'DeviceKeysUploaded', data: { userId: USER, deviceId, keysJson } });
-const renamed = (deviceId: string, displayName: string): DomainEvent => ({ ...envelope, id: `n-${deviceId}`, type: 'DeviceDisplayNameChanged', data: { userId: USER, deviceId, displayName } });
-const deleted = (deviceId: string): DomainEvent => ({ ...envelope, id: `d-${deviceId}`, type: 'DeviceDeleted', data: { userId: USER, deviceId } });
+const uploaded = (offset: number, deviceId: string, keysJson: string) => recorded(offset, 'DeviceKeysUploaded', { userId: USER, deviceId, keysJson });
+const renamed = (offset: number, deviceId: string, displayName: string) => recorded(offset, 'DeviceDisplayNameChanged', { userId: USER, deviceId, displayName });
+const deleted = (offset: number, deviceId: string) => recorded(offset, 'DeviceDeleted', { userId: USER, deviceId });
 
-const fold = (events: DomainEvent[]): UserDevicesDoc | null =>
-  events.reduce<UserDevicesDoc | null>((doc, e, i) => deviceKeysProjection.evolve(doc, e, { partition: 0, offset: i }), null);
+const spec = projectionSpec(declarativeApplier(deviceKeysProjection));
+const userDoc = (offset: number, devices: StoredDevice[]): UserDevicesDoc => ({ _id: USER, _meta: { partition: 0, offset }, userId: USER, devices });
+const tombstone = (offset: number) => ({ _id: USER, _meta: { partition: 0, offset }, deleted: true }) as unknown as UserDevicesDoc;
 
 describe('device-keys projection: one document per user', () => {
   it('keys every event of a user to the same document, the user id', () => {
-    expect(new Set([uploaded('A', '{}'), renamed('B', 'x'), deleted('A')].map((e) => deviceKeysProjection.documentId(e)))).toEqual(new Set([USER]));
+    expect(new Set([uploaded(0, 'A', '{}'), renamed(1, 'B', 'x'), deleted(2, 'A')].map((e) => deviceKeysProjection.documentId(e.event)))).toEqual(new Set([USER]));
   });
 
-  it('keeps each device once, in first-seen order, with its latest keys and name', () => {
-    const doc = fold([uploaded('A', '{"v":1}'), renamed('B', 'phone'), uploaded('B', '{"v":2}'), uploaded('A', '{"v":3}')]);
-    expect(doc).toEqual({
-      _id: USER,
-      _meta: { partition: 0, offset: 3 },
-      userId: USER,
-      devices: [
+  it('keeps each device once, in first-seen order, with its latest keys and name', async () => {
+    await spec.given([uploaded(0, 'A', '{"v":1}'), renamed(1, 'B', 'phone'), uploaded(2, 'B', '{"v":2}'), uploaded(3, 'A', '{"v":3}')]).expect([
+      userDoc(3, [
         { deviceId: 'A', keysJson: '{"v":3}', displayName: null },
         { deviceId: 'B', keysJson: '{"v":2}', displayName: 'phone' },
-      ],
-    });
+      ]),
+    ]);
   });
 
-  it('drops a deleted device, and the document with the last one', () => {
-    expect(fold([uploaded('A', '{}'), uploaded('B', '{}'), deleted('A')])?.devices.map((d) => d.deviceId)).toEqual(['B']);
-    expect(fold([uploaded('A', '{}'), deleted('A')])).toBeNull();
+  it('drops a deleted device, and the document with the last one (a tombstone at its position)', async () => {
+    await spec.given([uploaded(0, 'A', '{}'), uploaded(1, 'B', '{}'), deleted(2, 'A')]).expect([userDoc(2, [{ deviceId: 'B', keysJson: '{}', displayName: null }])]);
+    await spec.given([uploaded(0, 'A', '{}'), deleted(1, 'A')]).expect([tombstone(1)]);
+  });
+
+  it('changes nothing when a batch is delivered twice', async () => {
+    const batch = [uploaded(0, 'A', '{"v":1}'), renamed(1, 'A', 'phone')];
+    await spec.given(batch, batch).expect([userDoc(1, [{ deviceId: 'A', keysJson: '{"v":1}', displayName: 'phone' }])]);
+  });
+
+  it('ignores an older event after a newer one, and does not resurrect a deleted device', async () => {
+    await spec.given([uploaded(4, 'A', '{"v":"new"}')], [uploaded(2, 'A', '{"v":"old"}')]).expect([userDoc(4, [{ deviceId: 'A', keysJson: '{"v":"new"}', displayName: null }])]);
+    await spec.given([uploaded(0, 'A', '{}'), deleted(1, 'A')], [uploaded(0, 'A', '{}')]).expect([tombstone(1)]);
   });
 });

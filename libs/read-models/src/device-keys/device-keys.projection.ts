@@ -1,5 +1,4 @@
-import { DomainEvent } from '@app/contracts';
-import { DocMeta, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
+import { DocMeta, EventOf, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 
 /** One device of a user as /keys/query returns it. */
 export interface DeviceKeysRow {
@@ -35,12 +34,15 @@ function withDevice(doc: UserDevicesDoc | null, userId: string, meta: DocMeta, d
   return { _id: userId, _meta: meta, userId, devices: current ? devices.map((d) => (d === current ? next : d)) : [...devices, next] };
 }
 
-export const deviceKeysProjection: Projection<UserDevicesDoc> = {
+const HANDLES = ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted'] as const;
+type DeviceKeysEvent = EventOf<(typeof HANDLES)[number]>;
+
+export const deviceKeysProjection: Projection<UserDevicesDoc, DeviceKeysEvent> = {
   name: 'device-keys',
-  handles: ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted'],
+  handles: HANDLES,
   documentId: userOfEvent,
   bucketKey: userOfEvent,
-  evolve(doc: UserDevicesDoc | null, event: DomainEvent, meta: DocMeta): UserDevicesDoc | null {
+  evolve(doc: UserDevicesDoc | null, event: DeviceKeysEvent, meta: DocMeta): UserDevicesDoc | null {
     switch (event.type) {
       case 'DeviceKeysUploaded':
         return withDevice(doc, event.data.userId, meta, event.data.deviceId, (d) => ({ ...d, keysJson: event.data.keysJson }));
@@ -50,27 +52,9 @@ export const deviceKeysProjection: Projection<UserDevicesDoc> = {
         const devices = (doc?.devices ?? []).filter((d) => d.deviceId !== event.data.deviceId);
         return devices.length === 0 ? null : { _id: event.data.userId, _meta: meta, userId: event.data.userId, devices };
       }
-      case 'OneTimeKeysUploaded':
-      case 'FallbackKeyUploaded':
-      case 'OneTimeKeyClaimed':
-      case 'FallbackKeyUsed':
-      case 'MembershipChanged':
-      case 'RoomEncryptionEnabled':
-      case 'ToDeviceQueued':
-      case 'ToDeviceDropped':
-      case 'ToDeviceAcked':
-      case 'BackupVersionCreated':
-      case 'BackupVersionUpdated':
-      case 'BackupVersionDeleted':
-      case 'BackupKeysStored':
-      case 'BackupKeysDeleted':
-      case 'CrossSigningKeysUploaded':
-      case 'CrossSigningReplacementAllowed':
-      case 'SignaturesUploaded':
-        return doc;
       default: {
         const unhandled: never = event;
-        throw new Error(`device-keys projection: unhandled ${(unhandled as DomainEvent).type}`);
+        throw new Error(`device-keys projection: unhandled ${(unhandled as DeviceKeysEvent).type}`);
       }
     }
   },

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
-import { DomainEvent, PositionVector, RecordedEvent } from '@app/contracts';
+import { PositionVector, RecordedEvent } from '@app/contracts';
 import { deviceListChanges } from './device-list-changes';
 import { DeviceListRow, MembershipRow, planDeviceListRows } from './device-list-rows';
-import { DeviceListDoc, MEMBERSHIP_HISTORY, applyToDocs } from './device-list-docs';
+import { DeviceListDoc, DeviceListEvent, MEMBERSHIP_HISTORY, applyToDocs } from './device-list-docs';
 import { DeviceListDocReader, TouchedRooms, deviceListChangesSince, membersOfRoom } from './device-lists.queries';
 import { WakeUpFeedDoc, roomsNoticedAfter, withNotice } from '../feed/wake-up-feed';
 
@@ -24,9 +24,9 @@ const step: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('user-signing' as const), user: fc.nat(USERS.length - 1) }) },
 );
 
-function recordedOf(steps: readonly Step[]): { events: RecordedEvent[]; tokens: PositionVector[] } {
+function recordedOf(steps: readonly Step[]): { events: RecordedEvent<DeviceListEvent>[]; tokens: PositionVector[] } {
   const ends = Array.from({ length: PARTITIONS }, () => -1);
-  const events: RecordedEvent[] = [];
+  const events: RecordedEvent<DeviceListEvent>[] = [];
   const tokens: PositionVector[] = [];
   for (const s of steps) {
     const partition = s.kind === 'encrypt' ? s.room % PARTITIONS : s.user % PARTITIONS;
@@ -41,7 +41,7 @@ function recordedOf(steps: readonly Step[]): { events: RecordedEvent[]; tokens: 
             : s.kind === 'user-signing'
               ? { type: 'CrossSigningKeysUploaded', data: { userId: USERS[s.user], keys: [{ kind: 'user_signing' }] } }
               : { type: 'MembershipChanged', data: { userId: USERS[s.user], roomId: ROOMS[s.room], membership: s.kind } };
-    events.push({ event: event as unknown as DomainEvent, partition, offset: String(offset) } as RecordedEvent);
+    events.push({ event: event as unknown as DeviceListEvent, partition, offset: String(offset) });
     tokens.push([...ends]);
   }
   return { events, tokens };
@@ -54,7 +54,7 @@ function rowsOfLog(events: readonly RecordedEvent[]): DeviceListRow[] {
 }
 
 /** Documents as the projection builds them: in order per partition, each event once or twice (redelivery). */
-function docsOfLog(events: readonly RecordedEvent[], redeliver: (i: number) => boolean): Map<string, DeviceListDoc> {
+function docsOfLog(events: readonly RecordedEvent<DeviceListEvent>[], redeliver: (i: number) => boolean): Map<string, DeviceListDoc> {
   const docs = new Map<string, DeviceListDoc>();
   events.forEach((e, i) => {
     applyToDocs(docs, e);
@@ -67,7 +67,7 @@ function docsOfLog(events: readonly RecordedEvent[], redeliver: (i: number) => b
  * The wake-up rings the live projection writes, each begun at a random point of its partition
  * (as after a replay) so that some reads can be pruned by them and some cannot.
  */
-function ringsOfLog(events: readonly RecordedEvent[], ringStarts: readonly number[]): TouchedRooms {
+function ringsOfLog(events: readonly RecordedEvent<DeviceListEvent>[], ringStarts: readonly number[]): TouchedRooms {
   const docs = new Map<string, DeviceListDoc>();
   const rings = new Map<number, WakeUpFeedDoc>();
   for (const e of events) {

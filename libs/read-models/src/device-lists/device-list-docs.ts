@@ -1,5 +1,5 @@
-import { DomainEvent, RecordedEvent } from '@app/contracts';
-import { DocMeta } from '../projection/projection';
+import { DEVICE_LIST_CHANGE_EVENTS, DomainEvent, RecordedEvent } from '@app/contracts';
+import { DocMeta, EventOf } from '../projection/projection';
 import { ChangeRow, DeviceListRow, EncryptedRow, MembershipRow, OwnChangeRow, changesDeviceList, rowId } from './device-list-rows';
 
 /**
@@ -85,6 +85,10 @@ export type DeviceListDoc = UserListDoc | RoomPartDoc | RoomEncryptionDoc;
 /** Enough history per room for "member at `from`, or joined since" after many rejoins. */
 export const MEMBERSHIP_HISTORY = 8;
 
+/** What the device-list documents are folded from: memberships, room encryption and device-list changes. */
+export const DEVICE_LIST_EVENTS = ['MembershipChanged', 'RoomEncryptionEnabled', ...DEVICE_LIST_CHANGE_EVENTS] as const;
+export type DeviceListEvent = EventOf<(typeof DEVICE_LIST_EVENTS)[number]>;
+
 export const userDocId = (userId: string): string => `u|${userId}`;
 export const roomPartId = (roomId: string, partition: number): string => `r|${roomId}|${partition}`;
 export const encryptionDocId = (roomId: string): string => `e|${roomId}`;
@@ -128,7 +132,7 @@ export function userOf(recorded: RecordedEvent): string | undefined {
  * created). An event at or below a document's position changes nothing there (redelivery, replay).
  * Returns the ids it changed.
  */
-export function applyToDocs(docs: Map<string, DeviceListDoc>, recorded: RecordedEvent): string[] {
+export function applyToDocs(docs: Map<string, DeviceListDoc>, recorded: RecordedEvent<DeviceListEvent>): string[] {
   const { event, partition } = recorded;
   const offset = Number(recorded.offset);
   const meta: DocMeta = { partition, offset };
@@ -160,7 +164,7 @@ export function applyToDocs(docs: Map<string, DeviceListDoc>, recorded: Recorded
     }));
     return changed;
   }
-  if (!changesDeviceList(event)) return changed;
+  // The rest change the user's device list (DEVICE_LIST_CHANGE_EVENTS).
   const { userId } = event.data;
   const before = docs.get(userDocId(userId)) as UserListDoc | undefined;
   const rooms = joinedRoomsOf(before ?? null, offset);

@@ -1,10 +1,10 @@
 import { Collection, Db, Document } from 'mongodb';
-import { DEVICE_LIST_CHANGE_EVENTS, DomainEventType, RecordedEvent } from '@app/contracts';
-import { CustomProjection, ProjectionContext, collectionName } from '../projection/projection';
+import { RecordedEvent } from '@app/contracts';
+import { CustomProjection, ProjectionContext, collectionName, declaredEvents } from '../projection/projection';
 import { ReplayMemory } from '../projection/replay-memory';
 import { currentDocs, writeAsSoleWriter, writeGuarded } from '../projection/point-writes';
 import { WakeUpFeedDoc, appendNotice } from '../feed/wake-up-feed';
-import { DeviceListDoc, StoredDeviceListDoc, applyToDocs, encryptionDocId, fromStored, toStored, userDocId, userOf } from './device-list-docs';
+import { DEVICE_LIST_EVENTS, DeviceListDoc, DeviceListEvent, StoredDeviceListDoc, applyToDocs, encryptionDocId, fromStored, toStored, userDocId, userOf } from './device-list-docs';
 
 /**
  * The wake-up feed of a partition (libs/read-models/src/feed/wake-up-feed.ts): a ring of notices,
@@ -16,20 +16,18 @@ export type DeviceListFeedDoc = WakeUpFeedDoc;
 
 export const deviceListFeedName = (version: number): string => `${collectionName('device-lists', version)}_feed`;
 
-const HANDLES: readonly DomainEventType[] = ['MembershipChanged', 'RoomEncryptionEnabled', ...DEVICE_LIST_CHANGE_EVENTS];
-
 /**
  * Documents by `_id` (device-list-docs.ts). A batch costs two concurrent rounds of point reads
  * (the users' documents, which say where a device change fans out; then the room parts it
  * reaches) and one guarded write per changed document: a device change of a user in R rooms
  * writes R + 1 documents, whatever the rooms' sizes.
  */
-export const deviceListsProjection: CustomProjection = {
+export const deviceListsProjection: CustomProjection<DeviceListEvent> = {
   name: 'device-lists',
-  handles: HANDLES,
+  handles: DEVICE_LIST_EVENTS,
   indexes: [],
   async apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number> {
-    const relevant = events.filter((e) => HANDLES.includes(e.event.type));
+    const relevant = declaredEvents<DeviceListEvent>({ handles: DEVICE_LIST_EVENTS }, events);
     if (relevant.length === 0) return 0;
     const docs = collection as unknown as Collection<StoredDeviceListDoc>;
     const memory = context.replayMemory as ReplayMemory<StoredDeviceListDoc> | undefined;

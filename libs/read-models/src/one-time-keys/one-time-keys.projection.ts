@@ -1,5 +1,4 @@
-import { DomainEvent } from '@app/contracts';
-import { DocMeta, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
+import { DocMeta, EventOf, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 import { deviceDocId } from '../device-keys/device-keys.projection';
 
 /**
@@ -24,13 +23,16 @@ function adjust(counts: OneTimeKeysDoc['counts'], algorithm: string, by: number)
   return [...counts.filter((c) => c.algorithm !== algorithm), { algorithm, count: current + by }].sort((a, b) => (a.algorithm < b.algorithm ? -1 : 1));
 }
 
-export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
+const HANDLES = ['OneTimeKeysUploaded', 'OneTimeKeyClaimed', 'FallbackKeyUploaded', 'FallbackKeyUsed', 'DeviceDeleted'] as const;
+type OneTimeKeysEvent = EventOf<(typeof HANDLES)[number]>;
+
+export const oneTimeKeysProjection: Projection<OneTimeKeysDoc, OneTimeKeysEvent> = {
   name: 'one-time-keys',
-  handles: ['OneTimeKeysUploaded', 'OneTimeKeyClaimed', 'FallbackKeyUploaded', 'FallbackKeyUsed', 'DeviceDeleted'],
+  handles: HANDLES,
   documentId: (event) => deviceDocId((event.data as { userId: string }).userId, (event.data as { deviceId: string }).deviceId),
   bucketKey: userOfEvent,
-  evolve(doc: OneTimeKeysDoc | null, event: DomainEvent, meta: DocMeta): OneTimeKeysDoc | null {
-    const { userId, deviceId } = event.data as { userId: string; deviceId: string };
+  evolve(doc: OneTimeKeysDoc | null, event: OneTimeKeysEvent, meta: DocMeta): OneTimeKeysDoc | null {
+    const { userId, deviceId } = event.data;
     const current: OneTimeKeysDoc = doc ?? { _id: deviceDocId(userId, deviceId), _meta: meta, userId, deviceId, counts: [], fallbackKeys: [] };
     switch (event.type) {
       case 'OneTimeKeysUploaded':
@@ -51,26 +53,9 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc> = {
         };
       case 'DeviceDeleted':
         return null;
-      case 'DeviceKeysUploaded':
-      case 'DeviceDisplayNameChanged':
-        return doc;
-      case 'MembershipChanged':
-      case 'RoomEncryptionEnabled':
-      case 'ToDeviceQueued':
-      case 'ToDeviceDropped':
-      case 'ToDeviceAcked':
-      case 'BackupVersionCreated':
-      case 'BackupVersionUpdated':
-      case 'BackupVersionDeleted':
-      case 'BackupKeysStored':
-      case 'BackupKeysDeleted':
-      case 'CrossSigningKeysUploaded':
-      case 'CrossSigningReplacementAllowed':
-      case 'SignaturesUploaded':
-        return doc;
       default: {
         const unhandled: never = event;
-        throw new Error(`one-time-keys projection: unhandled ${(unhandled as DomainEvent).type}`);
+        throw new Error(`one-time-keys projection: unhandled ${(unhandled as OneTimeKeysEvent).type}`);
       }
     }
   },

@@ -1,6 +1,7 @@
 import { Collection, Document } from 'mongodb';
-import { RecordedEvent } from '@app/contracts';
-import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, WriteTuning, isCustomProjection } from './projection';
+import { DomainEvent, RecordedEvent } from '@app/contracts';
+import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, WriteTuning, declaredEvents, isCustomProjection } from './projection';
+import { foldEvents } from './fold-events';
 import { ProjectionBuckets } from './buckets';
 import { ReplayMemory } from './replay-memory';
 import { currentDocs, writeAsSoleWriter, writeGuarded } from './point-writes';
@@ -11,14 +12,15 @@ import { currentDocs, writeAsSoleWriter, writeGuarded } from './point-writes';
  * memory here and in the database filter, so redelivery and races with a second writer are harmless.
  * Returns how many events changed a document.
  */
-export async function applyEvents<D extends ProjectedDoc>(
+export async function applyEvents<D extends ProjectedDoc, E extends DomainEvent>(
   buckets: ProjectionBuckets<D>,
-  projection: Projection<D>,
+  projection: Projection<D, E>,
   events: readonly RecordedEvent[],
   tuning: WriteTuning,
   memory?: ReplayMemory<D>,
 ): Promise<number> {
-  const relevant = events.filter((e) => (projection.handles as readonly string[]).includes(e.event.type));
+  // The one place live runs and replays pass events to evolve: only those it declares.
+  const relevant = declaredEvents<E>(projection, events);
   if (memory?.defers) {
     // Held-back documents go to the store before the memory would overflow; guarded writes after.
     const newKeys = new Set(relevant.map((e) => projection.documentId(e.event)).filter((id) => memory.get(id) === undefined));
@@ -40,10 +42,10 @@ export async function applyEvents<D extends ProjectedDoc>(
   return applied;
 }
 
-async function applyToBucket<D extends ProjectedDoc>(
+async function applyToBucket<D extends ProjectedDoc, E extends DomainEvent>(
   collection: Collection<D>,
-  projection: Projection<D>,
-  relevant: readonly RecordedEvent[],
+  projection: Projection<D, E>,
+  relevant: readonly RecordedEvent<E>[],
   bulkChunk: number,
   memory?: ReplayMemory<D>,
 ): Promise<number> {
@@ -51,19 +53,7 @@ async function applyToBucket<D extends ProjectedDoc>(
   const current = await currentDocs(collection, ids, memory);
   const stored = new Set(current.keys());
 
-  const dirty = new Set<string>();
-  let applied = 0;
-  for (const recorded of relevant) {
-    const id = projection.documentId(recorded.event);
-    const offset = Number(recorded.offset);
-    const doc = current.get(id) ?? null;
-    if (doc && doc._meta.offset >= offset) continue;
-    const meta = { partition: recorded.partition, offset };
-    const next = projection.evolve(doc && doc.deleted ? null : doc, recorded.event, meta);
-    current.set(id, next ?? ({ _id: id, _meta: meta, deleted: true } as D));
-    dirty.add(id);
-    applied++;
-  }
+  const { dirty, applied } = foldEvents(projection, current, relevant);
   if (dirty.size === 0) return 0;
   if (memory?.defers) {
     for (const id of dirty) memory.hold(collection as unknown as Collection<Document>, id, current.get(id)!);

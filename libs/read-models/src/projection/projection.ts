@@ -15,17 +15,31 @@ export interface ProjectedDoc {
   readonly deleted?: boolean;
 }
 
+/** The events of the types `T`, narrowed from the union. */
+export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+
+/** The one check that lets an event reach a projection's code typed to the events `E` it declares. */
+export const isDeclaredBy = <E extends DomainEvent>(projection: { readonly handles: readonly E['type'][] }, event: DomainEvent): event is E =>
+  (projection.handles as readonly string[]).includes(event.type);
+
+/** The events of a batch that a projection declares, typed as such (the rest skipped). */
+export const declaredEvents = <E extends DomainEvent>(projection: { readonly handles: readonly E['type'][] }, events: readonly RecordedEvent[]): RecordedEvent<E>[] =>
+  events.filter((e): e is RecordedEvent<E> => isDeclaredBy<E>(projection, e.event));
+
 /**
  * A declarative projection: which events it reads, which document an event touches, and the
  * pure evolve of that document. `null` from evolve deletes the document (as a tombstone).
+ * Typed to the events `E` it declares in `handles` (`EventOf<typeof HANDLES[number]>`), so evolve
+ * lists no others: a case for an event it does not declare does not compile.
  */
-export interface Projection<D extends ProjectedDoc = ProjectedDoc> {
+export interface Projection<D extends ProjectedDoc = ProjectedDoc, E extends DomainEvent = DomainEvent> {
   readonly name: string;
-  readonly handles: readonly DomainEventType[];
+  readonly handles: readonly E['type'][];
+  /** Takes any event: readers (the keys-api's read caches) ask it of events they filter by `handles`. */
   documentId(event: DomainEvent): string;
   /** What picks the document's bucket (docs/architecture.md): the key its readers look it up by. */
   bucketKey(event: DomainEvent): string;
-  evolve(doc: D | null, event: DomainEvent, meta: DocMeta): D | null;
+  evolve(doc: D | null, event: E, meta: DocMeta): D | null;
   readonly indexes: readonly Record<string, 1 | -1>[];
 }
 
@@ -50,11 +64,12 @@ export interface ProjectionContext {
 /**
  * A projection that writes its own way (for example append-only rows, several per event).
  * `apply` must be idempotent: a batch is redelivered after a crash, and replay runs it again.
- * Returns how many events it applied.
+ * It gets the whole batch (its first and last offsets date wake-up notices) and picks its own
+ * events with `declaredEvents`. Returns how many events it applied.
  */
-export interface CustomProjection {
+export interface CustomProjection<E extends DomainEvent = DomainEvent> {
   readonly name: string;
-  readonly handles: readonly DomainEventType[];
+  readonly handles: readonly E['type'][];
   readonly indexes: readonly Record<string, 1 | -1>[];
   apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number>;
 }

@@ -1,5 +1,5 @@
 import { RecordedEvent } from '@app/contracts';
-import { INBOX_WINDOW, InboxDoc, InboxStore, applyToInbox, inboxHeadId, inboxWindowId, readInbox } from './to-device.inbox';
+import { INBOX_WINDOW, InboxDoc, InboxEvent, InboxStore, applyToInbox, inboxHeadId, inboxWindowId, readInbox } from './to-device.inbox';
 
 /** The store as the Mongo adapter behaves: point reads, writes guarded by log position. */
 class MemoryInboxStore implements InboxStore {
@@ -32,7 +32,7 @@ class MemoryInboxStore implements InboxStore {
 
 /** One user's partition of e2ee.events. */
 class Log {
-  readonly events: RecordedEvent[] = [];
+  readonly events: RecordedEvent<InboxEvent>[] = [];
   private readonly seqs = new Map<string, number>();
 
   private append(type: string, data: Record<string, unknown>): void {
@@ -58,7 +58,7 @@ class Log {
 const seqsOf = async (store: InboxStore, deviceId: string) => (await readInbox(store, '@u:hs', deviceId)).map((r) => r.seq);
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-async function applyInBatches(store: InboxStore, events: readonly RecordedEvent[], size: number): Promise<void> {
+async function applyInBatches(store: InboxStore, events: readonly RecordedEvent<InboxEvent>[], size: number): Promise<void> {
   for (let i = 0; i < events.length; i += size) await applyToInbox(store, events.slice(i, i + size));
 }
 

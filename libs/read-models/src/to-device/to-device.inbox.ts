@@ -1,5 +1,5 @@
 import { RecordedEvent } from '@app/contracts';
-import { DocMeta } from '../projection/projection';
+import { DocMeta, EventOf } from '../projection/projection';
 
 /**
  * A device's to-device inbox, shaped for its one reader (docs/architecture.md, "To-device
@@ -78,18 +78,18 @@ export interface InboxWrites {
   readonly deletes: readonly InboxDelete[];
 }
 
-type InboxEvent = RecordedEvent & { event: { type: 'ToDeviceQueued' | 'ToDeviceAcked' | 'DeviceDeleted' } };
-
-const isInboxEvent = (e: RecordedEvent): e is InboxEvent => e.event.type === 'ToDeviceQueued' || e.event.type === 'ToDeviceAcked' || e.event.type === 'DeviceDeleted';
+/** What the inboxes are folded from: a device's queued messages, its acknowledgements and its deletion. */
+export const INBOX_EVENTS = ['ToDeviceQueued', 'ToDeviceAcked', 'DeviceDeleted'] as const;
+export type InboxEvent = EventOf<(typeof INBOX_EVENTS)[number]>;
 
 /**
  * The documents a batch needs to read: the head of every device it touches, the window each
  * queued message goes into and the window an acknowledgement cuts through. Windows an
  * acknowledgement or a deletion removes whole are deleted by id, unread.
  */
-export function inboxIdsToRead(events: readonly RecordedEvent[]): string[] {
+export function inboxIdsToRead(events: readonly RecordedEvent<InboxEvent>[]): string[] {
   const ids = new Set<string>();
-  for (const { event } of events.filter(isInboxEvent)) {
+  for (const { event } of events) {
     const { userId, deviceId } = event.data;
     ids.add(inboxHeadId(userId, deviceId));
     if (event.type === 'ToDeviceQueued') ids.add(inboxWindowId(userId, deviceId, windowOf(event.data.seq)));
@@ -109,7 +109,7 @@ const endsWindow = (seq: number): boolean => (seq + 1) % INBOX_WINDOW === 0;
  * number, acknowledgements and deletions remove by range). Returns the window writes and the head
  * writes separately: heads go last, so a head never claims a position its windows do not have.
  */
-export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonly RecordedEvent[]): { windows: InboxWrites; heads: InboxWrites; applied: number } {
+export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonly RecordedEvent<InboxEvent>[]): { windows: InboxWrites; heads: InboxWrites; applied: number } {
   const docs = new Map<string, InboxDoc | null>(stored);
   const changed = new Map<string, { offset: number; head: boolean }>(); // by the last event that changed it
   let applied = 0;
@@ -117,7 +117,7 @@ export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonl
     docs.set(id, doc);
     changed.set(id, { offset, head });
   };
-  for (const recorded of events.filter(isInboxEvent)) {
+  for (const recorded of events) {
     const { event } = recorded;
     const offset = Number(recorded.offset);
     const meta: DocMeta = { partition: recorded.partition, offset };
@@ -153,6 +153,7 @@ export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonl
       }
       set(headId, newHead(Math.max(lastSeq, upToSeq), Math.max(ackedSeq, upToSeq)), offset, true);
     } else {
+      // DeviceDeleted: the inbox goes with the device.
       for (let w = windowOf(ackedSeq + 1); lastSeq > ackedSeq && w <= windowOf(lastSeq); w++) set(windowId(w), null, offset);
       set(headId, null, offset, true);
     }
@@ -174,11 +175,10 @@ export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonl
  * Applies a batch of one partition: one concurrent round of point reads, then the windows, then
  * the heads. Returns how many events changed an inbox.
  */
-export async function applyToInbox(store: InboxStore, events: readonly RecordedEvent[]): Promise<number> {
-  const relevant = events.filter(isInboxEvent);
-  if (relevant.length === 0) return 0;
-  const stored = await store.read(inboxIdsToRead(relevant));
-  const { windows, heads, applied } = foldInbox(stored, relevant);
+export async function applyToInbox(store: InboxStore, events: readonly RecordedEvent<InboxEvent>[]): Promise<number> {
+  if (events.length === 0) return 0;
+  const stored = await store.read(inboxIdsToRead(events));
+  const { windows, heads, applied } = foldInbox(stored, events);
   await store.write(windows.puts, windows.deletes);
   await store.write(heads.puts, heads.deletes);
   return applied;

@@ -1,12 +1,10 @@
 import { AnyBulkWriteOperation, Collection, Document, MongoBulkWriteError } from 'mongodb';
-import { DomainEventType, RecordedEvent } from '@app/contracts';
-import { CustomProjection, ProjectionContext, collectionName } from '../projection/projection';
+import { RecordedEvent } from '@app/contracts';
+import { CustomProjection, ProjectionContext, collectionName, declaredEvents } from '../projection/projection';
 import { ReplayMemory } from '../projection/replay-memory';
 import { appendNotice } from '../feed/wake-up-feed';
 import { writeGuarded } from '../projection/point-writes';
-import { InboxDelete, InboxDoc, InboxStore, ToDeviceRow, applyToInbox, readInbox } from './to-device.inbox';
-
-const HANDLES: readonly DomainEventType[] = ['ToDeviceQueued', 'ToDeviceAcked', 'DeviceDeleted'];
+import { INBOX_EVENTS, InboxDelete, InboxDoc, InboxEvent, InboxStore, ToDeviceRow, applyToInbox, readInbox } from './to-device.inbox';
 
 export const toDeviceFeedName = (version: number): string => `${collectionName('to-device', version)}_feed`;
 
@@ -17,15 +15,15 @@ export const toDeviceFeedName = (version: number): string => `${collectionName('
  * document has one writer. Live batches that queued something add a wake-up notice to their
  * partition's feed ring for the keys-api's watcher, as the device-lists projection does.
  */
-export const toDeviceProjection: CustomProjection = {
+export const toDeviceProjection: CustomProjection<InboxEvent> = {
   name: 'to-device',
-  handles: HANDLES,
+  handles: INBOX_EVENTS,
   indexes: [],
   async apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number> {
-    const relevant = events.filter((e) => HANDLES.includes(e.event.type));
+    const relevant = declaredEvents<InboxEvent>({ handles: INBOX_EVENTS }, events);
     if (relevant.length === 0) return 0;
     const applied = await applyToInbox(mongoInboxStore(collection, context.tuning.bulkChunk, context.replayMemory as ReplayMemory<InboxDoc | null> | undefined), relevant);
-    const recipients = new Set(relevant.filter((e) => e.event.type === 'ToDeviceQueued').map((e) => (e.event.data as { userId: string }).userId));
+    const recipients = new Set(relevant.filter((e) => e.event.type === 'ToDeviceQueued').map((e) => e.event.data.userId));
     if (context.live && recipients.size > 0) {
       const last = relevant[relevant.length - 1];
       await appendNotice(context.db, toDeviceFeedName(context.version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [], users: [...recipients] }, Number(events[0].offset));
