@@ -44,6 +44,8 @@ describe('bad input gets Matrix errors', () => {
     ['a query for something that is not a user id', 'query', { device_keys: { alice: [] } }, 'M_INVALID_PARAM'],
     ['a string timeout', 'query', { device_keys: { [userId]: [] }, timeout: 'soon' }, 'M_BAD_JSON'],
     ['a body over the size limit', 'upload', { device_keys: valid, padding: 'x'.repeat(70_000) }, 'M_TOO_LARGE'],
+    // Found by the fuzz tier (issue 16): the canonical-JSON encoder overflowed the stack, a 500.
+    ['a value nested 5,000 arrays deep inside device_keys', 'upload', `{"device_keys":${JSON.stringify(valid).slice(0, -1)},"deep":${'['.repeat(5000)}${']'.repeat(5000)}}}`, 'M_BAD_JSON'],
   ];
 
   it.each(bodies)('%s', async (_name, endpoint, body, errcode) => {

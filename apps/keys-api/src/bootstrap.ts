@@ -16,6 +16,7 @@ import {
 import { KeysApiModule } from './keys-api.module';
 import { CommandGateway } from './command-gateway/command-gateway';
 import { assertPathParams } from './validation/path-params';
+import { nestsDeeperThan } from './validation/json-depth';
 import { CommandDecidersCheck } from './readiness/command-deciders.check';
 import { keysApiSettingsFromEnv } from './config/keys-api.settings';
 
@@ -56,6 +57,7 @@ export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
 function parseJsonBody(_request: unknown, body: string | Buffer, done: (err: Error | null, value?: unknown) => void): void {
   const text = typeof body === 'string' ? body : body.toString('utf8');
   if (text.trim() === '') return done(null, undefined);
+  if (nestsDeeperThan(text)) return done(new MatrixError('M_BAD_JSON', 'Content nested too deep'));
   try {
     done(null, JSON.parse(text));
   } catch {
