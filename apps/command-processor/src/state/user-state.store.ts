@@ -13,12 +13,16 @@ import { PartitionCheckpoints, SnapshotStore } from './ports';
  *  - eviction replaces the partition's memory object, so work in flight on the old one (a load,
  *    a batch, a failed flush restaging) cannot touch the new one;
  *  - writes of a partition (snapshots, then checkpoint) run one at a time in a chain that
- *    outlives eviction, so a late write cannot overtake a newer one of the same process.
+ *    outlives eviction, so a late write cannot overtake a newer one of the same process;
+ *  - a write leaves out states older than this process already stored (found by the simulation,
+ *    src/simulation/: a catch-up after an eviction flushed its first, older states over them).
  */
 export class UserStateStore {
   private readonly memories = new Map<number, PartitionMemory>();
   private readonly writes = new Map<number, Promise<boolean>>();
   private readonly lastFlush = new Map<number, number>();
+  /** Per user, the newest offset this process has stored (outlives eviction, as the write chain does). */
+  private readonly stored = new Map<string, number>();
 
   constructor(
     private readonly snapshots: SnapshotStore,
@@ -57,8 +61,12 @@ export class UserStateStore {
     if (!memory || memory.stagedCount === 0) return false;
     if (!force && this.now() - (this.lastFlush.get(partition) ?? 0) < this.intervalMs && memory.stagedCount < 256) return false;
     const { snapshots, through } = memory.takeStaged();
+    // After an eviction, a catch-up's first flushes may hold states older than the evicted
+    // memory's last write stored: writing them would put the store behind its checkpoint.
+    const newer = new Map([...snapshots].filter(([id, s]) => s.lastOffset > (this.stored.get(id) ?? -1)));
     try {
-      await this.snapshots.write(partition, snapshots);
+      await this.snapshots.write(partition, newer);
+      for (const [id, s] of newer) this.stored.set(id, Math.max(s.lastOffset, this.stored.get(id) ?? -1));
       // Every state folded through `through` is now stored: this one or an earlier flush wrote it.
       await this.checkpoints.save(partition, through);
     } catch (err) {

@@ -1,0 +1,105 @@
+import { ClaimKeysCommand, CommandReply, RoutedCommand, UploadKeysCommand } from '@app/contracts';
+import { ConsumedMessage, PartitionReader } from '@app/kafka';
+import { UserStateStore } from '../state/user-state.store';
+import { CollectingOutbox, HeldSnapshotStore, InMemoryCheckpoints, InMemoryEventLog } from '../testing/in-memory-ports';
+import { BatchDecider } from './batch-decider';
+import { PartitionProcessor } from './partition-processor';
+
+// Found by the simulation (src/simulation/): after an eviction, catch-up starts from the
+// checkpoint it read while the evicted memory's write was open; that write then stores newer
+// states, and catch-up's first flush (after its first fetch) wrote its older ones over them.
+// A failure before its next flush left the store behind its checkpoint: a key handed out twice.
+
+const OWNER = '@owner:example.org';
+const P = 0;
+
+const routed = (command: Pick<UploadKeysCommand | ClaimKeysCommand, 'id' | 'type' | 'data'>): RoutedCommand =>
+  ({ schemaVersion: 1, key: OWNER, time: 1, correlationId: command.id, causationId: null, routing: { replyTo: 'api-1' }, ...command }) as RoutedCommand;
+
+const upload = (id: string, keyIds: string[]) =>
+  routed({
+    id,
+    type: 'UploadKeys',
+    data: {
+      userId: OWNER,
+      deviceId: 'DEV',
+      deviceKeysJson: null,
+      oneTimeKeys: keyIds.map((k) => ({ keyName: `signed_curve25519:${k}`, json: JSON.stringify({ key: k }) })),
+      fallbackKeys: [],
+      verifySignatures: false,
+    },
+  });
+
+const claim = (id: string) => routed({ id, type: 'ClaimKeys', data: { userId: OWNER, claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }], claimedBy: '@bob:example.org|B' } });
+
+/** Hands the log out one message per fetch, and fails the second fetch when told to. */
+class OneByOneReader implements PartitionReader {
+  failSecondFetch = false;
+
+  constructor(private readonly log: InMemoryEventLog) {}
+
+  async read(topic: string, partition: number, fromOffset: string, onMessages: (messages: ConsumedMessage[]) => Promise<void>): Promise<void> {
+    let fetches = 0;
+    await this.log.read(topic, partition, fromOffset, async (messages) => {
+      for (const message of messages) {
+        if (++fetches === 2 && this.failSecondFetch) {
+          this.failSecondFetch = false;
+          throw new Error('fetch failed');
+        }
+        await onMessages([message]);
+      }
+    });
+  }
+
+  readRange(): Promise<Map<number, string>> {
+    return Promise.reject(new Error('not used by the processor'));
+  }
+}
+
+describe('catch-up after an eviction while a snapshot write is open', () => {
+  it('never writes its first, older states over what the open write stored', async () => {
+    let clock = 0;
+    const snapshots = new HeldSnapshotStore();
+    const checkpoints = new InMemoryCheckpoints();
+    const log = new InMemoryEventLog();
+    const outbox = new CollectingOutbox();
+    const reader = new OneByOneReader(log);
+    const store = new UserStateStore(snapshots, checkpoints, 1000, () => clock);
+    const processor = new PartitionProcessor(store, new BatchDecider(log, outbox), reader, 'e2ee.events', {
+      caughtUp: () => undefined,
+      undecodable: () => undefined,
+      flushFailed: () => undefined,
+    });
+    const send = async (command: RoutedCommand): Promise<CommandReply> => {
+      await processor.handle(P, [command]);
+      return outbox.replies.filter((r) => r.commandId === command.id).pop()!;
+    };
+    const keysOf = (reply: CommandReply) => (reply.outcome.ok && reply.outcome.result.kind === 'claim' ? reply.outcome.result.claimed.map((c) => c.keyName) : reply);
+
+    await send(upload('u1', ['A', 'B']));
+    await store.flush(P, true); // stored: the upload, checkpoint 0
+    await send(claim('c1'));
+    await send(claim('c2'));
+    clock += 1000;
+    const release = snapshots.holdNextWrite();
+    const flushing = processor.flushDue(); // writes the state after c2, held open
+    await snapshots.writeStarted.promise;
+
+    processor.reassigned();
+    reader.failSecondFetch = true;
+    // Catch-up reads checkpoint 0, folds c1 (first fetch) and waits behind the open write; the
+    // write lands (state after c2, checkpoint 2), then catch-up flushes; its second fetch fails.
+    const failed = processor.handle(P, [claim('c3')]);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    await flushing;
+    await expect(failed).rejects.toThrow('fetch failed');
+    await store.settled();
+
+    // Redelivered: caught up from checkpoint 2 and the stored state (it was the state after c1).
+    expect(keysOf(await send(claim('c3')))).toEqual([]);
+    const claimed = log.events(P).flatMap((e) => (e.type === 'OneTimeKeyClaimed' ? [e.data.keyName] : []));
+    expect(claimed).toEqual(['signed_curve25519:A', 'signed_curve25519:B']);
+    expect(snapshots.stored.get(OWNER)!.lastOffset).toBe(2);
+  });
+});
