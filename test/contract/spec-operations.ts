@@ -2,9 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parse } from 'yaml';
+import { MATRIX_SPEC_DIR } from '../helpers/matrix-spec-dir';
 
-/** The Matrix spec's OpenAPI files: shared/ beside the project, as in CI; never copied in. */
-export const SPEC_ROOT = join(__dirname, '..', '..', '..', 'shared', 'matrix-spec');
+/** The Matrix spec's OpenAPI files (test/helpers/matrix-spec-dir.ts); never copied in. */
+export const SPEC_ROOT = MATRIX_SPEC_DIR;
 
 /** The spec files that define the paths the keys-api answers. */
 export const SPEC_FILES = [
@@ -28,7 +29,7 @@ export interface SpecOperation {
 }
 
 export function loadSpecOperations(root = SPEC_ROOT): SpecOperation[] {
-  if (!existsSync(root)) throw new Error(`the Matrix spec is not at ${root}: the contract tier needs shared/matrix-spec beside the project`);
+  if (!existsSync(root)) throw new Error(`the Matrix spec is not at ${root}: set MATRIX_SPEC_DIR to the spec's data/api (the contract tier needs it)`);
   return SPEC_FILES.flatMap((file) => operationsOf(join(root, file)));
 }
 

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
+import { MATRIX_SPEC_DIR } from '../helpers/matrix-spec-dir';
 
 /** The parts of JSON Schema (OpenAPI 3.1) the client-server request bodies use. */
 export interface JsonSchema {
@@ -22,8 +23,8 @@ export interface JsonSchema {
   readonly maxProperties?: number;
 }
 
-/** The spec is read where it lives (MATRIX_SPEC_DIR), never copied into this project. */
-export const SPEC_DIR = process.env.MATRIX_SPEC_DIR ?? '/work/shared/matrix-spec';
+/** The spec is read where it lives (test/helpers/matrix-spec-dir.ts), never copied into this project. */
+export const SPEC_DIR = MATRIX_SPEC_DIR;
 
 const documents = new Map<string, unknown>();
 
