@@ -24,3 +24,4 @@ export * from './to-device/to-device.inbox';
 export * from './feed/wake-up-feed';
 export * from './projection/point-writes';
 export * from './device-lists/device-list-docs';
+export * from './projection/fold-events';

@@ -1,25 +1,9 @@
 import { RecordedEvent } from '@app/contracts';
-import { ProjectedDoc, Projection } from '@app/read-models';
+import { ProjectedDoc, Projection, declaredEvents, foldEvents } from '@app/read-models';
 
-/**
- * The fold of `applyToBucket` (libs/read-models/src/projection/apply-events.ts), on documents in
- * memory: an event at or below a document's position changes nothing; `null` from evolve leaves
- * a tombstone with the position. Returns the ids it changed.
- */
+/** The runner's own fold (`foldEvents`) over the projection's declared events, on documents in memory. Returns the ids it changed. */
 export function applyGuarded<D extends ProjectedDoc>(projection: Projection<D>, current: Map<string, D>, events: readonly RecordedEvent[]): Set<string> {
-  const dirty = new Set<string>();
-  for (const recorded of events) {
-    if (!(projection.handles as readonly string[]).includes(recorded.event.type)) continue;
-    const id = projection.documentId(recorded.event);
-    const offset = Number(recorded.offset);
-    const doc = current.get(id) ?? null;
-    if (doc && doc._meta.offset >= offset) continue;
-    const meta = { partition: recorded.partition, offset };
-    const next = projection.evolve(doc && doc.deleted ? null : doc, recorded.event, meta);
-    current.set(id, next ?? ({ _id: id, _meta: meta, deleted: true } as D));
-    dirty.add(id);
-  }
-  return dirty;
+  return foldEvents(projection, current, declaredEvents(projection, events)).dirty;
 }
 
 /**
