@@ -1,4 +1,4 @@
-import { DomainEvent, decodeEvent, topicNames } from '@app/contracts';
+import { DomainEvent, PartitionFences, decodeEvent, topicNames } from '@app/contracts';
 import { ConsumedMessage, KafkaPartitionReader, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 
 /** Reads a whole topic of the suite from offset 0 to its current end. */
@@ -20,6 +20,11 @@ export async function readTopic(env: NodeJS.ProcessEnv, topic: keyof ReturnType<
   }
 }
 
+/** The events of e2ee.events that stand, as every reader folds them: no fence markers, no fenced writer's void events. */
 export async function readEvents(env: NodeJS.ProcessEnv): Promise<DomainEvent[]> {
-  return (await readTopic(env, 'events')).map((m) => decodeEvent(m.value));
+  const fences = new PartitionFences();
+  return (await readTopic(env, 'events')).flatMap((m) => {
+    const event = decodeEvent(m.value);
+    return fences.stands(m.partition, event, Number(m.offset)) ? [event] : [];
+  });
 }

@@ -14,6 +14,8 @@ export interface Envelope<TType extends string = string, TData = unknown> {
   /** The id of the message this one was caused by (a command id for events), or null. */
   readonly causationId: string | null;
   readonly data: TData;
+  /** Events only: the partition writer that appended it (the `writer` of its WriterStarted marker). */
+  readonly writer?: string;
 }
 
 /** Where a message sits in the log: partition and offset of its topic. */

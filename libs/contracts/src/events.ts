@@ -164,7 +164,17 @@ export type FallbackKeyUploaded = Envelope<'FallbackKeyUploaded', FallbackKeyUpl
 export type OneTimeKeyClaimed = Envelope<'OneTimeKeyClaimed', OneTimeKeyClaimedData>;
 export type FallbackKeyUsed = Envelope<'FallbackKeyUsed', FallbackKeyUsedData>;
 
+/**
+ * A fence marker: the partition's new owner appends it before it decides anything. From here on
+ * the partition's events stand only if they name this writer (see writer-fence.ts).
+ */
+export interface WriterStartedData {
+  readonly writer: string;
+}
+export type WriterStarted = Envelope<'WriterStarted', WriterStartedData>;
+
 export type DomainEvent =
+  | WriterStarted
   | DeviceKeysUploaded
   | OneTimeKeysUploaded
   | FallbackKeyUploaded
@@ -188,6 +198,7 @@ export type DomainEvent =
 export type DomainEventType = DomainEvent['type'];
 
 export const EVENT_TYPES: readonly DomainEventType[] = [
+  'WriterStarted',
   'DeviceKeysUploaded',
   'OneTimeKeysUploaded',
   'FallbackKeyUploaded',

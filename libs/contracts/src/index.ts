@@ -8,3 +8,4 @@ export * from './homeserver-events';
 export * from './homeserver-commands';
 export * from './stream-token';
 export * from './env-settings';
+export * from './writer-fence';

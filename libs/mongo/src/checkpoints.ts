@@ -6,6 +6,17 @@ interface CheckpointDoc {
   partition: number;
   /** Offset of the last message whose effects are stored (offsets stay far below 2^53). */
   position: number;
+  /**
+   * e2ee.events readers: the encoded fence position (writer-fence.ts) at `position`. Its order is
+   * the markers' log order, so `$max` keeps it consistent with `$max` on the position.
+   */
+  fence?: string;
+}
+
+/** A checkpoint with the fence position a reader of e2ee.events had there (undefined before fencing). */
+export interface CheckpointEntry {
+  readonly position: string;
+  readonly fence?: string;
 }
 
 const checkpointId = (owner: string, partition: number): string => `${owner}#${partition}`;
@@ -39,8 +50,14 @@ export class CheckpointStore {
     return doc ? String(doc.position) : undefined;
   }
 
-  async save(owner: string, partition: number, offset: string): Promise<void> {
-    await this.collection.updateOne({ _id: checkpointId(owner, partition) }, { $max: { position: Number(offset) }, $set: { owner, partition } }, { upsert: true });
+  async loadEntry(owner: string, partition: number): Promise<CheckpointEntry | undefined> {
+    const doc = await this.collection.findOne({ _id: checkpointId(owner, partition) });
+    return doc ? { position: String(doc.position), fence: doc.fence ?? undefined } : undefined;
+  }
+
+  async save(owner: string, partition: number, offset: string, fence?: string): Promise<void> {
+    const max = fence === undefined ? { position: Number(offset) } : { position: Number(offset), fence };
+    await this.collection.updateOne({ _id: checkpointId(owner, partition) }, { $max: max, $set: { owner, partition } }, { upsert: true });
   }
 
   async remove(owner: string): Promise<void> {

@@ -1,4 +1,5 @@
-import { HomeserverEvent, RoutedCommand, TopicNames, encodeMessage, homeserverEventToCommand } from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+import { DomainEvent, HomeserverEvent, RoutedCommand, TopicNames, encodeMessage, homeserverEventToCommand, writerStarted } from '@app/contracts';
 import { UserKeysState, decideBatch, initialUserKeysState } from '@app/domain';
 import { MessageProducer, partitionForKey } from '@app/kafka';
 import { BatchingSender, KafkaForms } from './kafka-sink';
@@ -19,6 +20,9 @@ export class EventSink implements Sink {
   private readonly forms: KafkaForms;
   private readonly sender: BatchingSender;
   private readonly states = new Map<string, UserKeysState>();
+  /** As a processor does, it writes as each partition's writer (writer-fence.ts), marker first. */
+  private readonly writer = randomUUID();
+  private readonly marked = new Set<number>();
 
   constructor(
     producer: MessageProducer,
@@ -48,15 +52,21 @@ export class EventSink implements Sink {
       const { decided, states } = decideBatch([command], new Map(this.stateOf(command.key)), initialUserKeysState);
       this.states.set(command.key, states.get(command.key) ?? initialUserKeysState());
       const partition = partitionForKey(command.key, this.partitions);
-      for (const event of decided[0].events) {
-        sent.push(this.sender.enqueue(endpoint, { topic: this.topics.events, key: event.key, value: encodeMessage(event), partition, headers: { type: event.type } }));
+      if (!this.marked.has(partition)) {
+        this.marked.add(partition);
+        sent.push(this.append(endpoint, partition, writerStarted(this.writer, partition)));
       }
+      for (const event of decided[0].events) sent.push(this.append(endpoint, partition, { ...event, writer: this.writer }));
     }
     return Promise.all(sent).then(() => undefined);
   }
 
   close(): Promise<void> {
     return this.sender.close();
+  }
+
+  private append(endpoint: string, partition: number, event: DomainEvent): Promise<void> {
+    return this.sender.enqueue(endpoint, { topic: this.topics.events, key: event.key, value: encodeMessage(event), partition, headers: { type: event.type } });
   }
 
   private stateOf(key: string): [string, UserKeysState][] {

@@ -1,6 +1,6 @@
 import { Kafka } from 'kafkajs';
 import { Db } from 'mongodb';
-import { RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
+import { PartitionFences, RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { KafkaPartitionReader, TopicAdmin } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
 import { AnyProjection, ProjectionBuckets, ProjectionRegistry, ReplayMemory, checkpointOwner, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
@@ -54,11 +54,14 @@ export async function replayProjection(
   const lastOffsets = new Map<number, string>();
   const owner = checkpointOwner(projection.name, version);
   const reader = new KafkaPartitionReader(kafka, admin, `${topics.prefix}e2ee.replay.${projection.name}`);
+  // Replay starts at offset 0, so it meets every fence marker itself (writer-fence.ts).
+  const fences = new PartitionFences();
   const ends = await reader.readRange(topics.events, from, async (messages) => {
     const recorded: RecordedEvent[] = [];
     for (const m of messages) {
       try {
-        recorded.push({ event: decodeEvent(m.value), partition: m.partition, offset: m.offset });
+        const event = decodeEvent(m.value);
+        if (fences.stands(m.partition, event, Number(m.offset))) recorded.push({ event, partition: m.partition, offset: m.offset });
       } catch {
         undecodable++; // the live projector already dead-lettered it
       }
@@ -66,13 +69,13 @@ export async function replayProjection(
     applied += await projectEvents(written, projection, recorded, { db, version, live: false, replayMemory, tuning: settings.tuning });
     const last = messages[messages.length - 1].offset;
     lastOffsets.set(messages[0].partition, last);
-    if (!replayMemory.defers) await checkpoints.save(owner, messages[0].partition, last);
+    if (!replayMemory.defers) await checkpoints.save(owner, messages[0].partition, last, fences.encodedPositionOf(messages[0].partition));
     events += messages.length;
     onProgress(events, total);
   });
 
   await replayMemory.flush();
-  for (const [partition, offset] of lastOffsets) await checkpoints.save(owner, partition, offset);
+  for (const [partition, offset] of lastOffsets) await checkpoints.save(owner, partition, offset, fences.encodedPositionOf(partition));
   await admin.setGroupOffsets(`${topics.prefix}${projectorGroup(projection.name, version)}`, topics.events, ends);
   await registry.activate(projection.name, version);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;

@@ -1,15 +1,24 @@
-import { decodeEvent, DomainEvent } from '@app/contracts';
+import { randomUUID } from 'node:crypto';
+import { decodeEvent, DomainEvent, WriterFence, writerStarted } from '@app/contracts';
 import { evolveUserKeys } from '@app/domain';
 import { PartitionReader } from '@app/kafka';
+import { RawEventLog } from '../fencing/fenced-event-log';
+import { PartitionWriter, WriterFencedError } from '../fencing/partition-writer';
 import { UserSnapshot } from '../state/ports';
 import { UserStateStore } from '../state/user-state.store';
 
 export const PROCESSOR_CHECKPOINT = 'command-processor';
 
 /**
- * Before deciding on a partition it has just been given, the processor folds every event of
- * that partition past its checkpoint into the partition's memory. Events already in a snapshot
- * (at or below its lastOffset) are skipped, so a crash anywhere leaves nothing applied twice.
+ * Before deciding on a partition it has just been given, the processor fences the previous
+ * owner and folds every event of that partition past its checkpoint into the partition's memory:
+ * 1. it appends a WriterStarted marker: from there on, events of any other writer are void for
+ *    every reader (writer-fence.ts), so a previous owner that has not noticed cannot change what
+ *    this one decides on;
+ * 2. it reads from its checkpoint through the marker, folding only the events the fence admits;
+ *    events already in a snapshot (at or below its lastOffset) are skipped, so a crash anywhere
+ *    leaves nothing applied twice;
+ * 3. if another marker came after its own, it was fenced itself, and stops.
  * The checkpoint is read before any snapshot: a snapshot is always written before the
  * checkpoint that covers it, so nothing between a snapshot and the checkpoint can be missed.
  */
@@ -17,17 +26,25 @@ export async function catchUpPartition(
   eventsTopic: string,
   partition: number,
   reader: PartitionReader,
+  log: RawEventLog,
   store: UserStateStore,
   onUndecodable: (offset: string, reason: string) => void,
+  newWriterId: () => string = randomUUID,
 ): Promise<number> {
   const saved = await store.loadCheckpoint(partition);
   const memory = store.partition(partition);
+  const writerId = newWriterId();
+  const [markerOffset] = await log.append(partition, [writerStarted(writerId, partition)]);
+  const fence = new WriterFence(saved?.fence ?? null);
   let folded = 0;
-  await reader.read(eventsTopic, partition, String(saved === undefined ? 0 : saved + 1), async (messages) => {
+  let lastRead = -1;
+  await reader.read(eventsTopic, partition, String(saved === undefined ? 0 : saved.offset + 1), async (messages) => {
     const decoded: { event: DomainEvent; offset: number }[] = [];
     for (const m of messages) {
       try {
-        decoded.push({ event: decodeEvent(m.value), offset: Number(m.offset) });
+        const event = decodeEvent(m.value);
+        const offset = Number(m.offset);
+        if (fence.admit(event, offset) && event.type !== 'WriterStarted') decoded.push({ event, offset });
       } catch (err) {
         onUndecodable(m.offset, (err as Error).message);
       }
@@ -40,8 +57,13 @@ export async function catchUpPartition(
       changed.set(event.key, { state: evolveUserKeys(current.state, event), lastOffset: offset });
       folded++;
     }
-    memory.stage(changed, Number(messages[messages.length - 1].offset));
+    lastRead = Number(messages[messages.length - 1].offset);
+    memory.moveFence(fence.current);
+    memory.stage(changed, lastRead);
     await store.flush(partition, true);
   });
+  if (lastRead < markerOffset) throw new Error(`partition ${partition}: catch-up ended at ${lastRead}, before its own marker at ${markerOffset}`);
+  if (fence.current?.writer !== writerId) throw new WriterFencedError(partition, writerId, fence.current?.writer ?? 'nobody');
+  memory.writer = new PartitionWriter(partition, writerId, lastRead + 1);
   return folded;
 }

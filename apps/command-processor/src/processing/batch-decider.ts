@@ -1,11 +1,13 @@
 import { CommandReply, DomainEvent, RoutedCommand } from '@app/contracts';
 import { DecidedCommand, decideBatch, initialUserKeysState, UserKeysState } from '@app/domain';
+import { PartitionWriter } from '../fencing/partition-writer';
 import { PartitionMemory } from '../state/partition-memory';
 import { UserSnapshot } from '../state/ports';
 
 /** Appends events to one partition of e2ee.events (acks=all) and returns their offsets, in order. */
 export interface EventLog {
-  append(partition: number, events: readonly DomainEvent[]): Promise<readonly number[]>;
+  /** As the partition's writer (fencing/fenced-event-log.ts); throws if the writer was fenced. */
+  append(writer: PartitionWriter | undefined, events: readonly DomainEvent[]): Promise<readonly number[]>;
 }
 
 /** Sends replies to the API instances waiting for them. */
@@ -30,7 +32,7 @@ export class BatchDecider {
     const { decided, states: next } = decideBatch(commands, states, initialUserKeysState);
 
     const events = decided.flatMap((d) => d.events);
-    const offsets = await this.log.append(memory.partition, events);
+    const offsets = await this.log.append(memory.writer, events);
     const lastOffsetOf = new Map<string, number>();
     const offsetOfEvent = new Map<string, number>();
     events.forEach((e, i) => {

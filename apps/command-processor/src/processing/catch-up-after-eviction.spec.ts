@@ -65,7 +65,7 @@ describe('catch-up after an eviction while a snapshot write is open', () => {
     const outbox = new CollectingOutbox();
     const reader = new OneByOneReader(log);
     const store = new UserStateStore(snapshots, checkpoints, 1000, () => clock);
-    const processor = new PartitionProcessor(store, new BatchDecider(log, outbox), reader, 'e2ee.events', {
+    const processor = new PartitionProcessor(store, new BatchDecider(log.fenced(), outbox), reader, log, 'e2ee.events', {
       caughtUp: () => undefined,
       undecodable: () => undefined,
       flushFailed: () => undefined,
@@ -100,6 +100,6 @@ describe('catch-up after an eviction while a snapshot write is open', () => {
     expect(keysOf(await send(claim('c3')))).toEqual([]);
     const claimed = log.events(P).flatMap((e) => (e.type === 'OneTimeKeyClaimed' ? [e.data.keyName] : []));
     expect(claimed).toEqual(['signed_curve25519:A', 'signed_curve25519:B']);
-    expect(snapshots.stored.get(OWNER)!.lastOffset).toBe(2);
+    expect(snapshots.stored.get(OWNER)!.lastOffset).toBe(log.lastOffsetOf(P, OWNER)); // c2's claim
   });
 });

@@ -8,6 +8,7 @@ import { UserStateStore } from '../state/user-state.store';
 import { MongoPartitionCheckpoints, MongoSnapshotStore } from '../state/mongo-snapshot-store';
 import { SlowedSnapshotStore } from '../state/slowed-snapshot-store';
 import { PROCESSOR_CHECKPOINT } from '../catch-up/catch-up';
+import { FencedEventLog } from '../fencing/fenced-event-log';
 import { BatchDecider } from './batch-decider';
 import { PartitionProcessor } from './partition-processor';
 import { KafkaEventLog, KafkaReplyOutbox } from './kafka-ports';
@@ -24,6 +25,8 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
   private readonly snapshots: MongoSnapshotStore;
   private readonly store: UserStateStore;
   private readonly decider: BatchDecider;
+  private readonly reader: KafkaPartitionReader;
+  private readonly events: KafkaEventLog;
   private processor?: PartitionProcessor;
   private consumer?: BatchConsumer;
   private flushTimer?: NodeJS.Timeout;
@@ -47,7 +50,9 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
       new MongoPartitionCheckpoints(db, PROCESSOR_CHECKPOINT, settings.partitions),
       processorSettings.snapshotIntervalMs,
     );
-    this.decider = new BatchDecider(new KafkaEventLog(producer, topics.events), new KafkaReplyOutbox(producer, topics.replies), (decided, reply) => {
+    this.reader = new KafkaPartitionReader(kafka, admin, processorGroupOf(topics));
+    this.events = new KafkaEventLog(producer, topics.events);
+    this.decider = new BatchDecider(new FencedEventLog(this.events, this.reader, topics.events), new KafkaReplyOutbox(producer, topics.replies), (decided, reply) => {
       this.metrics.commandsDecided.labels(decided.command.type, reply.outcome.ok ? 'accepted' : reply.outcome.rejection.code).inc();
       this.metrics.toDeviceDropped.inc(decided.events.filter((e) => e.type === 'ToDeviceDropped').length);
     });
@@ -58,7 +63,7 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
     await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions, this.settings.durability), log);
     await retryUntilReady('mongodb', () => this.snapshots.ensureIndexes(), log);
     const group = processorGroupOf(this.topics);
-    const processor = new PartitionProcessor(this.store, this.decider, new KafkaPartitionReader(this.kafka, this.admin, group), this.topics.events, {
+    const processor = new PartitionProcessor(this.store, this.decider, this.reader, this.events, this.topics.events, {
       caughtUp: (partition, folded) => folded > 0 && this.logger.write('info', 'caught up before deciding', { partition, folded }),
       undecodable: (partition, offset, reason) => this.logger.write('error', 'undecodable event skipped during catch-up', { partition, offset, reason }),
       flushFailed: (partition, err) => this.logger.write('warn', 'snapshot flush failed; states stay staged', { partition, err: err.message }),

@@ -1,8 +1,10 @@
 import { CommandReply, DomainEvent, encodeMessage } from '@app/contracts';
 import { KafkaKeyedProducer } from '@app/kafka';
-import { EventLog, ReplyOutbox } from './batch-decider';
+import { RawEventLog } from '../fencing/fenced-event-log';
+import { ReplyOutbox } from './batch-decider';
 
-export class KafkaEventLog implements EventLog {
+/** The producer's side of e2ee.events; the processor appends decided events through FencedEventLog around it. */
+export class KafkaEventLog implements RawEventLog {
   constructor(
     private readonly producer: KafkaKeyedProducer,
     private readonly topic: string,

@@ -1,6 +1,7 @@
 import { RoutedCommand } from '@app/contracts';
 import { PartitionReader } from '@app/kafka';
 import { catchUpPartition } from '../catch-up/catch-up';
+import { RawEventLog } from '../fencing/fenced-event-log';
 import { UserStateStore } from '../state/user-state.store';
 import { BatchDecider } from './batch-decider';
 
@@ -22,6 +23,8 @@ export class PartitionProcessor {
     private readonly store: UserStateStore,
     private readonly decider: BatchDecider,
     private readonly reader: PartitionReader,
+    /** Catch-up appends its fence marker here; decided events go through the decider's FencedEventLog. */
+    private readonly markers: RawEventLog,
     private readonly eventsTopic: string,
     private readonly log: ProcessorLog,
   ) {}
@@ -29,7 +32,7 @@ export class PartitionProcessor {
   async handle(partition: number, commands: readonly RoutedCommand[]): Promise<void> {
     try {
       if (!this.caughtUp.has(partition)) {
-        const folded = await catchUpPartition(this.eventsTopic, partition, this.reader, this.store, (offset, reason) => this.log.undecodable(partition, offset, reason));
+        const folded = await catchUpPartition(this.eventsTopic, partition, this.reader, this.markers, this.store, (offset, reason) => this.log.undecodable(partition, offset, reason));
         this.caughtUp.add(partition);
         this.log.caughtUp(partition, folded);
       }

@@ -38,6 +38,7 @@ export class LogFolds {
       const events = this.log.events(partition);
       for (let i = this.seen.get(partition) ?? 0; i < events.length; i++) {
         const { event, offset } = events[i];
+        if (!this.log.stands(events[i])) continue;
         this.users.set(partition, (this.users.get(partition) ?? new Set()).add(event.key));
         const state = evolveUserKeys(this.states.get(event.key) ?? initialUserKeysState(), event);
         this.states.set(event.key, state);

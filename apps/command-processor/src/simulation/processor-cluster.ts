@@ -1,3 +1,4 @@
+import { FencedEventLog } from '../fencing/fenced-event-log';
 import { BatchDecider } from '../processing/batch-decider';
 import { PartitionProcessor } from '../processing/partition-processor';
 import { UserStateStore } from '../state/user-state.store';
@@ -25,7 +26,7 @@ export class ProcessorProcess {
     const ports = simulatedProcessorPorts(id, shared);
     this.store = new UserStateStore(ports.snapshots, ports.checkpoints, intervalMs, now);
     const quiet = { caughtUp: () => undefined, undecodable: () => undefined, flushFailed: () => undefined };
-    this.processor = new PartitionProcessor(this.store, new BatchDecider(ports.events, ports.outbox), ports.reader, 'e2ee.events', quiet);
+    this.processor = new PartitionProcessor(this.store, new BatchDecider(new FencedEventLog(ports.events, ports.reader, 'e2ee.events'), ports.outbox), ports.reader, ports.events, 'e2ee.events', quiet);
   }
 }
 

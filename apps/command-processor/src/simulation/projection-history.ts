@@ -24,6 +24,7 @@ export class ProjectionHistory<D extends ProjectedDoc> {
     for (const partition of this.log.partitions) {
       const events = this.log.events(partition);
       for (let i = this.seen.get(partition) ?? 0; i < events.length; i++) {
+        if (!this.log.stands(events[i])) continue;
         for (const id of applyGuarded(this.projection, this.replayed, [events[i]])) {
           const doc = this.replayed.get(id)!;
           const list = this.versions.get(id) ?? [];

@@ -1,4 +1,4 @@
-import { DomainEvent, RecordedEvent, decodeEvent, encodeMessage } from '@app/contracts';
+import { DomainEvent, RecordedEvent, WriterFence, decodeEvent, encodeMessage } from '@app/contracts';
 import { Violations } from './violations';
 
 /**
@@ -14,6 +14,9 @@ export class SimulatedEventLog {
   /** `JSON [user, device]` -> key name -> the command that claimed it. */
   private readonly claimed = new Map<string, Map<string, string>>();
   private known: readonly number[] = [];
+  /** The readers' rule (writer-fence.ts), applied as each event lands. */
+  private readonly fences = new Map<number, WriterFence>();
+  private readonly voided = new Set<RecordedEvent>();
 
   constructor(private readonly violations: Violations) {}
 
@@ -25,7 +28,10 @@ export class SimulatedEventLog {
       // Decoded from the bytes, as every reader sees it.
       const entry: RecordedEvent = { event: decodeEvent(messages[offset]), partition, offset: String(offset) };
       recorded.push(entry);
-      this.check(entry);
+      const fence = this.fences.get(partition) ?? new WriterFence();
+      this.fences.set(partition, fence);
+      if (fence.admit(entry.event, offset)) this.check(entry);
+      else this.voided.add(entry);
       if (event.causationId) this.byCommand.set(event.causationId, [...this.eventsOf(event.causationId), entry]);
       return offset;
     });
@@ -41,6 +47,11 @@ export class SimulatedEventLog {
 
   events(partition: number): readonly RecordedEvent[] {
     return this.recordedOf(partition);
+  }
+
+  /** Whether an event counts for readers: not a fence marker, and not void (written by a fenced writer). */
+  stands(entry: RecordedEvent): boolean {
+    return entry.event.type !== 'WriterStarted' && !this.voided.has(entry);
   }
 
   /** The events a command caused, in log order. */

@@ -1,6 +1,7 @@
 import { CommandReply, DomainEvent } from '@app/contracts';
 import { ConsumedMessage, PartitionReader } from '@app/kafka';
-import { EventLog, ReplyOutbox } from '../processing/batch-decider';
+import { RawEventLog } from '../fencing/fenced-event-log';
+import { ReplyOutbox } from '../processing/batch-decider';
 import { PartitionCheckpoints, SnapshotStore, UserSnapshot } from '../state/ports';
 import { HeldOperations } from './held-operations';
 import { ReplyLedger } from './reply-ledger';
@@ -20,7 +21,7 @@ export interface SharedInfrastructure {
 export interface ProcessorPorts {
   readonly snapshots: SnapshotStore;
   readonly checkpoints: PartitionCheckpoints;
-  readonly events: EventLog;
+  readonly events: RawEventLog;
   readonly reader: PartitionReader;
   readonly outbox: ReplyOutbox;
 }
@@ -36,10 +37,10 @@ export function simulatedProcessorPorts(owner: string, shared: SharedInfrastruct
     },
   };
   const checkpoints: PartitionCheckpoints = {
-    load: (partition) => held.hold(owner, 'checkpoint.load', partition, () => store.checkpoints.get(partition)),
-    save: (partition, offset) => held.hold(owner, 'checkpoint.save', partition, () => store.saveCheckpoint(partition, offset)),
+    load: (partition) => held.hold(owner, 'checkpoint.load', partition, () => store.checkpointOf(partition)),
+    save: (partition, offset, fence) => held.hold(owner, 'checkpoint.save', partition, () => store.saveCheckpoint(partition, offset, fence)),
   };
-  const events: EventLog = {
+  const events: RawEventLog = {
     // As KafkaEventLog: nothing to send is no request.
     append: (partition: number, batch: readonly DomainEvent[]) =>
       batch.length === 0 ? Promise.resolve([]) : held.hold(owner, 'log.append', partition, () => log.append(partition, batch)),

@@ -1,4 +1,5 @@
-import { UserSnapshot } from '../state/ports';
+import { FencePosition } from '@app/contracts';
+import { ProcessorCheckpoint, UserSnapshot } from '../state/ports';
 
 /** A stored snapshot as MongoSnapshotStore keeps it: the state as JSON text. */
 export interface StoredSnapshot {
@@ -8,13 +9,15 @@ export interface StoredSnapshot {
 }
 
 /**
- * What the processor keeps in MongoDB: one snapshot per user, replaced whole by each write (as
- * MongoSnapshotStore does, whatever the stored one's offset), and one checkpoint per partition
- * that only moves forward (`$max`). `refuseOlderSnapshots` is a what-if: a write guarded by offset.
+ * What the processor keeps in MongoDB: one snapshot per user, replaced whole by a write that is
+ * newer (MongoSnapshotStore's guarded write; `refuseOlderSnapshots: false` replaces whatever the
+ * stored one's offset, as it did before fencing), and one checkpoint per partition that only
+ * moves forward (`$max`), with the fence position there.
  */
 export class SimulatedStore {
   readonly snapshots = new Map<string, StoredSnapshot>();
   readonly checkpoints = new Map<number, number>();
+  private readonly fences = new Map<number, FencePosition | null>();
 
   constructor(
     private readonly refuseOlderSnapshots = false,
@@ -29,7 +32,7 @@ export class SimulatedStore {
   write(partition: number, docs: ReadonlyMap<string, StoredSnapshot>): void {
     for (const [id, doc] of docs) {
       const stored = this.snapshots.get(id);
-      if (this.refuseOlderSnapshots && stored && stored.lastOffset > doc.lastOffset) continue;
+      if (this.refuseOlderSnapshots && stored && stored.lastOffset >= doc.lastOffset) continue;
       this.snapshots.set(id, doc);
     }
     this.onChange(partition);
@@ -44,8 +47,17 @@ export class SimulatedStore {
     return found;
   }
 
-  saveCheckpoint(partition: number, offset: number): void {
-    this.checkpoints.set(partition, Math.max(offset, this.checkpoints.get(partition) ?? -1));
+  checkpointOf(partition: number): ProcessorCheckpoint | undefined {
+    const offset = this.checkpoints.get(partition);
+    return offset === undefined ? undefined : { offset, fence: this.fences.get(partition) ?? null };
+  }
+
+  /** `$max` on both: the later checkpoint has the later (or same) fence position. */
+  saveCheckpoint(partition: number, offset: number, fence: FencePosition | null): void {
+    if (offset >= (this.checkpoints.get(partition) ?? -1)) {
+      this.checkpoints.set(partition, offset);
+      if (fence && (this.fences.get(partition)?.markerOffset ?? -1) <= fence.markerOffset) this.fences.set(partition, fence);
+    }
     this.onChange(partition);
   }
 }

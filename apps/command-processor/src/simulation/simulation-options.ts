@@ -11,7 +11,7 @@ export interface SimulationOptions {
   readonly snapshotIntervalMs: number;
   /** See ClusterOptions.fenceStaleWrites: off, the zombie-fencing gap is explored too. */
   readonly fenceStaleWrites: boolean;
-  /** What-if: the snapshot store refuses a snapshot older than the stored one. */
+  /** The snapshot store refuses a snapshot not newer than the stored one, as MongoSnapshotStore does; false: as it did before. */
   readonly refuseOlderSnapshots: boolean;
 }
 
@@ -23,5 +23,5 @@ export const DEFAULT_OPTIONS: SimulationOptions = {
   lateRate: 0.1,
   snapshotIntervalMs: 100,
   fenceStaleWrites: true,
-  refuseOlderSnapshots: false,
+  refuseOlderSnapshots: true,
 };

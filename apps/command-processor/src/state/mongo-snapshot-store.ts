@@ -1,7 +1,8 @@
 import { Collection, Db, MongoBulkWriteError } from 'mongodb';
 import { UserKeysState } from '@app/domain';
+import { decodeFencePosition, encodeFencePosition, FencePosition } from '@app/contracts';
 import { CheckpointStore, bulkWriteChunked, fnv1a } from '@app/mongo';
-import { PartitionCheckpoints, SnapshotStore, UserSnapshot } from './ports';
+import { PartitionCheckpoints, ProcessorCheckpoint, SnapshotStore, UserSnapshot } from './ports';
 
 interface SnapshotDoc {
   _id: string;
@@ -76,16 +77,28 @@ export class MongoSnapshotStore implements SnapshotStore {
           await bucket.insertMany(fresh, { ordered: false });
         } catch (err) {
           // An earlier owner of the partition wrote a snapshot first: replace those.
-          if (!(err instanceof MongoBulkWriteError)) throw err;
-          const errors = Array.isArray(err.writeErrors) ? err.writeErrors : [err.writeErrors];
-          if (!errors.every((e) => e.code === 11000)) throw err;
-          for (const e of errors) replace.push(fresh[e.index]);
+          if (!onlyDuplicateKeys(err)) throw err;
+          for (const e of writeErrorsOf(err as MongoBulkWriteError)) replace.push(fresh[e.index]);
         }
       }
-      await bulkWriteChunked(bucket, replace.map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d, upsert: true } })), { ordered: false }, this.bulkChunk);
+      // Guarded by position: a previous owner's late write (or this one's, overtaken) cannot put an
+      // older state over a newer one; its upsert then fails as a duplicate key, which is that refusal.
+      const guarded = replace.map((d) => ({ replaceOne: { filter: { _id: d._id, lastOffset: { $lt: d.lastOffset } }, replacement: d, upsert: true } }));
+      await bulkWriteChunked(bucket, guarded, { ordered: false }, this.bulkChunk, (err) => {
+        if (!onlyDuplicateKeys(err)) throw err;
+      });
       for (const d of group) this.stored.add(d._id);
     }
   }
+}
+
+function writeErrorsOf(err: MongoBulkWriteError): readonly { code?: number; index: number }[] {
+  const errors = err.writeErrors;
+  return Array.isArray(errors) ? errors : [errors as { code?: number; index: number }];
+}
+
+function onlyDuplicateKeys(err: unknown): boolean {
+  return err instanceof MongoBulkWriteError && writeErrorsOf(err).every((e) => e.code === 11000);
 }
 
 /** The processor's checkpoints, next to its snapshots. */
@@ -100,12 +113,12 @@ export class MongoPartitionCheckpoints implements PartitionCheckpoints {
     this.store = new CheckpointStore(db, partitions);
   }
 
-  async load(partition: number): Promise<number | undefined> {
-    const saved = await this.store.loadPartition(this.owner, partition);
-    return saved === undefined ? undefined : Number(saved);
+  async load(partition: number): Promise<ProcessorCheckpoint | undefined> {
+    const saved = await this.store.loadEntry(this.owner, partition);
+    return saved === undefined ? undefined : { offset: Number(saved.position), fence: decodeFencePosition(saved.fence) };
   }
 
-  save(partition: number, offset: number): Promise<void> {
-    return this.store.save(this.owner, partition, String(offset));
+  save(partition: number, offset: number, fence: FencePosition | null): Promise<void> {
+    return this.store.save(this.owner, partition, String(offset), fence ? encodeFencePosition(fence) : undefined);
   }
 }

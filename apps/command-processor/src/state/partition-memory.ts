@@ -1,4 +1,6 @@
+import { FencePosition } from '@app/contracts';
 import { initialUserKeysState } from '@app/domain';
+import { PartitionWriter } from '../fencing/partition-writer';
 import { SnapshotStore, UserSnapshot } from './ports';
 
 /**
@@ -12,7 +14,11 @@ export class PartitionMemory {
   private staged = new Map<string, UserSnapshot>();
   /** Every event of the partition at or below this offset is folded into `current`. */
   private folded = -1;
+  /** The fence position at `folded` (what a checkpoint through it must carry). */
+  private fence: FencePosition | null = null;
   private detachedFlag = false;
+  /** This process as the partition's writer, once catch-up has appended its marker and passed it. */
+  writer: PartitionWriter | undefined;
 
   constructor(
     readonly partition: number,
@@ -60,11 +66,16 @@ export class PartitionMemory {
     this.folded = Math.max(this.folded, through);
   }
 
-  /** Hands the staged states to a flush, with the offset a checkpoint may name once they are written. */
-  takeStaged(): { snapshots: ReadonlyMap<string, UserSnapshot>; through: number } {
+  /** Catch-up passed a fence marker: checkpoints from here on carry it. */
+  moveFence(fence: FencePosition | null): void {
+    this.fence = fence;
+  }
+
+  /** Hands the staged states to a flush, with the offset a checkpoint may name once they are written and the fence there. */
+  takeStaged(): { snapshots: ReadonlyMap<string, UserSnapshot>; through: number; fence: FencePosition | null } {
     const snapshots = this.staged;
     this.staged = new Map();
-    return { snapshots, through: this.folded };
+    return { snapshots, through: this.folded, fence: this.fence };
   }
 
   /** A failed flush gives its states back, except where something newer is staged since. */

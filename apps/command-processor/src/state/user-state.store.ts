@@ -1,5 +1,5 @@
 import { PartitionMemory } from './partition-memory';
-import { PartitionCheckpoints, SnapshotStore } from './ports';
+import { PartitionCheckpoints, ProcessorCheckpoint, SnapshotStore } from './ports';
 
 /**
  * The command-processor's own projection of e2ee.events: per partition it owns, a
@@ -41,7 +41,7 @@ export class UserStateStore {
     return memory;
   }
 
-  loadCheckpoint(partition: number): Promise<number | undefined> {
+  loadCheckpoint(partition: number): Promise<ProcessorCheckpoint | undefined> {
     return this.checkpoints.load(partition);
   }
 
@@ -60,7 +60,7 @@ export class UserStateStore {
     const memory = this.memories.get(partition);
     if (!memory || memory.stagedCount === 0) return false;
     if (!force && this.now() - (this.lastFlush.get(partition) ?? 0) < this.intervalMs && memory.stagedCount < 256) return false;
-    const { snapshots, through } = memory.takeStaged();
+    const { snapshots, through, fence } = memory.takeStaged();
     // After an eviction, a catch-up's first flushes may hold states older than the evicted
     // memory's last write stored: writing them would put the store behind its checkpoint.
     const newer = new Map([...snapshots].filter(([id, s]) => s.lastOffset > (this.stored.get(id) ?? -1)));
@@ -68,7 +68,7 @@ export class UserStateStore {
       await this.snapshots.write(partition, newer);
       for (const [id, s] of newer) this.stored.set(id, Math.max(s.lastOffset, this.stored.get(id) ?? -1));
       // Every state folded through `through` is now stored: this one or an earlier flush wrote it.
-      await this.checkpoints.save(partition, through);
+      await this.checkpoints.save(partition, through, fence);
     } catch (err) {
       // No later checkpoint may pass them unwritten (a detached memory is rebuilt by catch-up).
       memory.restage(snapshots);

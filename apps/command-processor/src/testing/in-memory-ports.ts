@@ -1,7 +1,8 @@
-import { CommandReply, DomainEvent, decodeEvent, encodeMessage } from '@app/contracts';
+import { CommandReply, DomainEvent, FencePosition, decodeEvent, encodeMessage } from '@app/contracts';
 import { ConsumedMessage, PartitionReader } from '@app/kafka';
-import { EventLog, ReplyOutbox } from '../processing/batch-decider';
-import { PartitionCheckpoints, SnapshotStore, UserSnapshot } from '../state/ports';
+import { FencedEventLog, RawEventLog } from '../fencing/fenced-event-log';
+import { ReplyOutbox } from '../processing/batch-decider';
+import { PartitionCheckpoints, ProcessorCheckpoint, SnapshotStore, UserSnapshot } from '../state/ports';
 
 /** A promise the test settles when it chooses. */
 export function deferred(): { promise: Promise<void>; release: () => void } {
@@ -37,24 +38,29 @@ export class HeldSnapshotStore implements SnapshotStore {
       this.writeStarted.release();
       await gate;
     }
-    for (const [id, s] of copy) this.stored.set(id, s);
+    // As the port promises: never an older state over a newer one.
+    for (const [id, s] of copy) if (s.lastOffset > (this.stored.get(id)?.lastOffset ?? -1)) this.stored.set(id, s);
   }
 }
 
 export class InMemoryCheckpoints implements PartitionCheckpoints {
   readonly saved = new Map<number, number>();
+  readonly fences = new Map<number, FencePosition | null>();
 
-  async load(partition: number): Promise<number | undefined> {
-    return this.saved.get(partition);
+  async load(partition: number): Promise<ProcessorCheckpoint | undefined> {
+    const offset = this.saved.get(partition);
+    return offset === undefined ? undefined : { offset, fence: this.fences.get(partition) ?? null };
   }
 
-  async save(partition: number, offset: number): Promise<void> {
-    this.saved.set(partition, Math.max(offset, this.saved.get(partition) ?? -1));
+  async save(partition: number, offset: number, fence: FencePosition | null): Promise<void> {
+    if (offset < (this.saved.get(partition) ?? -1)) return;
+    this.saved.set(partition, offset);
+    this.fences.set(partition, fence);
   }
 }
 
 /** e2ee.events as an array per partition: written by the decider, read back by catch-up. */
-export class InMemoryEventLog implements EventLog, PartitionReader {
+export class InMemoryEventLog implements RawEventLog, PartitionReader {
   readonly partitions = new Map<number, Buffer[]>();
 
   async append(partition: number, events: readonly DomainEvent[]): Promise<readonly number[]> {
@@ -67,6 +73,11 @@ export class InMemoryEventLog implements EventLog, PartitionReader {
     return (this.partitions.get(partition) ?? []).map((b) => decodeEvent(b));
   }
 
+  /** The offset of the last event about `key` (fence markers are not about any user). */
+  lastOffsetOf(partition: number, key: string): number {
+    return this.events(partition).map((e) => e.key).lastIndexOf(key);
+  }
+
   async read(topic: string, partition: number, fromOffset: string, onMessages: (messages: ConsumedMessage[]) => Promise<void>): Promise<void> {
     const log = this.partitions.get(partition) ?? [];
     const messages = log
@@ -77,6 +88,11 @@ export class InMemoryEventLog implements EventLog, PartitionReader {
 
   async readRange(): Promise<Map<number, string>> {
     throw new Error('not used by the processor');
+  }
+
+  /** The decider's view of it: appends stamped and checked as the partition's writer. */
+  fenced(): FencedEventLog {
+    return new FencedEventLog(this, this, 'e2ee.events');
   }
 }
 

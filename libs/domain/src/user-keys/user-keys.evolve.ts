@@ -14,6 +14,7 @@ import {
 } from './user-keys.state';
 
 export function evolveUserKeys(state: UserKeysState, event: DomainEvent): UserKeysState {
+  if (event.type === 'WriterStarted') return state; // a partition's fence marker: no user's state
   const next = rememberCommand(state, event.causationId);
   if (event.type === 'MembershipChanged') {
     const { roomId, membership } = event.data;
