@@ -10,6 +10,12 @@ import { Violations } from './violations';
 export class ProcessorProcess {
   /** running: in the group; stopping: left it, final flush in flight; gone: ended or crashed. */
   state: 'running' | 'stopping' | 'gone' = 'running';
+  /**
+   * Its session expired while a batch ran (a pause longer than the session timeout): the group
+   * went on without it, but the batch goes on too, on its old memory, until it ends and the
+   * process notices. The stale writer that fencing (fencing/) must stop.
+   */
+  expired = false;
   /** Where this member's consumer fetches next, per partition (from the committed offset after a (re)join). */
   readonly positions = new Map<number, number>();
   /** Partitions with a batch in `handle`: the consumer hands a partition one batch at a time. */
@@ -63,9 +69,31 @@ export class ProcessorCluster {
     return this.processes.filter((p) => p.state === 'running');
   }
 
+  /** Running processes in the group (not expired). */
+  members(): ProcessorProcess[] {
+    return this.running().filter((p) => !p.expired);
+  }
+
   ownerOf(partition: number): ProcessorProcess | undefined {
     const owner = this.owners.get(partition);
-    return owner?.state === 'running' ? owner : undefined;
+    return owner?.state === 'running' && !owner.expired ? owner : undefined;
+  }
+
+  /** A member busy with a batch loses its session: the group rebalances without waiting for it. */
+  expire(process: ProcessorProcess): void {
+    process.expired = true;
+    this.rebalanceWanted = true;
+    this.note(`session of ${process.id} expires during its batch`);
+  }
+
+  /** An expired member's batch ended: it notices, drops what it held and rejoins. */
+  private noticeExpiry(owner: ProcessorProcess): void {
+    if (!owner.expired) return;
+    owner.expired = false;
+    owner.positions.clear();
+    owner.processor.reassigned();
+    this.rebalanceWanted = true;
+    this.note(`${owner.id} notices its session expired and rejoins`);
   }
 
   start(): ProcessorProcess {
@@ -95,11 +123,13 @@ export class ProcessorCluster {
     owner.processor.handle(partition, commands).then(
       () => {
         owner.busy.delete(partition);
+        this.noticeExpiry(owner);
         if (owner.state === 'gone') return;
         this.shared.held.hold(owner.id, 'offset.commit', partition, () => this.topic.commit(partition, to, generation)).catch(() => undefined);
       },
       (err: Error) => {
         owner.busy.delete(partition);
+        this.noticeExpiry(owner);
         this.note(`  batch ${partition}[${from},${to}) of ${owner.id} failed: ${err.message}`);
         // PartitionMemory.stage refusing to go back: the guard held, but something was older than memory.
         if (/would go back/.test(err.message)) this.violations.report(`${owner.id}: ${err.message}`);
@@ -112,11 +142,11 @@ export class ProcessorCluster {
 
   /** The group waits for every member's batch in flight before it assigns anew. */
   canRebalance(): boolean {
-    return this.running().length > 0 && this.running().every((p) => p.busy.size === 0);
+    return this.members().length > 0 && this.members().every((p) => p.busy.size === 0);
   }
 
   rebalance(): void {
-    const members = this.running();
+    const members = this.members();
     this.topic.generation++;
     this.rebalanceWanted = false;
     for (let partition = 0; partition < this.topic.partitions; partition++) {

@@ -30,8 +30,11 @@ export class SimulatedEventLog {
       recorded.push(entry);
       const fence = this.fences.get(partition) ?? new WriterFence();
       this.fences.set(partition, fence);
-      if (fence.admit(entry.event, offset)) this.check(entry);
-      else this.voided.add(entry);
+      if (!fence.admit(entry.event, offset)) {
+        this.voided.add(entry); // a fenced writer's: no reader counts it
+        return offset;
+      }
+      this.check(entry);
       if (event.causationId) this.byCommand.set(event.causationId, [...this.eventsOf(event.causationId), entry]);
       return offset;
     });
@@ -54,7 +57,7 @@ export class SimulatedEventLog {
     return entry.event.type !== 'WriterStarted' && !this.voided.has(entry);
   }
 
-  /** The events a command caused, in log order. */
+  /** The events a command caused that stand, in log order. */
   eventsOf(commandId: string): readonly RecordedEvent[] {
     return this.byCommand.get(commandId) ?? [];
   }

@@ -9,8 +9,10 @@ export interface SimulationOptions {
   /** Chance that an operation is held far longer than the others (a late write, a slow read). */
   readonly lateRate: number;
   readonly snapshotIntervalMs: number;
-  /** See ClusterOptions.fenceStaleWrites: off, the zombie-fencing gap is explored too. */
+  /** See ClusterOptions.fenceStaleWrites: on, a previous owner's store writes end before another takes over (no longer needed: off). */
   readonly fenceStaleWrites: boolean;
+  /** Whether a member's session may expire during a batch, leaving a stale writer running (ProcessorProcess.expired). */
+  readonly sessionExpiries: boolean;
   /** The snapshot store refuses a snapshot not newer than the stored one, as MongoSnapshotStore does; false: as it did before. */
   readonly refuseOlderSnapshots: boolean;
 }
@@ -22,6 +24,7 @@ export const DEFAULT_OPTIONS: SimulationOptions = {
   failureRate: 0.08,
   lateRate: 0.1,
   snapshotIntervalMs: 100,
-  fenceStaleWrites: true,
+  fenceStaleWrites: false,
   refuseOlderSnapshots: true,
+  sessionExpiries: true,
 };

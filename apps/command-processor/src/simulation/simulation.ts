@@ -99,6 +99,8 @@ export class Simulation {
     const deliverable = processors.deliverable();
     if (deliverable.length > 0) actions.push([() => processors.deliver(rng.pick(deliverable)), 14]);
     if (processors.canRebalance()) actions.push([() => processors.rebalance(), processors.rebalanceWanted || processors.needsOwners() ? 12 : 1.5]);
+    const busy = processors.members().filter((p) => p.busy.size > 0);
+    if (this.options.sessionExpiries && busy.length > 0) actions.push([() => processors.expire(rng.pick(busy)), 0.8]);
     if (running.length > 0) actions.push([() => processors.crash(rng.pick(running)), 0.8]);
     if (idle.length > 0) actions.push([() => processors.stop(rng.pick(idle)), 0.6]);
     if (running.length < 3) actions.push([() => void processors.start(), running.length === 0 ? 6 : 0.8]);
