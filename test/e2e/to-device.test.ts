@@ -119,7 +119,7 @@ describe('to-device messages', () => {
     expect((await sync(grace, start.next_batch)).to_device.events).toEqual([]);
   });
 
-  it('a device deleted by the homeserver loses its inbox', async () => {
+  it('a device deleted by the homeserver loses its inbox; its id coming back gets only what is sent to it after', async () => {
     const heidi = await device('@heidi:test.local', 'H1');
     const start = await sync(heidi);
     await send(as('@bob:test.local', 'B1'), { '@heidi:test.local': { H1: { before: 'deletion' } } });
@@ -130,6 +130,10 @@ describe('to-device messages', () => {
     await settle(env, 'to-device');
     const again = await device('@heidi:test.local', 'H1'); // the id comes back as a new device
     expect((await sync(again, start.next_batch)).to_device.events).toEqual([]);
+    // Its sequence numbers count from 1 again; the old device's message (also seq 1) stays gone.
+    await send(as('@bob:test.local', 'B1'), { '@heidi:test.local': { H1: { after: 'recreation' } } });
+    expect((await sync(again, start.next_batch)).to_device.events.map((e) => e.content)).toEqual([{ after: 'recreation' }]);
+    expect((await sync(again)).to_device.events.map((e) => e.content)).toEqual([{ after: 'recreation' }]);
   });
 
   it('loses and repeats nothing while senders and long-polling receivers run concurrently', async () => {
@@ -166,6 +170,7 @@ describe('to-device messages', () => {
     }
   });
 
+  // The log holds heidi's deletion and the return of her device by now: the replay rebuilds the tombstone too.
   it('a replay rebuilds the same inbox documents, and a client goes on with its token on the new version', async () => {
     const ivan = await device('@ivan:test.local', 'I1');
     const sender = as('@bob:test.local', 'B1');
@@ -187,6 +192,12 @@ describe('to-device messages', () => {
       const live = await collectionDigest(db.collection(collectionName('to-device', 1)));
       expect(live.count).toBeGreaterThan(0);
       expect(await collectionDigest(db.collection(collectionName('to-device', report.version)))).toEqual(live);
+      // With a memory of two documents the replay reads the store and writes guarded: the same documents.
+      process.env.REPLAY_MEMORY_ENTRIES = '2';
+      const guarded = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), toDeviceProjection, () => undefined).finally(
+        () => delete process.env.REPLAY_MEMORY_ENTRIES,
+      );
+      expect(await collectionDigest(db.collection(collectionName('to-device', guarded.version)))).toEqual(live);
       // Readers move to the new version within their registry cache time; the token means the same there.
       await new Promise((r) => setTimeout(r, 700));
       expect((await send(sender, { '@ivan:test.local': { I1: { n: 23 } } })).status).toBe(200);

@@ -4,6 +4,7 @@ import { TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { ProjectionBuckets, ProjectionRegistry, collectionDigest, deviceKeysProjection } from '@app/read-models';
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
+import { readTopic } from '../helpers/log-reader';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
@@ -48,9 +49,12 @@ describe('replay of the device-keys projection', () => {
 
     expect(report.version).toBe(2);
     expect(report.buckets).toBe(liveBuckets + 3);
-    // Per device: its announcement by its first request (issue 15), then its keys.
-    expect(report.events).toBe(2 * plan.length);
-    expect(progress[progress.length - 1]).toBe(2 * plan.length);
+    // Per device: its announcement by its first request (issue 15), then its keys; and the fence
+    // marker each processor appended to each partition it took (writer-fence.ts).
+    const markers = (await readTopic(env, 'events')).filter((m) => (JSON.parse(m.value!.toString()) as { type: string }).type === 'WriterStarted').length;
+    expect(markers).toBeGreaterThan(0);
+    expect(report.events).toBe(2 * plan.length + markers);
+    expect(progress[progress.length - 1]).toBe(2 * plan.length + markers);
     const rebuilt = await collectionDigest(await ProjectionBuckets.forReading(db, 'device-keys', 2));
     expect(rebuilt).toEqual(live);
 

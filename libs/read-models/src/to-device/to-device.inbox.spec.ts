@@ -1,5 +1,5 @@
 import { RecordedEvent } from '@app/contracts';
-import { INBOX_WINDOW, InboxDoc, InboxEvent, InboxStore, applyToInbox, inboxHeadId, inboxWindowId, readInbox } from './to-device.inbox';
+import { INBOX_WINDOW, InboxDoc, InboxEvent, InboxStore, InboxWindow, applyToInbox, foldInbox, inboxHeadId, inboxIdsToRead, inboxWindowId, readInbox } from './to-device.inbox';
 
 /** The store as the Mongo adapter behaves: point reads, writes guarded by log position. */
 class MemoryInboxStore implements InboxStore {
@@ -83,7 +83,7 @@ describe('to-device inbox (head and windows by _id)', () => {
     expect([...store.docs.keys()]).toEqual([inboxHeadId('@u:hs', 'D')]); // only the head stays
   });
 
-  it('a deleted device loses its inbox; its id comes back with an empty one, counting from 1 again', async () => {
+  it('a deleted device loses its inbox (its head stays as a tombstone); its id comes back with an empty one, counting from 1 again', async () => {
     const log = new Log();
     log.queue('D', INBOX_WINDOW + 2);
     log.queue('E', 1);
@@ -91,7 +91,8 @@ describe('to-device inbox (head and windows by _id)', () => {
     const store = new MemoryInboxStore();
     await applyToInbox(store, log.events);
     expect(await seqsOf(store, 'D')).toEqual([]);
-    expect([...store.docs.keys()].filter((id) => id.includes('"D"'))).toEqual([]);
+    expect([...store.docs.keys()].filter((id) => id.includes('"D"'))).toEqual([inboxHeadId('@u:hs', 'D')]);
+    expect(store.docs.get(inboxHeadId('@u:hs', 'D'))).toMatchObject({ deleted: true, lastSeq: 0, ackedSeq: 0, _meta: { offset: log.events.length - 1 } });
     expect(await seqsOf(store, 'E')).toEqual([1]);
     log.queue('D', 2);
     await applyToInbox(store, log.events.slice(-2));
@@ -117,6 +118,13 @@ describe('to-device inbox (head and windows by _id)', () => {
       await applyInBatches(batched, log.events, size);
       expect(batched.snapshot()).toEqual(once.snapshot());
     }
+    // Any older batch delivered again after everything (a stale writer) changes nothing either.
+    for (const [from, to] of [[0, 5], [40, 43], [70, 76], [40, 78]]) {
+      const stale = new MemoryInboxStore();
+      await applyToInbox(stale, log.events);
+      await applyToInbox(stale, log.events.slice(from, to));
+      expect(stale.snapshot()).toEqual(once.snapshot());
+    }
     // A redelivery of any suffix of the log (what Kafka redelivers after a crash) changes nothing.
     for (const from of [0, 5, 41, 50, log.events.length - 1]) {
       const redelivered = new MemoryInboxStore();
@@ -126,6 +134,53 @@ describe('to-device inbox (head and windows by _id)', () => {
     }
     expect(await seqsOf(once, 'D')).toEqual(range(71, 75));
     expect(await seqsOf(once, 'E')).toEqual([1, 2]);
+  });
+
+  it('a stale writer that read the inbox before the deletion and writes after it brings nothing back', async () => {
+    const log = new Log();
+    log.queue('D', INBOX_WINDOW + 3);
+    const beforeDeletion = log.events.length;
+    log.deleteDevice('D');
+    const store = new MemoryInboxStore();
+    await applyToInbox(store, log.events);
+    // The old owner of the partition, in a rebalance: it read an empty store, folded the messages, and writes only now.
+    const stale = foldInbox(new Map(), log.events.slice(0, beforeDeletion));
+    await store.write(stale.windows.puts, stale.windows.deletes);
+    await store.write(stale.heads.puts, stale.heads.deletes);
+    expect(store.docs.get(inboxHeadId('@u:hs', 'D'))).toMatchObject({ deleted: true }); // refused by the tombstone's position
+    expect(store.docs.has(inboxWindowId('@u:hs', 'D', 0))).toBe(true); // windows it inserted (absent) stay, unread
+    expect(await seqsOf(store, 'D')).toEqual([]);
+    // And a redelivery of the same events through the normal path is skipped at the head.
+    expect(await applyToInbox(store, log.events.slice(0, beforeDeletion))).toBe(0);
+
+    // The id comes back: only what was sent to the new device shows, never the old windows' messages.
+    log.queue('D', 2);
+    await applyToInbox(store, log.events.slice(-2));
+    const rows = await readInbox(store, '@u:hs', 'D');
+    expect(rows.map((r) => [r.seq, r.offset])).toEqual([
+      [1, beforeDeletion + 1],
+      [2, beforeDeletion + 2],
+    ]);
+    expect((store.docs.get(inboxWindowId('@u:hs', 'D', 0)) as InboxWindow).messages).toHaveLength(2); // the old ones dropped on rewrite
+    // Up to the window the old device reached, its leftovers never show either.
+    log.queue('D', INBOX_WINDOW + 1);
+    await applyToInbox(store, log.events.slice(-(INBOX_WINDOW + 1)));
+    expect((await readInbox(store, '@u:hs', 'D')).every((r) => r.offset > beforeDeletion)).toBe(true);
+    expect(await seqsOf(store, 'D')).toEqual(range(1, INBOX_WINDOW + 3));
+  });
+
+  it('the stale writer, racing a batch that queued and deleted at once, is refused too', async () => {
+    const log = new Log();
+    log.queue('D', 3);
+    log.deleteDevice('D');
+    const store = new MemoryInboxStore();
+    const staleRead = await store.read(inboxIdsToRead(log.events.slice(0, 3))); // nothing stored yet
+    await applyToInbox(store, log.events);
+    const stale = foldInbox(staleRead, log.events.slice(0, 3));
+    await store.write(stale.windows.puts, stale.windows.deletes);
+    await store.write(stale.heads.puts, stale.heads.deletes);
+    expect(await seqsOf(store, 'D')).toEqual([]);
+    expect(store.docs.get(inboxHeadId('@u:hs', 'D'))).toMatchObject({ deleted: true, _meta: { offset: 3 } });
   });
 
   it('a batch cut short between its window writes and its head writes converges when redelivered', async () => {

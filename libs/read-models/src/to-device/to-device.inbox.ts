@@ -6,7 +6,8 @@ import { DocMeta, EventOf } from '../projection/projection';
  * messages"): a head document with the device's last queued and last acknowledged sequence
  * numbers, and window documents holding the waiting messages of INBOX_WINDOW consecutive sequence
  * numbers each, in order. Every id is computed (from the user, the device and a sequence number),
- * so every read and write is a point access by `_id`. The window size is part of the document
+ * so every read and write is a point access by `_id`. A deleted device's head stays, as a
+ * tombstone at the deletion's position (see InboxHead). The window size is part of the document
  * layout (writers and readers must agree), so it is a constant: changing it needs a replay into a
  * new collection version. 16 measured best on FerretDB (docs/architecture.md): an append rewrites
  * its whole window, and a full response (101 messages) is still 7-8 point reads, 4 at a time.
@@ -38,6 +39,18 @@ export interface InboxHead {
   /** The last sequence number queued, and the last one acknowledged: messages in between wait. */
   readonly lastSeq: number;
   readonly ackedSeq: number;
+  /**
+   * A tombstone: the device was deleted (by the event at `_meta`) and nothing after it touched
+   * its inbox. Kept, not removed, so that its position refuses older events (a redelivered batch,
+   * a stale writer) that would otherwise recreate the inbox. Readers see an empty inbox.
+   */
+  readonly deleted?: true;
+  /**
+   * Offset of the device's last deletion: messages at or below it were for an earlier device with
+   * this id (which counted from 1 too), so a window still holding one (left by a stale writer)
+   * never shows it. Kept when a later event revives the inbox.
+   */
+  readonly deletedAt?: number;
   /** The last event applied to this device's inbox: events at or below it are already in. */
   readonly _meta: DocMeta;
 }
@@ -58,6 +71,9 @@ export type InboxDoc = InboxHead | InboxWindow;
 export const inboxHeadId = (userId: string, deviceId: string): string => JSON.stringify(['head', userId, deviceId]);
 export const inboxWindowId = (userId: string, deviceId: string, window: number): string => JSON.stringify([userId, deviceId, window]);
 export const windowOf = (seq: number): number => Math.floor(seq / INBOX_WINDOW);
+
+/** True for a message queued after the head's last deletion (to the device the head is about now). */
+const sentSinceDeletion = (head: InboxHead | null | undefined) => (m: ToDeviceMessage): boolean => head?.deletedAt === undefined || m.offset > head.deletedAt;
 
 /** Where the inbox documents live: point reads and writes by `_id` only. */
 export interface InboxStore {
@@ -106,8 +122,10 @@ const endsWindow = (seq: number): boolean => (seq + 1) % INBOX_WINDOW === 0;
  * events are skipped at or below its head's position, so a redelivered batch changes nothing that
  * its first delivery wrote completely; a delivery cut short (windows written, head not) is applied
  * again onto what it left, which ends in the same documents (messages are placed by sequence
- * number, acknowledgements and deletions remove by range). Returns the window writes and the head
- * writes separately: heads go last, so a head never claims a position its windows do not have.
+ * number, acknowledgements and deletions remove by range). A deletion leaves the head as a
+ * tombstone at its position, so older events stay refused; any later event of the device starts
+ * its inbox again from 0. Returns the window writes and the head writes separately: heads go
+ * last, so a head never claims a position its windows do not have.
  */
 export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonly RecordedEvent<InboxEvent>[]): { windows: InboxWrites; heads: InboxWrites; applied: number } {
   const docs = new Map<string, InboxDoc | null>(stored);
@@ -125,18 +143,22 @@ export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonl
     const headId = inboxHeadId(userId, deviceId);
     const head = (docs.get(headId) ?? null) as InboxHead | null;
     if (head && head._meta.offset >= offset) continue;
-    const lastSeq = head?.lastSeq ?? 0;
-    const ackedSeq = head?.ackedSeq ?? 0;
+    // A tombstone is an empty inbox: the device's id counts from 1 again after a deletion.
+    const alive = head?.deleted ? null : head;
+    const lastSeq = alive?.lastSeq ?? 0;
+    const ackedSeq = alive?.ackedSeq ?? 0;
+    const current = sentSinceDeletion(head);
+    const lastDeletion = head?.deletedAt === undefined ? {} : { deletedAt: head.deletedAt };
     const windowId = (w: number) => inboxWindowId(userId, deviceId, w);
-    const newHead = (last: number, acked: number): InboxHead => ({ _id: headId, kind: 'head', userId, deviceId, lastSeq: last, ackedSeq: acked, _meta: meta });
+    const newHead = (last: number, acked: number): InboxHead => ({ _id: headId, kind: 'head', userId, deviceId, lastSeq: last, ackedSeq: acked, ...lastDeletion, _meta: meta });
     applied++;
     if (event.type === 'ToDeviceQueued') {
       const { seq, sender, type, contentJson } = event.data;
       if (seq > ackedSeq) {
         const w = windowOf(seq);
-        const current = (docs.get(windowId(w)) ?? null) as InboxWindow | null;
+        const held = (docs.get(windowId(w)) ?? null) as InboxWindow | null;
         const message: ToDeviceMessage = { seq, sender, type, contentJson, partition: recorded.partition, offset };
-        const messages = [...(current?.messages ?? []).filter((m) => m.seq !== seq), message].sort((a, b) => a.seq - b.seq);
+        const messages = [...(held?.messages ?? []).filter((m) => m.seq !== seq && current(m)), message].sort((a, b) => a.seq - b.seq);
         set(windowId(w), { _id: windowId(w), kind: 'window', userId, deviceId, window: w, messages, _meta: meta }, offset);
       }
       set(headId, newHead(Math.max(lastSeq, seq), ackedSeq), offset, true);
@@ -146,16 +168,16 @@ export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonl
         // Windows with messages waiting (acked, last] that the acknowledgement reaches.
         for (let w = windowOf(ackedSeq + 1); w <= windowOf(Math.min(upToSeq, lastSeq)); w++) {
           const whole = (w + 1) * INBOX_WINDOW - 1 <= upToSeq;
-          const current = (docs.get(windowId(w)) ?? null) as InboxWindow | null;
-          const rest = whole ? [] : (current?.messages ?? []).filter((m) => m.seq > upToSeq);
-          set(windowId(w), rest.length === 0 ? null : { ...current!, messages: rest, _meta: meta }, offset);
+          const held = (docs.get(windowId(w)) ?? null) as InboxWindow | null;
+          const rest = whole ? [] : (held?.messages ?? []).filter((m) => m.seq > upToSeq && current(m));
+          set(windowId(w), rest.length === 0 ? null : { ...held!, messages: rest, _meta: meta }, offset);
         }
       }
       set(headId, newHead(Math.max(lastSeq, upToSeq), Math.max(ackedSeq, upToSeq)), offset, true);
     } else {
-      // DeviceDeleted: the inbox goes with the device.
+      // DeviceDeleted: the windows go with the device, the head stays as a tombstone at this position.
       for (let w = windowOf(ackedSeq + 1); lastSeq > ackedSeq && w <= windowOf(lastSeq); w++) set(windowId(w), null, offset);
-      set(headId, null, offset, true);
+      set(headId, { _id: headId, kind: 'head', userId, deviceId, lastSeq: 0, ackedSeq: 0, deleted: true, deletedAt: offset, _meta: meta }, offset, true);
     }
   }
   const windows = { puts: [] as InboxDoc[], deletes: [] as InboxDelete[] };
@@ -187,7 +209,8 @@ export async function applyToInbox(store: InboxStore, events: readonly RecordedE
 /**
  * A device's waiting messages in sequence (and log) order: one point read of the head, then its
  * windows, `windowsPerRound` concurrent point reads at a time, until `enough(rows so far)` or the
- * inbox ends.
+ * inbox ends. A tombstone reads as empty, and messages from before the device's last deletion
+ * never show.
  */
 export async function readInbox(
   store: Pick<InboxStore, 'read'>,
@@ -198,14 +221,15 @@ export async function readInbox(
 ): Promise<ToDeviceRow[]> {
   const head = (await store.read([inboxHeadId(userId, deviceId)])).get(inboxHeadId(userId, deviceId)) as InboxHead | undefined;
   const rows: ToDeviceRow[] = [];
-  if (!head || head.lastSeq <= head.ackedSeq) return rows;
+  if (!head || head.deleted || head.lastSeq <= head.ackedSeq) return rows;
+  const current = sentSinceDeletion(head);
   const last = windowOf(head.lastSeq);
   for (let from = windowOf(head.ackedSeq + 1); from <= last && !enough(rows); from += windowsPerRound) {
     const ids = Array.from({ length: Math.min(windowsPerRound, last - from + 1) }, (_, i) => inboxWindowId(userId, deviceId, from + i));
     const found = await store.read(ids);
     for (const id of ids) {
       const window = found.get(id) as InboxWindow | undefined;
-      for (const m of window?.messages ?? []) if (m.seq > head.ackedSeq && m.seq <= head.lastSeq) rows.push({ ...m, userId, deviceId });
+      for (const m of window?.messages ?? []) if (m.seq > head.ackedSeq && m.seq <= head.lastSeq && current(m)) rows.push({ ...m, userId, deviceId });
     }
   }
   return rows;

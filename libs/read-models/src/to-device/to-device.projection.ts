@@ -12,8 +12,10 @@ export const toDeviceFeedName = (version: number): string => `${collectionName('
  * Inboxes (to-device.inbox.ts): per device a head document and windows of waiting messages, all
  * reached by computed `_id`s. A batch is one concurrent round of point reads and per-document
  * writes guarded by log position; a device's events all sit in its user's partition, so each
- * document has one writer. Live batches that queued something add a wake-up notice to their
- * partition's feed ring for the keys-api's watcher, as the device-lists projection does.
+ * document has one writer. A deleted device's head stays as a tombstone (a guarded put like any
+ * other), so the guard refuses older events for it. Live batches that queued something add a
+ * wake-up notice to their partition's feed ring for the keys-api's watcher, as the device-lists
+ * projection does.
  */
 export const toDeviceProjection: CustomProjection<InboxEvent> = {
   name: 'to-device',
