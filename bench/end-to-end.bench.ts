@@ -19,7 +19,7 @@ import { ProjectionRegistry, checkpointOwner, deviceKeysProjection } from '@app/
 import { replayProjection } from '../apps/cli/src/replay/replay-projection';
 import { canonicalJson } from '@app/matrix';
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
-import { LogLinearHistogram } from '../apps/cli/src/generate/histogram';
+import { LatencyHistogram } from '../apps/cli/src/generate/histogram';
 import { cleanUp, startProcessor, startProjector } from '../test/helpers/system';
 import { SCALE, benchEnv, log, machine, printTable, runBench } from './lib/bench-env';
 import { Feed } from './lib/feed';
@@ -154,8 +154,8 @@ async function main(): Promise<void> {
       for (const x of at) if (x > last) last = x;
       return (last - started) / 1000;
     };
-    const toDecided = new LogLinearHistogram();
-    const toVisible = new LogLinearHistogram();
+    const toDecided = new LatencyHistogram();
+    const toVisible = new LatencyHistogram();
     for (let i = 0; i < total; i++) {
       if (decidedAt[i] > 0) toDecided.record(Math.round((decidedAt[i] - sentAt[i]) * 1000));
       if (visibleAt[i] > 0) toVisible.record(Math.round((visibleAt[i] - sentAt[i]) * 1000));

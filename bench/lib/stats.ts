@@ -1,16 +1,14 @@
-/** Latency summary in milliseconds from raw samples. */
+import { LatencyHistogram } from '../../apps/cli/src/generate/histogram';
+
+/**
+ * Latency summary in milliseconds (two decimals) from raw samples: the same HDR histogram and
+ * percentile definition (nearest rank) as the load generator's reports, recorded in microseconds.
+ */
 export function summarize(samplesMs: number[]): { count: number; p50: number; p90: number; p99: number; max: number; mean: number } {
-  const sorted = [...samplesMs].sort((a, b) => a - b);
-  const at = (q: number) => (sorted.length === 0 ? NaN : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]);
-  const round = (x: number) => Math.round(x * 100) / 100;
-  return {
-    count: sorted.length,
-    p50: round(at(0.5)),
-    p90: round(at(0.9)),
-    p99: round(at(0.99)),
-    max: round(sorted[sorted.length - 1] ?? NaN),
-    mean: round(sorted.reduce((s, x) => s + x, 0) / Math.max(sorted.length, 1)),
-  };
+  const h = new LatencyHistogram();
+  for (const ms of samplesMs) h.record(Math.round(ms * 1000));
+  const ms = (us: number) => Math.round(us / 10) / 100;
+  return { count: h.count, p50: ms(h.percentile(0.5)), p90: ms(h.percentile(0.9)), p99: ms(h.percentile(0.99)), max: ms(h.max), mean: ms(h.mean) };
 }
 
 /** Runs `op` from `concurrency` workers until `total` operations are done; returns latencies and rate. */

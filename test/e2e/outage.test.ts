@@ -27,7 +27,10 @@ describe('dependency outages', () => {
     const mongo = new URL(env.MONGODB_URI!);
     const proxy = new TcpProxy(mongo.hostname, Number(mongo.port));
     await proxy.open();
-    const api: RunningApi = await startApi(env, { MONGODB_URI: `mongodb://127.0.0.1:${proxy.port}/` });
+    // The same URI through the proxy, options kept (a MongoDB container needs directConnection=true).
+    const proxied = new URL(env.MONGODB_URI!);
+    proxied.host = `127.0.0.1:${proxy.port}`;
+    const api: RunningApi = await startApi(env, { MONGODB_URI: proxied.toString() });
     try {
       const client = new MatrixClient(api.url, tokenFor(userId, 'O1'));
       const query = { device_keys: { [userId]: [] } };

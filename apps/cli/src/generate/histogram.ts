@@ -1,88 +1,51 @@
+import { type Histogram, build } from 'hdr-histogram-js';
+
 /**
- * An HDR-style log-linear histogram: values (integers, e.g. microseconds) up to 2^maxPower are
- * counted in buckets whose width doubles every power of two, each power split into 2^precisionBits
- * sub-buckets, so every recorded value is kept within a relative error of 2^-precisionBits
- * (1/128 < 1% by default) in fixed memory, whatever the count.
+ * A latency histogram: a thin adapter over hdr-histogram-js (HdrHistogram's JavaScript port, the
+ * pure-JS implementation, not the WebAssembly one) that keeps the small API the load generator's
+ * report and the benches read. Values are non-negative integers (e.g. microseconds); the histogram
+ * grows as larger values arrive and keeps every value within 10^-significantDigits of itself
+ * (0.1% with the default 3 digits) in fixed memory, whatever the count.
  */
-export class LogLinearHistogram {
-  private readonly subBuckets: number;
-  private readonly counts: Float64Array;
-  private total = 0;
-  private sum = 0;
-  private maxValue = 0;
-  private minValue = Number.POSITIVE_INFINITY;
+export class LatencyHistogram {
+  private readonly hdr: Histogram;
 
-  constructor(readonly precisionBits = 7, readonly maxPower = 40) {
-    this.subBuckets = 1 << precisionBits;
-    this.counts = new Float64Array((maxPower - precisionBits + 2) * this.subBuckets);
+  constructor(significantDigits: 1 | 2 | 3 | 4 | 5 = 3) {
+    this.hdr = build({ bitBucketSize: 64, autoResize: true, numberOfSignificantValueDigits: significantDigits, useWebAssembly: false });
   }
 
-  /** Bucket index of a value: exact below 2^precisionBits, log-linear above. */
-  indexOf(value: number): number {
-    const v = Math.max(0, Math.floor(value));
-    if (v < this.subBuckets) return v;
-    const power = Math.floor(Math.log2(v)); // v in [2^power, 2^(power+1))
-    const shift = power - this.precisionBits;
-    const sub = Math.floor(v / Math.pow(2, shift)) - this.subBuckets; // 0..subBuckets-1
-    return (shift + 1) * this.subBuckets + sub;
-  }
-
-  /** Highest value that falls in a bucket (what percentiles report, as HDR does). */
-  highestOf(index: number): number {
-    if (index < this.subBuckets) return index;
-    const shift = Math.floor(index / this.subBuckets) - 1;
-    const sub = index % this.subBuckets;
-    return (this.subBuckets + sub + 1) * Math.pow(2, shift) - 1;
-  }
-
+  /** Records `value` (rounded down to an integer; negative counts as 0) `count` times. */
   record(value: number, count = 1): void {
-    const index = Math.min(this.indexOf(value), this.counts.length - 1);
-    this.counts[index] += count;
-    this.total += count;
-    this.sum += value * count;
-    if (value > this.maxValue) this.maxValue = value;
-    if (value < this.minValue) this.minValue = value;
+    const v = Math.max(0, Math.floor(value));
+    if (count === 1) this.hdr.recordValue(v);
+    else this.hdr.recordValueWithCount(v, count);
   }
 
   get count(): number {
-    return this.total;
+    return this.hdr.totalCount;
   }
 
+  /** The largest value recorded, exactly (NaN when empty). */
   get max(): number {
-    return this.maxValue;
+    return this.count === 0 ? NaN : this.hdr.maxValue;
   }
 
+  /** The mean, within the histogram's precision (NaN when empty). */
   get mean(): number {
-    return this.total === 0 ? NaN : this.sum / this.total;
+    return this.count === 0 ? NaN : this.hdr.mean;
   }
 
-  /** The value at quantile q (0..1): the highest value of the bucket holding that rank, capped at the max. */
+  /**
+   * The value at quantile q (0..1): the highest value equivalent to the one of rank ceil(q * count)
+   * (HdrHistogram's getValueAtPercentile), capped at the largest value recorded; NaN when empty.
+   */
   percentile(q: number): number {
-    if (this.total === 0) return NaN;
-    const rank = Math.max(1, Math.ceil(q * this.total));
-    let seen = 0;
-    for (let i = 0; i < this.counts.length; i++) {
-      seen += this.counts[i];
-      if (seen >= rank) return Math.min(this.highestOf(i), this.maxValue);
-    }
-    return this.maxValue;
+    if (this.count === 0) return NaN;
+    return Math.min(this.hdr.getValueAtPercentile(q * 100), this.hdr.maxValue);
   }
 
-  merge(other: LogLinearHistogram): void {
-    if (other.counts.length !== this.counts.length) throw new Error('histograms of different shapes');
-    for (let i = 0; i < this.counts.length; i++) this.counts[i] += other.counts[i];
-    this.total += other.total;
-    this.sum += other.sum;
-    this.maxValue = Math.max(this.maxValue, other.maxValue);
-    this.minValue = Math.min(this.minValue, other.minValue);
-  }
-
-  /** Non-empty buckets as [highest value, count], for plotting a distribution. */
-  buckets(): [number, number][] {
-    const out: [number, number][] = [];
-    this.counts.forEach((c, i) => {
-      if (c > 0) out.push([this.highestOf(i), c]);
-    });
-    return out;
+  /** Adds the other histogram's counts to this one. */
+  merge(other: LatencyHistogram): void {
+    this.hdr.add(other.hdr);
   }
 }

@@ -1,4 +1,4 @@
-import { LogLinearHistogram } from './histogram';
+import { LatencyHistogram } from './histogram';
 
 export interface EndpointSummary {
   readonly count: number;
@@ -16,7 +16,7 @@ export interface EndpointSummary {
  * operations completed in each second since the start, per endpoint.
  */
 export class Recorder {
-  readonly histograms = new Map<string, LogLinearHistogram>();
+  readonly histograms = new Map<string, LatencyHistogram>();
   readonly errors = new Map<string, number>();
   readonly errorSamples: string[] = [];
   /** perSecond[second][endpoint] = completed operations. */
@@ -26,7 +26,7 @@ export class Recorder {
 
   record(endpoint: string, latencyMs: number, ok: boolean, detail?: string): void {
     let h = this.histograms.get(endpoint);
-    if (!h) this.histograms.set(endpoint, (h = new LogLinearHistogram()));
+    if (!h) this.histograms.set(endpoint, (h = new LatencyHistogram()));
     h.record(Math.round(latencyMs * 1000));
     if (!ok) {
       this.errors.set(endpoint, (this.errors.get(endpoint) ?? 0) + 1);
