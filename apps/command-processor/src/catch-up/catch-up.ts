@@ -4,6 +4,7 @@ import { evolveUserKeys } from '@app/domain';
 import { PartitionReader } from '@app/kafka';
 import { RawEventLog } from '../fencing/fenced-event-log';
 import { PartitionWriter, WriterFencedError } from '../fencing/partition-writer';
+import { PartitionMemory } from '../state/partition-memory';
 import { UserSnapshot } from '../state/ports';
 import { UserStateStore } from '../state/user-state.store';
 
@@ -24,15 +25,15 @@ export const PROCESSOR_CHECKPOINT = 'command-processor';
  */
 export async function catchUpPartition(
   eventsTopic: string,
-  partition: number,
+  memory: PartitionMemory,
   reader: PartitionReader,
   log: RawEventLog,
   store: UserStateStore,
   onUndecodable: (offset: string, reason: string) => void,
   newWriterId: () => string = randomUUID,
 ): Promise<number> {
+  const partition = memory.partition;
   const saved = await store.loadCheckpoint(partition);
-  const memory = store.partition(partition);
   const writerId = newWriterId();
   const [markerOffset] = await log.append(partition, [writerStarted(writerId, partition)]);
   const fence = new WriterFence(saved?.fence ?? null);

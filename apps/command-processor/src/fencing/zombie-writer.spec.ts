@@ -1,34 +1,16 @@
-import { ClaimKeysCommand, CommandReply, DomainEvent, RoutedCommand, UploadKeysCommand, WriterFence } from '@app/contracts';
+import { DomainEvent, RoutedCommand, WriterFence } from '@app/contracts';
 import { BatchDecider } from '../processing/batch-decider';
 import { PartitionProcessor } from '../processing/partition-processor';
 import { UserStateStore } from '../state/user-state.store';
+import { claimedKeyIds, commandsOf } from '../testing/commands';
 import { CollectingOutbox, HeldSnapshotStore, InMemoryCheckpoints, InMemoryEventLog } from '../testing/in-memory-ports';
 import { WriterFencedError } from './partition-writer';
 
 const OWNER = '@owner:example.org';
 const P = 0;
 
-const routed = (command: Pick<RoutedCommand, 'id' | 'type' | 'data'>): RoutedCommand =>
-  ({ schemaVersion: 1, key: OWNER, time: 1, correlationId: command.id, causationId: null, routing: { replyTo: 'api-1' }, ...command }) as RoutedCommand;
-const upload = (id: string, keyIds: string[]) =>
-  routed({
-    id,
-    type: 'UploadKeys',
-    data: {
-      userId: OWNER,
-      deviceId: 'DEV',
-      deviceKeysJson: null,
-      oneTimeKeys: keyIds.map((k) => ({ keyName: `signed_curve25519:${k}`, json: JSON.stringify({ key: k }) })),
-      fallbackKeys: [],
-      verifySignatures: false,
-    },
-  } as Pick<UploadKeysCommand, 'id' | 'type' | 'data'>);
-const claim = (id: string) =>
-  routed({ id, type: 'ClaimKeys', data: { userId: OWNER, claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }], claimedBy: '@bob:example.org|B' } } as Pick<
-    ClaimKeysCommand,
-    'id' | 'type' | 'data'
-  >);
-const keysOf = (reply: CommandReply | undefined) => (reply?.outcome.ok && reply.outcome.result.kind === 'claim' ? reply.outcome.result.claimed.map((c) => c.keyName.split(':')[1]) : reply);
+const { upload, claim } = commandsOf(OWNER);
+const keysOf = claimedKeyIds;
 
 /** Two processes (their own memory, outbox and writer) over one log and one store, as after a rebalance. */
 function cluster() {

@@ -1,5 +1,6 @@
-import { ClaimKeysCommand, CommandReply, RoutedCommand, UploadKeysCommand } from '@app/contracts';
+import { CommandReply, RoutedCommand } from '@app/contracts';
 import { UserStateStore } from '../state/user-state.store';
+import { commandsOf } from '../testing/commands';
 import { CollectingOutbox, HeldSnapshotStore, InMemoryCheckpoints, InMemoryEventLog } from '../testing/in-memory-ports';
 import { BatchDecider } from './batch-decider';
 import { PartitionProcessor } from './partition-processor';
@@ -7,25 +8,7 @@ import { PartitionProcessor } from './partition-processor';
 const OWNER = '@owner:example.org';
 const P = 0;
 
-const routed = <C extends UploadKeysCommand | ClaimKeysCommand>(command: Pick<C, 'id' | 'type' | 'data'>): RoutedCommand =>
-  ({ schemaVersion: 1, key: OWNER, time: 1, correlationId: command.id, causationId: null, routing: { replyTo: 'api-1' }, ...command }) as RoutedCommand;
-
-const upload = (id: string, keyIds: string[]) =>
-  routed<UploadKeysCommand>({
-    id,
-    type: 'UploadKeys',
-    data: {
-      userId: OWNER,
-      deviceId: 'DEV',
-      deviceKeysJson: null,
-      oneTimeKeys: keyIds.map((k) => ({ keyName: `signed_curve25519:${k}`, json: JSON.stringify({ key: k }) })),
-      fallbackKeys: [],
-      verifySignatures: false,
-    },
-  });
-
-const claim = (id: string) =>
-  routed<ClaimKeysCommand>({ id, type: 'ClaimKeys', data: { userId: OWNER, claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }], claimedBy: '@bob:example.org|B' } });
+const { upload, claim } = commandsOf(OWNER);
 
 /** The processor with in-memory ports, a fake clock and a snapshot store whose writes the test can hold. */
 function harness() {

@@ -17,8 +17,6 @@ export interface ProcessorLog {
  * background. The consumer calls `handle` for one partition at a time, in order.
  */
 export class PartitionProcessor {
-  private readonly caughtUp = new Set<number>();
-
   constructor(
     private readonly store: UserStateStore,
     private readonly decider: BatchDecider,
@@ -30,17 +28,21 @@ export class PartitionProcessor {
   ) {}
 
   async handle(partition: number, commands: readonly RoutedCommand[]): Promise<void> {
+    // One memory for the whole batch: caught up and decided on together. A memory is caught up
+    // once it has a writer; eviction replaces it, so the next batch catches up again.
+    const memory = this.store.partition(partition);
     try {
-      if (!this.caughtUp.has(partition)) {
-        const folded = await catchUpPartition(this.eventsTopic, partition, this.reader, this.markers, this.store, (offset, reason) => this.log.undecodable(partition, offset, reason));
-        this.caughtUp.add(partition);
+      if (!memory.writer) {
+        const folded = await catchUpPartition(this.eventsTopic, memory, this.reader, this.markers, this.store, (offset, reason) => this.log.undecodable(partition, offset, reason));
         this.log.caughtUp(partition, folded);
       }
+      // Evicted meanwhile (a rebalance, a failed flush): the live memory is another, not caught up.
+      if (memory.detached) throw new Error(`partition ${partition} was evicted during its batch`);
       if (commands.length === 0) return;
-      await this.decider.decide(this.store.partition(partition), commands);
+      await this.decider.decide(memory, commands);
     } catch (err) {
       // Whatever was half done is in the log or nowhere: forget memory, catch up again on retry.
-      this.forget(partition);
+      if (!memory.detached) this.forget(partition);
       throw err;
     }
     // Not awaited: the log is the record, a snapshot only shortens the next catch-up.
@@ -49,12 +51,10 @@ export class PartitionProcessor {
 
   /** A new consumer-group generation: another member may have decided on any partition meanwhile. */
   reassigned(): void {
-    this.caughtUp.clear();
     this.store.evictAll();
   }
 
   forget(partition: number): void {
-    this.caughtUp.delete(partition);
     this.store.evict(partition);
   }
 

@@ -44,7 +44,11 @@ export class ReplyLedger {
     const unrecorded = handedOut.filter((k) => !recorded.includes(k));
     if (unrecorded.length > 0) this.violations.report(`reply to ${id} hands out ${unrecorded.join(' ')}, which the log does not record for it`);
     const first = this.firstHandedOut.get(id);
-    if (first !== undefined && first !== handedOut.join(' ')) this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}], an earlier one [${first}]`);
+    // The same wasted-key class as below, arriving late: an empty answer decided before the
+    // upload (by an owner that has since lost the partition), delivered after the keyed one.
+    const lateEmpty = handedOut.length === 0 && eventCount === 0 && recorded.length > 0;
+    if (lateEmpty) this.emptyAnswersLaterClaimed.add(id);
+    else if (first !== undefined && first !== handedOut.join(' ')) this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}], an earlier one [${first}]`);
     if (handedOut.length > 0 && first === undefined) this.firstHandedOut.set(id, handedOut.join(' '));
     if (eventCount > 0 && handedOut.length !== recorded.length) this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}] of the keys it claimed [${recorded.join(' ')}]`);
     // A claim that found no key is not remembered: redelivered after an upload, it takes a key
