@@ -11,7 +11,9 @@ export type RejectionCode =
   | 'BACKUP_MISMATCH'
   | 'MISSING_MASTER_KEY'
   | 'KEY_ID_IN_USE'
-  | 'AUTH_REQUIRED';
+  | 'AUTH_REQUIRED'
+  /** Not a domain answer: deciding threw (a bug, or input the domain cannot handle); the command was dead-lettered. */
+  | 'COMMAND_FAILED';
 
 export interface Rejection {
   readonly code: RejectionCode;

@@ -1,4 +1,4 @@
-import { ConsumedMessage, MessageProducer, deadLetter } from '@app/kafka';
+import { ConsumedMessage, DeadLetterSource, MessageProducer, deadLetter } from '@app/kafka';
 import { JsonLogger } from './json-logger';
 import { Metrics } from './metrics';
 
@@ -20,11 +20,31 @@ export async function decodeOrDeadLetter<T>(messages: readonly ConsumedMessage[]
     try {
       decoded.push(decode(message));
     } catch (err) {
-      const reason = (err as Error).message;
-      await deadLetter(sink.producer, sink.topic, message, reason, sink.consumerGroup);
-      sink.metrics.deadLettered.labels(message.topic).inc();
-      sink.logger.write('error', 'undecodable message dead-lettered', { topic: message.topic, offset: message.offset, group: sink.consumerGroup, reason });
+      await deadLetterMessage(message, 'decode', err, sink);
     }
   }
   return decoded;
+}
+
+/**
+ * Sets one message aside: written to the dead-letter topic (reason, the frame that threw, the
+ * group, and `details` as headers), counted by source and logged as an error. A failed write
+ * throws: the caller's batch is then retried, as for any I/O failure.
+ */
+export async function deadLetterMessage(message: ConsumedMessage, source: DeadLetterSource, err: unknown, sink: DeadLetterSink, details: Record<string, string> = {}): Promise<void> {
+  const reason = err instanceof Error ? err.message : String(err);
+  const at = thrownAt(err);
+  await deadLetter(sink.producer, sink.topic, message, { source, reason, at, consumerGroup: sink.consumerGroup, details });
+  sink.metrics.deadLettered.labels(message.topic, source).inc();
+  const what = source === 'decode' ? 'undecodable message dead-lettered' : `message dead-lettered: ${source} threw`;
+  sink.logger.write('error', what, { topic: message.topic, partition: message.partition, offset: message.offset, group: sink.consumerGroup, reason, at, ...details });
+}
+
+/** The first stack frame (`at f (file:line:col)`): where it threw, without the whole stack. */
+export function thrownAt(err: unknown): string | undefined {
+  const stack = err instanceof Error ? err.stack : undefined;
+  return stack
+    ?.split('\n')
+    .find((line) => line.trim().startsWith('at '))
+    ?.trim();
 }

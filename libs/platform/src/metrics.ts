@@ -30,8 +30,8 @@ export class Metrics {
   });
   readonly deadLettered = new Counter({
     name: 'messages_dead_lettered_total',
-    help: 'Undecodable messages moved to the dead-letter topic',
-    labelNames: ['topic'],
+    help: 'Messages moved to the dead-letter topic, by source topic and what failed: decode, decide (a command) or evolve (a projection)',
+    labelNames: ['topic', 'source'],
     registers: [this.registry],
   });
 

@@ -25,3 +25,4 @@ export * from './feed/wake-up-feed';
 export * from './projection/point-writes';
 export * from './device-lists/device-list-docs';
 export * from './projection/fold-events';
+export * from './projection/poisoned-events';

@@ -13,6 +13,8 @@ export interface ReplayReport {
   readonly events: number;
   readonly applied: number;
   readonly undecodable: number;
+  /** Events the projection's pure code threw on: skipped, as the live projector does (dead-lettered there). */
+  readonly poisoned: number;
   readonly seconds: number;
 }
 
@@ -47,6 +49,7 @@ export async function replayProjection(
   let events = 0;
   let applied = 0;
   let undecodable = 0;
+  let poisoned = 0;
   // Documents are held back and inserted once at the end (see ReplayMemory; `holdBack: false`
   // writes each batch, for comparison), and so are checkpoints: they must never claim a position
   // whose documents are not in the store yet.
@@ -66,7 +69,7 @@ export async function replayProjection(
         undecodable++; // the live projector already dead-lettered it
       }
     }
-    applied += await projectEvents(written, projection, recorded, { db, version, live: false, replayMemory, tuning: settings.tuning });
+    applied += await projectEvents(written, projection, recorded, { db, version, live: false, replayMemory, tuning: settings.tuning, poisoned: () => poisoned++ });
     const last = messages[messages.length - 1].offset;
     lastOffsets.set(messages[0].partition, last);
     if (!replayMemory.defers) await checkpoints.save(owner, messages[0].partition, last, fences.encodedPositionOf(messages[0].partition));
@@ -79,5 +82,5 @@ export async function replayProjection(
   await admin.setGroupOffsets(`${topics.prefix}${projectorGroup(projection.name, version)}`, topics.events, ends);
   await registry.activate(projection.name, version);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { version, collection: written.name, buckets: written.count, events, applied, undecodable, seconds };
+  return { version, collection: written.name, buckets: written.count, events, applied, undecodable, poisoned, seconds };
 }

@@ -3,6 +3,7 @@ import { DecidedCommand, decideBatch, initialUserKeysState, UserKeysState } from
 import { PartitionWriter } from '../fencing/partition-writer';
 import { PartitionMemory } from '../state/partition-memory';
 import { UserSnapshot } from '../state/ports';
+import { PoisonedCommands, decideIsolatingPoison, failedReply } from './poisoned-commands';
 
 /** Appends events to one partition of e2ee.events (acks=all) and returns their offsets, in order. */
 export interface EventLog {
@@ -18,18 +19,24 @@ export interface ReplyOutbox {
 /**
  * Decides a batch of one partition's commands in log order on the partition's memory: events
  * durable first, then replies, then the new states staged (written later by a flush).
+ * With `poisoned`, a command whose pure decide throws is set aside there (e2ee.deadletter) and
+ * answered with an error while the rest of the batch goes on; without it, the batch fails.
+ * Only decide is guarded: a failed append, dead-letter or reply still fails the batch (retried).
  */
 export class BatchDecider {
   constructor(
     private readonly log: EventLog,
     private readonly outbox: ReplyOutbox,
     private readonly observe: (decided: DecidedCommand, reply: CommandReply) => void = () => undefined,
+    private readonly poisoned?: PoisonedCommands,
   ) {}
 
   async decide(memory: PartitionMemory, commands: readonly RoutedCommand[]): Promise<readonly CommandReply[]> {
     const snapshots = await memory.load(commands.map((c) => c.key));
     const states = new Map<string, UserKeysState>([...snapshots].map(([id, s]) => [id, s.state]));
-    const { decided, states: next } = decideBatch(commands, states, initialUserKeysState);
+    const { decided, poisoned, states: next } = this.poisoned
+      ? decideIsolatingPoison(commands, states, initialUserKeysState)
+      : { ...decideBatch(commands, states, initialUserKeysState), poisoned: [] };
 
     const events = decided.flatMap((d) => d.events);
     const offsets = await this.log.append(memory.writer, events);
@@ -48,6 +55,9 @@ export class BatchDecider {
       this.observe(d, reply);
       return reply;
     });
+    // Recorded before the error replies go out: an answered poison is always in the dead-letter topic.
+    for (const p of poisoned) await this.poisoned!.setAside(memory.partition, p);
+    replies.push(...poisoned.map(failedReply));
     await this.outbox.send(replies.filter((r) => r.replyTo !== '')); // homeserver ingest: nobody waits
 
     const changed = new Map<string, UserSnapshot>();

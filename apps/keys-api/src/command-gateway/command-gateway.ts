@@ -7,6 +7,7 @@ import { MatrixError } from '@app/matrix';
 import { JsonLogger, KAFKA, KAFKA_SETTINGS, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReplyListener } from './reply-listener';
+import { outcomeOfReply } from './rejection-errors';
 
 /** A command to send; `id` only when the caller needs retries to be recognised (e.g. a client's txn id). */
 type CommandDraft = Pick<Command, 'type' | 'key' | 'data'> & { readonly id?: string };
@@ -96,8 +97,6 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
       this.logger.write('error', 'command could not be sent', { err: (err as Error).message });
       throw MatrixError.unavailable('The event log is unavailable; try again shortly', 2);
     }
-    const reply = await pending.reply;
-    if (!reply) throw MatrixError.unavailable('The key server did not decide in time; retrying the same request is safe', 1);
-    return reply.outcome;
+    return outcomeOfReply(await pending.reply);
   }
 }

@@ -1,4 +1,4 @@
-import { Rejection, SignatureFailureCode } from '@app/contracts';
+import { CommandReply, Outcome, Rejection, SignatureFailureCode } from '@app/contracts';
 import { MatrixError } from '@app/matrix';
 
 /** Domain rejection codes become Matrix errors here, at the edge, and nowhere else. */
@@ -23,6 +23,9 @@ export function rejectionToMatrixError(rejection: Rejection): MatrixError {
     case 'AUTH_REQUIRED':
       // The API answers with a user-interactive auth challenge before it gets here.
       return new MatrixError('M_FORBIDDEN', rejection.message, 403);
+    case 'COMMAND_FAILED':
+      // The server's fault, not the request's shape: 500, with the processor's short text (no stack).
+      return new MatrixError('M_UNKNOWN', rejection.message, 500);
     case 'WRONG_BACKUP_VERSION':
       return new MatrixError('M_WRONG_ROOM_KEYS_VERSION', rejection.message, 403, { current_version: rejection.currentVersion ?? null });
     default: {
@@ -30,6 +33,17 @@ export function rejectionToMatrixError(rejection: Rejection): MatrixError {
       return new MatrixError('M_UNKNOWN', `Unexpected rejection ${String(unhandled)}`, 500);
     }
   }
+}
+
+/**
+ * What a waiting request makes of its reply. None in time: 503 to retry. Deciding failed on the
+ * processor (the command was dead-lettered): 500 for every caller, never an outcome to interpret.
+ * Otherwise the domain's outcome, accepted or rejected.
+ */
+export function outcomeOfReply(reply: CommandReply | null): Outcome {
+  if (!reply) throw MatrixError.unavailable('The key server did not decide in time; retrying the same request is safe', 1);
+  if (!reply.outcome.ok && reply.outcome.rejection.code === 'COMMAND_FAILED') throw rejectionToMatrixError(reply.outcome.rejection);
+  return reply.outcome;
 }
 
 /** The Matrix errcode of a refused object in `/keys/signatures/upload`'s `failures`. */

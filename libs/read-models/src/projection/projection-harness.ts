@@ -1,6 +1,7 @@
 import { DomainEvent, DomainEventType, RecordedEvent } from '@app/contracts';
 import { EventOf, ProjectedDoc, Projection, declaredEvents } from './projection';
 import { foldEvents } from './fold-events';
+import { PoisonSink } from './poisoned-events';
 
 /**
  * Given/expect for projections in unit specs (after Emmett's projection specifications): given
@@ -11,10 +12,10 @@ import { foldEvents } from './fold-events';
 export type BatchApplier<D extends { readonly _id: string }> = (docs: Map<string, D>, batch: readonly RecordedEvent[]) => void | Promise<void>;
 
 /** A declarative projection's batch as the runner applies it (apply-events.ts): its declared events only, folded onto what was read. */
-export function declarativeApplier<D extends ProjectedDoc, E extends DomainEvent>(projection: Projection<D, E>): BatchApplier<D> {
+export function declarativeApplier<D extends ProjectedDoc, E extends DomainEvent>(projection: Projection<D, E>, poisoned?: PoisonSink): BatchApplier<D> {
   return (docs, batch) => {
     const current = new Map(docs);
-    const { dirty } = foldEvents(projection, current, declaredEvents<E>(projection, batch));
+    const { dirty } = foldEvents(projection, current, declaredEvents<E>(projection, batch), poisoned);
     for (const id of dirty) docs.set(id, current.get(id)!);
   };
 }

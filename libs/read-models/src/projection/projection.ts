@@ -1,6 +1,7 @@
 import { Collection, Db, Document } from 'mongodb';
 import { DomainEvent, DomainEventType, RecordedEvent } from '@app/contracts';
 import { ReplayMemory } from './replay-memory';
+import { PoisonSink } from './poisoned-events';
 
 /** Where a read-model document stands in the log; every write is guarded by it. */
 export interface DocMeta {
@@ -59,6 +60,11 @@ export interface ProjectionContext {
   readonly tuning: WriteTuning;
   /** Only in a replay: what it wrote so far, instead of reading it back (replay-memory.ts). */
   readonly replayMemory?: ReplayMemory<unknown>;
+  /**
+   * Told of each event the projection's pure code threw on, which is then skipped (the live
+   * runner dead-letters it). Custom projections report through it from their own fold.
+   */
+  readonly poisoned?: PoisonSink;
 }
 
 /**
