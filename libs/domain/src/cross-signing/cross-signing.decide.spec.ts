@@ -3,8 +3,9 @@ import { canonicalJson } from '@app/matrix';
 import { CrossSigningKeyPair, crossSigningKey } from '@app/testing';
 import { decideUserKeys } from '../user-keys/user-keys.decide';
 import { evolveUserKeys } from '../user-keys/user-keys.evolve';
-import { UserKeysState, emptyDevice, initialUserKeysState } from '../user-keys/user-keys.state';
-import { Decision } from '../user-keys/decision';
+import { UserKeysState, initialUserKeysState } from '../user-keys/user-keys.state';
+import { emptyDevice } from '../devices/devices.state';
+import { Decision } from '../shared/decision';
 
 const userId = '@u:x';
 let seq = 0;

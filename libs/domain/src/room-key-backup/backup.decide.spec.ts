@@ -2,7 +2,7 @@ import { BackupSessionUpload, Command } from '@app/contracts';
 import { decideUserKeys } from '../user-keys/user-keys.decide';
 import { evolveUserKeys } from '../user-keys/user-keys.evolve';
 import { UserKeysState, initialUserKeysState } from '../user-keys/user-keys.state';
-import { Decision } from '../user-keys/decision';
+import { Decision } from '../shared/decision';
 import { currentVersion } from './backup.state';
 
 let seq = 0;

@@ -13,10 +13,46 @@ import {
   UpdateBackupVersionCommand,
 } from '@app/contracts';
 import { own } from '@app/matrix';
-import { Decision, reject } from '../user-keys/decision';
-import { APPLIED, eventOf } from '../user-keys/event-of';
-import { BackupState, BackupVersionState, currentVersion, emptyBackup, sessionKey } from './backup.state';
+import { Decision, alreadyApplied, reject, withoutEvents } from '../shared/decision';
+import { APPLIED, eventOf } from '../shared/event-of';
+import { BackupState, BackupVersionState, RoomKeyBackupState, currentVersion, emptyBackup, sessionKeyMatches, sessionKey } from './backup.state';
 import { replacesStoredKey } from './keep-or-replace';
+
+export type BackupCommand =
+  | CreateBackupVersionCommand
+  | UpdateBackupVersionCommand
+  | DeleteBackupVersionCommand
+  | PutBackupKeysCommand
+  | DeleteBackupKeysCommand;
+
+/**
+ * A user's room-key backups. A redelivered key write is decided again on the state it already
+ * changed, which gives the same answer (its keys tie with the stored ones and are kept).
+ */
+export function decideBackups(state: RoomKeyBackupState, command: BackupCommand, redelivered: boolean): Decision {
+  const { backup } = state;
+  switch (command.type) {
+    case 'CreateBackupVersion':
+      // The version it created is the newest one.
+      return redelivered ? { ok: true, events: [], result: { kind: 'backup-version', version: String(backup?.lastVersion ?? 0) } } : decideCreateBackupVersion(backup, command);
+    case 'UpdateBackupVersion':
+      return redelivered ? alreadyApplied() : decideUpdateBackupVersion(backup, command);
+    case 'DeleteBackupVersion':
+      return redelivered ? alreadyApplied() : decideDeleteBackupVersion(backup, command);
+    case 'PutBackupKeys': {
+      const decision = decidePutBackupKeys(backup, command);
+      return redelivered ? withoutEvents(decision) : decision;
+    }
+    case 'DeleteBackupKeys': {
+      const decision = decideDeleteBackupKeys(backup, command);
+      return redelivered ? withoutEvents(decision) : decision;
+    }
+    default: {
+      const unhandled: never = command;
+      throw new Error(`decideBackups: unhandled command ${(unhandled as BackupCommand).type}`);
+    }
+  }
+}
 
 /** Sessions per BackupKeysStored event: one large upload is one command, in bounded events. */
 export const SESSIONS_PER_EVENT = 1000;
@@ -88,7 +124,7 @@ export function decideDeleteBackupKeys(backup: BackupState | undefined, command:
   const { userId, version, roomId, sessionId } = command.data;
   const target = writable(backup, version);
   if (!target.ok) return target.decision;
-  const remaining = Object.keys(target.state.sessions).filter((key) => !matches(key, roomId, sessionId));
+  const remaining = Object.keys(target.state.sessions).filter((key) => !sessionKeyMatches(key, roomId, sessionId));
   const before = Object.keys(target.state.sessions).length;
   if (remaining.length === before) return { ok: true, events: [], result: { kind: 'backup-keys', etag: String(target.state.etag), count: before } };
   const etag = String(target.state.etag + 1);
@@ -97,40 +133,4 @@ export function decideDeleteBackupKeys(backup: BackupState | undefined, command:
     events: [eventOf<BackupKeysDeleted>(command, 0, 'BackupKeysDeleted', { userId, version, roomId, sessionId, etag, count: remaining.length })],
     result: { kind: 'backup-keys', etag, count: remaining.length },
   };
-}
-
-export function matches(key: string, roomId: string | null, sessionId: string | null): boolean {
-  const [room, session] = JSON.parse(key) as [string, string];
-  return (roomId === null || room === roomId) && (sessionId === null || session === sessionId);
-}
-
-/** Folds a backup event into the backup state. */
-export function evolveBackup(backup: BackupState | undefined, event: DomainEvent): BackupState {
-  const state = backup ?? emptyBackup();
-  const withVersion = (version: string, next: BackupVersionState): BackupState => ({ ...state, versions: { ...state.versions, [version]: next } });
-  switch (event.type) {
-    case 'BackupVersionCreated':
-      return {
-        lastVersion: Math.max(state.lastVersion, Number(event.data.version)),
-        versions: { ...state.versions, [event.data.version]: { algorithm: event.data.algorithm, deleted: false, etag: 0, sessions: {} } },
-      };
-    case 'BackupVersionUpdated':
-      return state;
-    case 'BackupVersionDeleted':
-      return withVersion(event.data.version, { ...own(state.versions, event.data.version)!, deleted: true, sessions: {} });
-    case 'BackupKeysStored': {
-      const v = own(state.versions, event.data.version)!;
-      const sessions = { ...v.sessions };
-      for (const s of event.data.sessions) sessions[sessionKey(s.roomId, s.sessionId)] = { isVerified: s.isVerified, firstMessageIndex: s.firstMessageIndex, forwardedCount: s.forwardedCount };
-      return withVersion(event.data.version, { ...v, etag: Number(event.data.etag), sessions });
-    }
-    case 'BackupKeysDeleted': {
-      const v = own(state.versions, event.data.version)!;
-      const { roomId, sessionId } = event.data;
-      const sessions = Object.fromEntries(Object.entries(v.sessions).filter(([key]) => !matches(key, roomId, sessionId)));
-      return withVersion(event.data.version, { ...v, etag: Number(event.data.etag), sessions });
-    }
-    default:
-      return state;
-  }
 }

@@ -10,11 +10,17 @@ export interface BackupVersionState {
   readonly sessions: Readonly<Record<string, BackedUpKeyRank>>;
 }
 
-/** Kept in the state under the key `backup:<user id>`. */
+/** The user's backups: their versions, and the highest one ever created. */
 export interface BackupState {
   /** The highest version ever created: ids are never reused, even after deletion. */
   readonly lastVersion: number;
   readonly versions: Readonly<Record<string, BackupVersionState>>;
+}
+
+/** The room-key backup aggregate, kept under the key `backup:<user id>`. */
+export interface RoomKeyBackupState {
+  /** Absent until the user's first backup command. */
+  readonly backup?: BackupState;
 }
 
 export const emptyBackup = (): BackupState => ({ lastVersion: 0, versions: {} });
@@ -25,4 +31,10 @@ export const sessionKey = (roomId: string, sessionId: string): string => JSON.st
 export function currentVersion(backup: BackupState): string | null {
   const live = Object.entries(backup.versions).filter(([, v]) => !v.deleted).map(([id]) => Number(id));
   return live.length === 0 ? null : String(Math.max(...live));
+}
+
+/** Whether a session key (see `sessionKey`) is in the room and session named; null names any. */
+export function sessionKeyMatches(key: string, roomId: string | null, sessionId: string | null): boolean {
+  const [room, session] = JSON.parse(key) as [string, string];
+  return (roomId === null || room === roomId) && (sessionId === null || session === sessionId);
 }

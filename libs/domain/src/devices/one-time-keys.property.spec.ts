@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { Command, DomainEvent } from '@app/contracts';
-import { decideUserKeys } from './user-keys.decide';
-import { evolveUserKeys } from './user-keys.evolve';
-import { UserKeysState, initialUserKeysState } from './user-keys.state';
+import { decideUserKeys } from '../user-keys/user-keys.decide';
+import { evolveUserKeys } from '../user-keys/user-keys.evolve';
+import { UserKeysState, initialUserKeysState } from '../user-keys/user-keys.state';
 
 const USER = '@p:x';
 type Step =

@@ -1,9 +1,15 @@
-import { DomainEvent, UploadKeysCommand, UploadedKey } from '@app/contracts';
+import { UploadKeysCommand, UploadedKey } from '@app/contracts';
 import { canonicalJson, own, verifyObjectSignature } from '@app/matrix';
-import { Decision, reject } from './decision';
-import { eventOf } from './event-of';
-import { DeviceState, UserKeysState, algorithmOf, emptyDevice, oneTimeKeyCounts } from './user-keys.state';
-import { evolveUserKeys } from './user-keys.evolve';
+import { Decision, reject } from '../shared/decision';
+import { deviceEd25519 } from '../shared/device-keys';
+import { eventOf } from '../shared/event-of';
+import { DevicesState, algorithmOf, emptyDevice, oneTimeKeyCounts } from './devices.state';
+import { DevicesEvent, evolveDevices } from './devices.evolve';
+
+/** What an upload must know of the user's other keys: device ids may not clash with cross-signing keys. */
+export interface UploadContext {
+  isCrossSigningKey(keyId: string): boolean;
+}
 
 /**
  * Device keys: the first upload is recorded, an identical one is a no-op, a different one is refused.
@@ -11,16 +17,16 @@ import { evolveUserKeys } from './user-keys.evolve';
  * signatures) is a no-op, with other content it is refused; an id already handed out is ignored.
  * Fallback keys: the identical key keeps its `used` flag, a different one replaces it as unused.
  */
-export function decideUpload(state: UserKeysState, command: UploadKeysCommand): Decision {
+export function decideUpload(state: DevicesState, command: UploadKeysCommand, context: UploadContext): Decision {
   const { userId, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys, verifySignatures } = command.data;
-  const events: DomainEvent[] = [];
-  const event = <E extends DomainEvent>(type: E['type'], data: E['data']): void => {
+  const events: DevicesEvent[] = [];
+  const event = <E extends DevicesEvent>(type: E['type'], data: E['data']): void => {
     events.push(eventOf<E>(command, events.length, type, data));
   };
   const known = own(state.devices, deviceId);
   const device = known ?? emptyDevice();
   // A device known only from its login (no keys yet) is checked too: its first upload is the clash.
-  if (device.keysJson === null && Object.values(state.crossSigning?.keys ?? {}).some((k) => k?.publicKey === deviceId)) {
+  if (device.keysJson === null && context.isCrossSigningKey(deviceId)) {
     return reject('KEY_ID_IN_USE', 'Key ID in use: a cross-signing key has this id');
   }
 
@@ -55,12 +61,12 @@ export function decideUpload(state: UserKeysState, command: UploadKeysCommand): 
     event('FallbackKeyUploaded', { userId, deviceId, algorithm, key });
   }
 
-  const after = events.reduce(evolveUserKeys, state);
+  const after = events.reduce(evolveDevices, state);
   return { ok: true, events, result: { kind: 'upload', oneTimeKeyCounts: oneTimeKeyCounts(own(after.devices, deviceId)) } };
 }
 
 /** The result of an upload already decided (a redelivered command): the counts as they are now. */
-export function uploadResult(state: UserKeysState, deviceId: string): Decision {
+export function uploadResult(state: DevicesState, deviceId: string): Decision {
   return { ok: true, events: [], result: { kind: 'upload', oneTimeKeyCounts: oneTimeKeyCounts(own(state.devices, deviceId)) } };
 }
 
@@ -77,10 +83,7 @@ function withoutSignatures(json: string): string {
 }
 
 function ed25519Of(keysJson: string | null, deviceId: string): string | null {
-  if (keysJson === null) return null;
-  const keys = (JSON.parse(keysJson) as { keys?: Record<string, unknown> }).keys;
-  const key = own(keys, `ed25519:${deviceId}`);
-  return typeof key === 'string' ? key : null;
+  return keysJson === null ? null : (deviceEd25519(keysJson, deviceId) ?? null);
 }
 
 /** `signed_*` keys must be signed by the device's ed25519 key; returns why not, or null. */
@@ -93,5 +96,3 @@ function checkSignature(key: UploadedKey, userId: string, deviceId: string, sign
     ? null
     : `${key.keyName} is not correctly signed by ed25519:${deviceId}`;
 }
-
-export type { DeviceState };

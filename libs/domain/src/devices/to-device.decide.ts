@@ -1,15 +1,15 @@
 import { AckToDeviceCommand, DeliverToDeviceCommand, DomainEvent, ToDeviceAcked, ToDeviceDropped, ToDeviceQueued } from '@app/contracts';
 import { own } from '@app/matrix';
-import { Decision } from './decision';
-import { APPLIED, eventOf } from './event-of';
-import { TO_DEVICE_INBOX_LIMIT, UserKeysState } from './user-keys.state';
+import { Decision } from '../shared/decision';
+import { APPLIED, eventOf } from '../shared/event-of';
+import { DevicesState, TO_DEVICE_INBOX_LIMIT } from './devices.state';
 
 /**
  * Queues each message in the inbox of its device: `*` means every device the recipient has now;
  * a device this server does not know is skipped. A full inbox drops the message (recorded, so that
  * it is counted). Sequence numbers count up per device, in the order the messages are decided.
  */
-export function decideDeliverToDevice(state: UserKeysState, command: DeliverToDeviceCommand): Decision {
+export function decideDeliverToDevice(state: DevicesState, command: DeliverToDeviceCommand): Decision {
   const { userId, sender, type, messages } = command.data;
   const events: DomainEvent[] = [];
   const inbox = new Map<string, { lastSeq: number; ackedSeq: number }>();
@@ -30,7 +30,7 @@ export function decideDeliverToDevice(state: UserKeysState, command: DeliverToDe
 }
 
 /** Acknowledges what the device has received; older or repeated acknowledgements change nothing. */
-export function decideAckToDevice(state: UserKeysState, command: AckToDeviceCommand): Decision {
+export function decideAckToDevice(state: DevicesState, command: AckToDeviceCommand): Decision {
   const { userId, deviceId, upToSeq } = command.data;
   const inbox = own(state.devices, deviceId)?.toDevice;
   if (!inbox || upToSeq <= inbox.ackedSeq) return { ok: true, events: [], result: APPLIED };

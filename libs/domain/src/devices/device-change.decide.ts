@@ -1,8 +1,8 @@
 import { ApplyDeviceChangeCommand, DeviceDeleted, DeviceDisplayNameChanged, DomainEvent } from '@app/contracts';
 import { own } from '@app/matrix';
-import { APPLIED, eventOf } from './event-of';
-import { Decision } from './decision';
-import { UserKeysState } from './user-keys.state';
+import { Decision } from '../shared/decision';
+import { APPLIED, eventOf } from '../shared/event-of';
+import { DevicesState } from './devices.state';
 
 /**
  * A device change reported by the homeserver: a device this server does not know yet comes to
@@ -10,7 +10,7 @@ import { UserKeysState } from './user-keys.state';
  * recorded, a deleted device (known to this server) is removed with all its keys. Anything else is
  * a no-op, so the homeserver (and every keys-api instance that sees the device) may resend freely.
  */
-export function decideDeviceChange(state: UserKeysState, command: ApplyDeviceChangeCommand): Decision {
+export function decideDeviceChange(state: DevicesState, command: ApplyDeviceChangeCommand): Decision {
   const { userId, deviceId, change, displayName } = command.data;
   const device = own(state.devices, deviceId);
   const events: DomainEvent[] = [];

@@ -1,8 +1,8 @@
 import { ClaimKeysCommand, ClaimKeysResult, DomainEvent, FallbackKeyUsed, OneTimeKeyClaimed } from '@app/contracts';
 import { own } from '@app/matrix';
-import { eventOf } from './event-of';
-import { Decision } from './decision';
-import { UserKeysState } from './user-keys.state';
+import { Decision } from '../shared/decision';
+import { eventOf } from '../shared/event-of';
+import { DevicesState } from './devices.state';
 
 type Claimed = ClaimKeysResult['claimed'][number];
 
@@ -11,7 +11,7 @@ type Claimed = ClaimKeysResult['claimed'][number];
  * left, its fallback key (marked used the first time) until a new one replaces it. Devices with
  * neither are simply absent from the result.
  */
-export function decideClaim(state: UserKeysState, command: ClaimKeysCommand): Decision {
+export function decideClaim(state: DevicesState, command: ClaimKeysCommand): Decision {
   const { userId, claims, claimedBy } = command.data;
   const events: DomainEvent[] = [];
   const claimed: Claimed[] = [];
@@ -36,7 +36,7 @@ export function decideClaim(state: UserKeysState, command: ClaimKeysCommand): De
  * A redelivered claim whose events are already folded in: the keys it took are in the recent
  * claims; devices it found without a one-time key got their fallback key, which they still have.
  */
-export function claimResult(state: UserKeysState, command: ClaimKeysCommand): Decision {
+export function claimResult(state: DevicesState, command: ClaimKeysCommand): Decision {
   const recorded = state.recentClaims.filter((c) => c.commandId === command.id);
   const claimed: Claimed[] = recorded.map(({ deviceId, keyName, json, fallback }) => ({ deviceId, keyName, json, fallback }));
   for (const { deviceId, algorithm } of command.data.claims) {

@@ -1,7 +1,7 @@
 import { ApplyDeviceChangeCommand, DomainEvent, UploadKeysCommand } from '@app/contracts';
-import { decideUserKeys } from './user-keys.decide';
-import { evolveUserKeys } from './user-keys.evolve';
-import { UserKeysState, initialUserKeysState } from './user-keys.state';
+import { decideUserKeys } from '../user-keys/user-keys.decide';
+import { evolveUserKeys } from '../user-keys/user-keys.evolve';
+import { UserKeysState, initialUserKeysState } from '../user-keys/user-keys.state';
 
 const USER = '@u:x';
 let seq = 0;

@@ -1,7 +1,8 @@
 import { AckToDeviceCommand, Command, DeliverToDeviceCommand, DomainEvent } from '@app/contracts';
-import { decideUserKeys } from './user-keys.decide';
-import { evolveUserKeys } from './user-keys.evolve';
-import { TO_DEVICE_INBOX_LIMIT, UserKeysState, emptyDevice, initialUserKeysState } from './user-keys.state';
+import { decideUserKeys } from '../user-keys/user-keys.decide';
+import { evolveUserKeys } from '../user-keys/user-keys.evolve';
+import { UserKeysState, initialUserKeysState } from '../user-keys/user-keys.state';
+import { TO_DEVICE_INBOX_LIMIT, emptyDevice } from './devices.state';
 
 let seq = 0;
 const envelope = { schemaVersion: 1, key: '@r:x', time: 1, correlationId: 'c', causationId: null };

@@ -2,9 +2,9 @@ import { generateKeyPairSync } from 'node:crypto';
 import { ClaimKeysCommand, DomainEvent, UploadKeysCommand } from '@app/contracts';
 import { canonicalJson, encodeUnpaddedBase64 } from '@app/matrix';
 import { newDeviceIdentity, signObject, signedDeviceKeys } from '@app/testing';
-import { decideUserKeys } from './user-keys.decide';
-import { evolveUserKeys } from './user-keys.evolve';
-import { UserKeysState, initialUserKeysState } from './user-keys.state';
+import { decideUserKeys } from '../user-keys/user-keys.decide';
+import { evolveUserKeys } from '../user-keys/user-keys.evolve';
+import { UserKeysState, initialUserKeysState } from '../user-keys/user-keys.state';
 
 const USER = '@alice:example.org';
 const device = newDeviceIdentity(USER, 'DEV');
