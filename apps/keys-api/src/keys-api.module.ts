@@ -9,32 +9,18 @@ import { JwtTokenVerifier } from './auth/jwt-token-verifier';
 import { TOKEN_VERIFIER } from './auth/requester';
 import { CommandGateway } from './command-gateway/command-gateway';
 import { KEYS_API_SETTINGS, KeysApiSettings, keysApiSettingsFromEnv } from './config/keys-api.settings';
-import { QueryKeysController } from './query-keys/query-keys.controller';
-import { QueryKeysHandler } from './query-keys/query-keys.handler';
 import { ReadBarrier } from './read-barrier/read-barrier';
 import { PROJECTIONS } from '@app/read-models';
 import { ReadCaches } from './read-cache/read-caches';
 import { RelevantOffsets } from './read-barrier/relevant-offsets';
 import { PerUserReads } from './read-cache/per-user-reads';
-import { UploadKeysController } from './upload-keys/upload-keys.controller';
-import { UploadKeysHandler } from './upload-keys/upload-keys.handler';
-import { ClaimKeysController } from './claim-keys/claim-keys.controller';
-import { ClaimKeysHandler } from './claim-keys/claim-keys.handler';
-import { TransactionsController } from './appservice/transactions.controller';
 import { HomeserverTokenGuard } from './appservice/homeserver-token.guard';
+import { AdminTokenGuard } from './cross-signing/allow-replacement/admin-token.guard';
 import { DeviceListReader } from './device-lists/device-list-reader';
 import { CheckpointReads } from './read-barrier/checkpoint-reads';
 import { DeviceListWatcher } from './device-lists/device-list-watcher';
-import { KeyChangesController } from './key-changes/key-changes.controller';
-import { SyncExtensionController } from './sync-extension/sync-extension.controller';
 import { SyncExtensionService } from './sync-extension/sync-extension.service';
-import { SendToDeviceController } from './send-to-device/send-to-device.controller';
-import { BackupKeysController } from './room-keys/backup-keys.controller';
 import { BackupReader } from './room-keys/backup-reader';
-import { BackupVersionsController } from './room-keys/backup-versions.controller';
-import { AllowReplacementController } from './cross-signing/allow-replacement.controller';
-import { DeviceSigningController } from './cross-signing/device-signing.controller';
-import { SignaturesUploadController } from './cross-signing/signatures-upload.controller';
 import { CrossSigningKeysReader } from './cross-signing/cross-signing-keys.reader';
 import { HomeserverPasswordVerifier, NoPasswordVerifier, PASSWORD_VERIFIER } from './cross-signing/password-verifier';
 import { CommandDecidersCheck } from './readiness/command-deciders.check';
@@ -42,6 +28,7 @@ import { RequestLimits } from './rate-limits/request-limits';
 import { DeviceSightings } from './device-sightings/device-sightings';
 import { CommandDeviceAnnouncer } from './device-sightings/command-announcer';
 import { DeviceDeletions } from './auth/device-deletions';
+import { USE_CASES } from './use-cases';
 
 @Module({})
 export class KeysApiModule {
@@ -49,60 +36,59 @@ export class KeysApiModule {
     return {
       module: KeysApiModule,
       imports: [InfrastructureModule.forService('keys-api', env), CqrsModule.forRoot()],
-      controllers: [UploadKeysController, QueryKeysController, ClaimKeysController, TransactionsController, KeyChangesController, SyncExtensionController, SendToDeviceController, BackupVersionsController, BackupKeysController, DeviceSigningController, AllowReplacementController, SignaturesUploadController],
+      controllers: USE_CASES.controllers,
       providers: [
         CrossSigningKeysReader,
-    { provide: KEYS_API_SETTINGS, useValue: settings },
-    { provide: DeviceDeletions, useFactory: () => new DeviceDeletions() },
-    {
-      provide: TOKEN_VERIFIER,
-      inject: [KEYS_API_SETTINGS, DeviceDeletions],
-      useFactory: (s: KeysApiSettings, deletions: DeviceDeletions) =>
-        s.authMode === 'homeserver'
-          ? HomeserverTokenVerifier.forgettingDeleted(new HomeserverTokenVerifier(s.homeserverUrl!, s.whoamiCacheMs), deletions)
-          : s.jwksUrl
-            ? JwtTokenVerifier.withJwksUrl(s.jwksUrl)
-            : JwtTokenVerifier.withSecret(s.jwtSecret!),
-    },
-    AccessTokenGuard,
-    {
-      provide: DeviceSightings,
-      inject: [CommandGateway, JsonLogger, DeviceDeletions, KEYS_API_SETTINGS],
-      useFactory: (gateway: CommandGateway, logger: JsonLogger, deletions: DeviceDeletions, s: KeysApiSettings) => {
-        const sightings = new DeviceSightings(new CommandDeviceAnnouncer(gateway), (err) => logger.write('warn', 'a device seen for the first time could not be announced', { err: err.message }));
-        // A deleted device that logs in again is announced again. Only where a deleted device's
-        // tokens die with it (the homeserver's whoami): a JWT stays valid until it expires, and
-        // must not bring back the device it names.
-        if (s.authMode === 'homeserver') deletions.subscribe((userId, deviceId) => sightings.forget(userId, deviceId));
-        return sightings;
-      },
-    },
-    HomeserverTokenGuard,
-    CommandGateway,
-    // A clock that does not go back (wall-clock jumps would refill or freeze the buckets).
-    { provide: RequestLimits, inject: [KEYS_API_SETTINGS], useFactory: (s: KeysApiSettings) => new RequestLimits(s.rateLimits, () => performance.now()) },
-    ReadBarrier,
-    ReadCaches,
-    { provide: RelevantOffsets, useFactory: () => new RelevantOffsets(new Map(Object.values(PROJECTIONS).map((p) => [p.name, new Set<string>(p.handles)]))) },
-    PerUserReads,
-    UploadKeysHandler,
-    QueryKeysHandler,
-    ClaimKeysHandler,
-    DeviceListReader,
-    CheckpointReads,
-    DeviceListWatcher,
-    SyncExtensionService,
-    BackupReader,
-    {
-      provide: CommandDecidersCheck,
-      inject: [TOPIC_ADMIN, TOPICS],
-      useFactory: (admin: TopicAdmin, topics: TopicNames) => new CommandDecidersCheck(processorGroupOf(topics), admin),
-    },
-    {
-      provide: PASSWORD_VERIFIER,
-      inject: [KEYS_API_SETTINGS],
-      useFactory: (s: KeysApiSettings) => (s.authMode === 'homeserver' ? new HomeserverPasswordVerifier(s.homeserverUrl!) : new NoPasswordVerifier()),
-    },
+        { provide: KEYS_API_SETTINGS, useValue: settings },
+        { provide: DeviceDeletions, useFactory: () => new DeviceDeletions() },
+        {
+          provide: TOKEN_VERIFIER,
+          inject: [KEYS_API_SETTINGS, DeviceDeletions],
+          useFactory: (s: KeysApiSettings, deletions: DeviceDeletions) =>
+            s.authMode === 'homeserver'
+              ? HomeserverTokenVerifier.forgettingDeleted(new HomeserverTokenVerifier(s.homeserverUrl!, s.whoamiCacheMs), deletions)
+              : s.jwksUrl
+                ? JwtTokenVerifier.withJwksUrl(s.jwksUrl)
+                : JwtTokenVerifier.withSecret(s.jwtSecret!),
+        },
+        AccessTokenGuard,
+        {
+          provide: DeviceSightings,
+          inject: [CommandGateway, JsonLogger, DeviceDeletions, KEYS_API_SETTINGS],
+          useFactory: (gateway: CommandGateway, logger: JsonLogger, deletions: DeviceDeletions, s: KeysApiSettings) => {
+            const sightings = new DeviceSightings(new CommandDeviceAnnouncer(gateway), (err) => logger.write('warn', 'a device seen for the first time could not be announced', { err: err.message }));
+            // A deleted device that logs in again is announced again. Only where a deleted device's
+            // tokens die with it (the homeserver's whoami): a JWT stays valid until it expires, and
+            // must not bring back the device it names.
+            if (s.authMode === 'homeserver') deletions.subscribe((userId, deviceId) => sightings.forget(userId, deviceId));
+            return sightings;
+          },
+        },
+        HomeserverTokenGuard,
+        AdminTokenGuard,
+        CommandGateway,
+        // A clock that does not go back (wall-clock jumps would refill or freeze the buckets).
+        { provide: RequestLimits, inject: [KEYS_API_SETTINGS], useFactory: (s: KeysApiSettings) => new RequestLimits(s.rateLimits, () => performance.now()) },
+        ReadBarrier,
+        ReadCaches,
+        { provide: RelevantOffsets, useFactory: () => new RelevantOffsets(new Map(Object.values(PROJECTIONS).map((p) => [p.name, new Set<string>(p.handles)]))) },
+        PerUserReads,
+        ...USE_CASES.handlers,
+        DeviceListReader,
+        CheckpointReads,
+        DeviceListWatcher,
+        SyncExtensionService,
+        BackupReader,
+        {
+          provide: CommandDecidersCheck,
+          inject: [TOPIC_ADMIN, TOPICS],
+          useFactory: (admin: TopicAdmin, topics: TopicNames) => new CommandDecidersCheck(processorGroupOf(topics), admin),
+        },
+        {
+          provide: PASSWORD_VERIFIER,
+          inject: [KEYS_API_SETTINGS],
+          useFactory: (s: KeysApiSettings) => (s.authMode === 'homeserver' ? new HomeserverPasswordVerifier(s.homeserverUrl!) : new NoPasswordVerifier()),
+        },
       ],
     };
   }

@@ -1,7 +1,7 @@
 import { Requester } from '../auth/requester';
 
 /** The use case: a device claims one-time keys of other devices to start Olm sessions. */
-export class ClaimKeys {
+export class ClaimKeysRequest {
   constructor(
     readonly requester: Requester,
     readonly oneTimeKeys: Record<string, Record<string, string>>,

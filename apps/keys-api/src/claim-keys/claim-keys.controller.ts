@@ -5,7 +5,7 @@ import { CurrentRequester, Requester } from '../auth/requester';
 import { validateBody } from '../validation/validate-body';
 import { clientPaths } from '../client-paths';
 import { ClaimKeysDto } from './claim-keys.dto';
-import { ClaimKeys, ClaimKeysResponse } from './claim-keys.command';
+import { ClaimKeysRequest, ClaimKeysResponse } from './claim-keys.command';
 
 @Controller()
 @UseGuards(AccessTokenGuard)
@@ -16,6 +16,6 @@ export class ClaimKeysController {
   @HttpCode(200)
   async claim(@CurrentRequester() requester: Requester, @Body() body: unknown, @Req() request: { id: string }): Promise<ClaimKeysResponse> {
     validateBody(ClaimKeysDto, body);
-    return this.commandBus.execute(new ClaimKeys(requester, (body as ClaimKeysDto).one_time_keys, request.id));
+    return this.commandBus.execute(new ClaimKeysRequest(requester, (body as ClaimKeysDto).one_time_keys, request.id));
   }
 }

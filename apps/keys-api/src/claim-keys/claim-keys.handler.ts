@@ -4,7 +4,7 @@ import { MatrixError, setOwn } from '@app/matrix';
 import { CommandGateway } from '../command-gateway/command-gateway';
 import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
-import { ClaimKeys, ClaimKeysResponse } from './claim-keys.command';
+import { ClaimKeysRequest, ClaimKeysResponse } from './claim-keys.command';
 import { MAX_CLAIMED_DEVICES } from './claim-keys.dto';
 import { localUsersAndFailures } from '../validation/local-users';
 import { RequestLimits } from '../rate-limits/request-limits';
@@ -13,15 +13,15 @@ import { RequestLimits } from '../rate-limits/request-limits';
  * One ClaimKeys command per target user, decided by the owner of that user's partition, so a key
  * is handed out at most once whatever the number of API instances. Users are claimed in parallel.
  */
-@CommandHandler(ClaimKeys)
-export class ClaimKeysHandler implements ICommandHandler<ClaimKeys, ClaimKeysResponse> {
+@CommandHandler(ClaimKeysRequest)
+export class ClaimKeysHandler implements ICommandHandler<ClaimKeysRequest, ClaimKeysResponse> {
   constructor(
     private readonly gateway: CommandGateway,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly limits: RequestLimits,
   ) {}
 
-  async execute({ requester, oneTimeKeys, correlationId }: ClaimKeys): Promise<ClaimKeysResponse> {
+  async execute({ requester, oneTimeKeys, correlationId }: ClaimKeysRequest): Promise<ClaimKeysResponse> {
     const userIds = Object.keys(oneTimeKeys);
     const devices = userIds.reduce((sum, u) => sum + Object.keys(oneTimeKeys[u]).length, 0);
     if (devices > MAX_CLAIMED_DEVICES) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_CLAIMED_DEVICES} devices per claim`, 413);

@@ -5,7 +5,7 @@ import { CurrentRequester, Requester } from '../auth/requester';
 import { validateBody } from '../validation/validate-body';
 import { clientPaths } from '../client-paths';
 import { QueryKeysDto } from './query-keys.dto';
-import { QueryKeys, QueryKeysResponse } from './query-keys.query';
+import { QueryKeysRequest, QueryKeysResponse } from './query-keys.query';
 
 @Controller()
 @UseGuards(AccessTokenGuard)
@@ -16,6 +16,6 @@ export class QueryKeysController {
   @HttpCode(200)
   async query(@CurrentRequester() requester: Requester, @Body() body: unknown): Promise<QueryKeysResponse> {
     validateBody(QueryKeysDto, body);
-    return this.queryBus.execute(new QueryKeys((body as QueryKeysDto).device_keys, requester.userId));
+    return this.queryBus.execute(new QueryKeysRequest((body as QueryKeysDto).device_keys, requester.userId));
   }
 }

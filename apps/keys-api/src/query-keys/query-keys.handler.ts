@@ -9,10 +9,10 @@ import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings'
 import { MAX_QUERY_USERS } from './query-keys.dto';
 import { localUsersAndFailures } from '../validation/local-users';
 import { RequestLimits } from '../rate-limits/request-limits';
-import { QueryKeys, QueryKeysResponse } from './query-keys.query';
+import { QueryKeysRequest, QueryKeysResponse } from './query-keys.query';
 
-@QueryHandler(QueryKeys)
-export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysResponse> {
+@QueryHandler(QueryKeysRequest)
+export class QueryKeysHandler implements IQueryHandler<QueryKeysRequest, QueryKeysResponse> {
   constructor(
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly crossSigningKeys: CrossSigningKeysReader,
@@ -21,7 +21,7 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeys, QueryKeysRespo
     private readonly limits: RequestLimits,
   ) {}
 
-  async execute({ deviceKeys, requesterUserId }: QueryKeys): Promise<QueryKeysResponse> {
+  async execute({ deviceKeys, requesterUserId }: QueryKeysRequest): Promise<QueryKeysResponse> {
     const userIds = Object.keys(deviceKeys);
     if (userIds.length > MAX_QUERY_USERS) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_QUERY_USERS} users per query`, 400);
     const { local, failures } = localUsersAndFailures(userIds, this.settings.serverName);

@@ -1,5 +1,5 @@
 /** The use case: a device asks for other devices' identity keys. Handled through the QueryBus. */
-export class QueryKeys {
+export class QueryKeysRequest {
   constructor(
     readonly deviceKeys: Record<string, string[]>,
     /** Who asks: their own user-signing key is the only one they see. */

@@ -11,14 +11,13 @@ export interface RecipientMessages {
 }
 
 /**
- * Checks a `/sendToDevice` body and groups it by recipient. Everything is checked before anything
- * is sent, so a refused request leaves nothing behind. Recipients on other servers are refused
- * (400 M_INVALID_PARAM) until federation exists.
+ * Checks the `messages` map of a `/sendToDevice` body (already a JSON object: the DTO) and groups it
+ * by recipient. Keyed by user and device ids, with per-entry limits, so a function rather than
+ * class-validator; the first error in body order is the answer. Everything is checked before
+ * anything is sent, so a refused request leaves nothing behind. Recipients on other servers are
+ * refused (400 M_INVALID_PARAM) until federation exists.
  */
-export function recipientMessagesOf(body: unknown, serverName: string): RecipientMessages[] {
-  const messages = (body as { messages?: unknown } | null)?.messages;
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MatrixError('M_BAD_JSON', 'The body must be a JSON object');
-  if (typeof messages !== 'object' || messages === null || Array.isArray(messages)) throw new MatrixError('M_BAD_JSON', 'messages must be an object');
+export function recipientMessagesOf(messages: Record<string, unknown>, serverName: string): RecipientMessages[] {
   const result: RecipientMessages[] = [];
   let count = 0;
   for (const [userId, devices] of Object.entries(messages)) {

@@ -1,11 +1,12 @@
-import { Controller, Get, Inject, Query, Req, UseGuards } from '@nestjs/common';
-import { MatrixError } from '@app/matrix';
-import { isInfrastructureError } from '@app/platform';
+import { Controller, Get, Query, Req, UseGuards } from '@nestjs/common';
+import { QueryBus } from '@nestjs/cqrs';
 import { AccessTokenGuard } from '../auth/access-token.guard';
 import { CurrentRequester, Requester } from '../auth/requester';
-import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
-import { tokenParam, unavailableOnOutage } from '../device-lists/token-param';
-import { SyncExtensionResponse, SyncExtensionService } from './sync-extension.service';
+import { tokenParam } from '../device-lists/token-param';
+import { validateParams } from '../validation/validate-body';
+import { SyncExtensionResponse } from './sync-extension.service';
+import { SyncExtensionDto } from './sync-extension.dto';
+import { SyncExtensionRequest } from './sync-extension.query';
 
 /**
  * GET /_keyserver/v1/sync?since=&timeout=: for the homeserver (or a sync proxy) to merge into the
@@ -15,23 +16,17 @@ import { SyncExtensionResponse, SyncExtensionService } from './sync-extension.se
 @Controller()
 @UseGuards(AccessTokenGuard)
 export class SyncExtensionController {
-  constructor(
-    private readonly sync: SyncExtensionService,
-    @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
-  ) {}
+  constructor(private readonly queryBus: QueryBus) {}
 
   @Get('_keyserver/v1/sync')
   async get(
     @CurrentRequester() requester: Requester,
-    @Query('since') sinceParam: unknown,
-    @Query('timeout') timeoutParam: unknown,
+    @Query('since') since: unknown,
+    @Query('timeout') timeout: unknown,
     @Req() request: { id: string },
   ): Promise<SyncExtensionResponse> {
-    const since = sinceParam === undefined ? null : tokenParam('since', sinceParam);
-    const timeout = timeoutParam === undefined ? 0 : Number(timeoutParam);
-    if (typeof timeoutParam !== 'undefined' && (typeof timeoutParam !== 'string' || !/^\d{1,9}$/.test(timeoutParam))) {
-      throw new MatrixError('M_INVALID_PARAM', 'timeout must be a number of milliseconds');
-    }
-    return unavailableOnOutage(() => this.sync.sync(requester, since, Math.min(timeout, this.settings.syncMaxTimeoutMs), request.id), isInfrastructureError);
+    validateParams(SyncExtensionDto, { since, timeout });
+    const sinceToken = since === undefined ? null : tokenParam('since', since); // checked above: cannot fail
+    return this.queryBus.execute(new SyncExtensionRequest(requester, sinceToken, timeout === undefined ? 0 : Number(timeout), request.id));
   }
 }

@@ -1,7 +1,8 @@
 import { Requester } from '../auth/requester';
 
-/** The use case: a device uploads its keys. Handled by UploadKeysHandler through the CommandBus. */
-export class UploadKeys {
+/** The use case: a device uploads its keys. Handled by UploadKeysHandler through the CommandBus
+ * (the Kafka envelope it leads to is `UploadKeysCommand` in libs/contracts). */
+export class UploadKeysRequest {
   constructor(
     readonly requester: Requester,
     readonly body: Record<string, unknown>,

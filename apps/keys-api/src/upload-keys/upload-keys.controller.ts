@@ -5,7 +5,7 @@ import { CurrentRequester, Requester } from '../auth/requester';
 import { validateBody } from '../validation/validate-body';
 import { clientPaths } from '../client-paths';
 import { UploadKeysDto } from './upload-keys.dto';
-import { UploadKeys, UploadKeysResponse } from './upload-keys.command';
+import { UploadKeysRequest, UploadKeysResponse } from './upload-keys.command';
 
 @Controller()
 @UseGuards(AccessTokenGuard)
@@ -16,6 +16,6 @@ export class UploadKeysController {
   @HttpCode(200)
   async upload(@CurrentRequester() requester: Requester, @Body() body: unknown, @Req() request: { id: string }): Promise<UploadKeysResponse> {
     validateBody(UploadKeysDto, body);
-    return this.commandBus.execute(new UploadKeys(requester, body as Record<string, unknown>, request.id));
+    return this.commandBus.execute(new UploadKeysRequest(requester, body as Record<string, unknown>, request.id));
   }
 }

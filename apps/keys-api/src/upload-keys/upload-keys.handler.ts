@@ -6,16 +6,16 @@ import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings'
 import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
 import { checkDeviceKeys } from './device-keys.check';
 import { checkKeyMap } from './key-map.check';
-import { UploadKeys, UploadKeysResponse } from './upload-keys.command';
+import { UploadKeysRequest, UploadKeysResponse } from './upload-keys.command';
 
-@CommandHandler(UploadKeys)
-export class UploadKeysHandler implements ICommandHandler<UploadKeys, UploadKeysResponse> {
+@CommandHandler(UploadKeysRequest)
+export class UploadKeysHandler implements ICommandHandler<UploadKeysRequest, UploadKeysResponse> {
   constructor(
     private readonly gateway: CommandGateway,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
   ) {}
 
-  async execute({ requester, body, correlationId }: UploadKeys): Promise<UploadKeysResponse> {
+  async execute({ requester, body, correlationId }: UploadKeysRequest): Promise<UploadKeysResponse> {
     const deviceId = requester.deviceId;
     if (!deviceId) throw new MatrixError('M_BAD_JSON', 'This access token is not bound to a device; keys can only be uploaded by a device');
     const oneTimeKeys = checkKeyMap('one_time_keys', body.one_time_keys as Record<string, unknown> | undefined);

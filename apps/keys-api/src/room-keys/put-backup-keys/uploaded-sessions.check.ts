@@ -6,19 +6,6 @@ export const MAX_SESSIONS_PER_UPLOAD = 10_000;
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-export function versionBody(body: unknown): { algorithm: string; authDataJson: string; version?: unknown } {
-  if (!isObject(body)) throw new MatrixError('M_BAD_JSON', 'The body must be a JSON object');
-  if (typeof body.algorithm !== 'string' || body.algorithm.length === 0) throw new MatrixError('M_BAD_JSON', 'algorithm must be a non-empty string');
-  if (!isObject(body.auth_data)) throw new MatrixError('M_BAD_JSON', 'auth_data must be an object');
-  return { algorithm: body.algorithm, authDataJson: JSON.stringify(body.auth_data), version: body.version };
-}
-
-/** `version` query parameter of the key endpoints. */
-export function versionParam(value: unknown): string {
-  if (typeof value !== 'string' || value.length === 0) throw new MatrixError('M_MISSING_PARAM', 'The version query parameter is required');
-  return value;
-}
-
 function keyData(roomId: string, sessionId: string, value: unknown): BackupSessionUpload {
   if (!isObject(value)) throw new MatrixError('M_BAD_JSON', `The key of ${roomId} ${sessionId} must be an object`);
   const { first_message_index: first, forwarded_count: forwarded, is_verified: verified, session_data: data } = value;
@@ -34,7 +21,11 @@ function sessionsOf(roomId: string, body: unknown): BackupSessionUpload[] {
   return Object.entries(body.sessions).map(([sessionId, value]) => keyData(roomId, sessionId, value));
 }
 
-/** The sessions of a PUT at any of the three levels, checked before anything is sent. */
+/**
+ * The sessions of a PUT at any of the three levels, checked before anything is sent. Not a DTO:
+ * the body's shape depends on the path, and its maps are keyed by room and session ids, which
+ * class-validator cannot walk; the first error in body order is the answer.
+ */
 export function uploadedSessions(body: unknown, roomId?: string, sessionId?: string): BackupSessionUpload[] {
   let sessions: BackupSessionUpload[];
   if (roomId !== undefined && sessionId !== undefined) sessions = [keyData(roomId, sessionId, body)];

@@ -8,7 +8,8 @@ const FIELDS: readonly [string, CrossSigningKind][] = [
 ];
 
 /**
- * Stateless checks of `/keys/device_signing/upload` keys: an object whose `user_id` is the caller,
+ * Stateless checks of `/keys/device_signing/upload` keys, in field order (the first error wins, which
+ * is why the DTO does not check them): an object whose `user_id` is the caller,
  * whose `usage` holds its kind, with exactly one `ed25519:<public key>` entry in `keys`
  * (otherwise 400 M_INVALID_PARAM). Signatures are checked by the owner, who knows the master key.
  */

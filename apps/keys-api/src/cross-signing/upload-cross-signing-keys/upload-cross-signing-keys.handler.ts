@@ -1,41 +1,36 @@
-import { Body, Controller, HttpCode, Inject, Post, Req, UseGuards } from '@nestjs/common';
+import { Inject } from '@nestjs/common';
+import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
 import { randomUUID } from 'node:crypto';
 import { CrossSigningKeyUpload, Outcome } from '@app/contracts';
 import { AuthChallenge, MatrixError } from '@app/matrix';
-import { AccessTokenGuard } from '../auth/access-token.guard';
-import { CurrentRequester, Requester } from '../auth/requester';
-import { clientPaths } from '../client-paths';
-import { CommandGateway } from '../command-gateway/command-gateway';
-import { rejectionToMatrixError } from '../command-gateway/rejection-errors';
-import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+import { CommandGateway } from '../../command-gateway/command-gateway';
+import { rejectionToMatrixError } from '../../command-gateway/rejection-errors';
+import { KEYS_API_SETTINGS, KeysApiSettings } from '../../config/keys-api.settings';
+import { PASSWORD_VERIFIER, PasswordVerifier } from '../password-verifier';
 import { crossSigningKeysOf } from './cross-signing-keys.check';
-import { PASSWORD_VERIFIER, PasswordVerifier } from './password-verifier';
+import { UploadCrossSigningKeysRequest } from './upload-cross-signing-keys.command';
 
 /** The operator-approval stage under the spec's name and the unstable one older clients know. */
 const APPROVAL_STAGES = ['m.oauth', 'org.matrix.cross_signing_reset'] as const;
 
 /**
- * POST /keys/device_signing/upload. The owner of the user's partition decides whether this upload
- * needs user-interactive auth (not for the first keys nor an identical re-upload, nor inside an
- * operator's approval window); only then is a stage the client sent looked at. Otherwise the answer
- * is a 401 challenge offering `m.login.password` (when the homeserver checks passwords) and the
- * operator-approval stage (advertised like the spec's `m.oauth`: a url to follow, then retry).
+ * The owner of the user's partition decides whether this upload needs user-interactive auth (not
+ * for the first keys nor an identical re-upload, nor inside an operator's approval window); only
+ * then is a stage the client sent looked at. Otherwise the answer is a 401 challenge offering
+ * `m.login.password` (when the homeserver checks passwords) and the operator-approval stage
+ * (advertised like the spec's `m.oauth`: a url to follow, then retry).
  */
-@Controller()
-@UseGuards(AccessTokenGuard)
-export class DeviceSigningController {
+@CommandHandler(UploadCrossSigningKeysRequest)
+export class UploadCrossSigningKeysHandler implements ICommandHandler<UploadCrossSigningKeysRequest, Record<string, never>> {
   constructor(
     private readonly gateway: CommandGateway,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     @Inject(PASSWORD_VERIFIER) private readonly passwords: PasswordVerifier,
   ) {}
 
-  @Post(clientPaths('keys/device_signing/upload'))
-  @HttpCode(200)
-  async upload(@CurrentRequester() requester: Requester, @Body() body: unknown, @Req() request: { id: string }): Promise<Record<string, never>> {
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new MatrixError('M_BAD_JSON', 'The body must be a JSON object');
-    const keys = crossSigningKeysOf(body as Record<string, unknown>, requester.userId);
-    const upload = (authenticated: boolean) => this.submit(requester.userId, keys, authenticated, request.id);
+  async execute({ requester, body, correlationId }: UploadCrossSigningKeysRequest): Promise<Record<string, never>> {
+    const keys = crossSigningKeysOf(body, requester.userId);
+    const upload = (authenticated: boolean) => this.submit(requester.userId, keys, authenticated, correlationId);
     if (await upload(false)) return {};
 
     const auth = (body as { auth?: Record<string, unknown> }).auth;
