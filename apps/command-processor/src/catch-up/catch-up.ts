@@ -55,7 +55,15 @@ export async function catchUpPartition(
     for (const { event, offset } of decoded) {
       const current = changed.get(event.key) ?? snapshots.get(event.key)!;
       if (offset <= current.lastOffset) continue;
-      changed.set(event.key, { state: evolveUserKeys(current.state, event), lastOffset: offset });
+      let state;
+      try {
+        state = evolveUserKeys(current.state, event);
+      } catch (err) {
+        // A poison event (the pure fold throws): skipped, as the projections skip and dead-letter it.
+        onUndecodable(String(offset), `evolve failed: ${(err as Error).message}`);
+        continue;
+      }
+      changed.set(event.key, { state, lastOffset: offset });
       folded++;
     }
     lastRead = Number(messages[messages.length - 1].offset);

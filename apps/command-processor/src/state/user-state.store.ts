@@ -1,5 +1,9 @@
+import { FlushSchedule } from './flush-schedule';
+import { PartitionMemories } from './partition-memories';
 import { PartitionMemory } from './partition-memory';
+import { PartitionWriteChain } from './partition-write-chain';
 import { PartitionCheckpoints, ProcessorCheckpoint, SnapshotStore } from './ports';
+import { StoredOffsets } from './stored-offsets';
 
 /**
  * The command-processor's own projection of e2ee.events: per partition it owns, a
@@ -7,38 +11,37 @@ import { PartitionCheckpoints, ProcessorCheckpoint, SnapshotStore } from './port
  * checkpoint at most every `intervalMs`.
  *
  * Invariant: a user's state in memory only moves forward in log offset, and the stored snapshot
- * of a user never goes back either. Enforced here by construction:
+ * of a user never goes back either. Enforced by construction, each part in its own file:
  *  - one writer: only the partition's batch loop stages states (`PartitionMemory.stage`, which
  *    refuses to go back); flushes only read what was staged, and never write memory;
- *  - eviction replaces the partition's memory object, so work in flight on the old one (a load,
- *    a batch, a failed flush restaging) cannot touch the new one;
+ *  - eviction replaces the partition's memory object (partition-memories.ts), so work in flight
+ *    on the old one (a load, a batch, a failed flush restaging) cannot touch the new one;
  *  - writes of a partition (snapshots, then checkpoint) run one at a time in a chain that
- *    outlives eviction, so a late write cannot overtake a newer one of the same process;
- *  - a write leaves out states older than this process already stored (found by the simulation,
- *    src/simulation/: a catch-up after an eviction flushed its first, older states over them).
+ *    outlives eviction (partition-write-chain.ts), so a late write cannot overtake a newer one;
+ *  - a write leaves out states older than this process already stored (stored-offsets.ts; found
+ *    by the simulation, src/simulation/: a catch-up after an eviction flushed its first, older
+ *    states over them).
+ * When a flush is due: flush-schedule.ts.
  */
 export class UserStateStore {
-  private readonly memories = new Map<number, PartitionMemory>();
-  private readonly writes = new Map<number, Promise<boolean>>();
-  private readonly lastFlush = new Map<number, number>();
-  /** Per user, the newest offset this process has stored (outlives eviction, as the write chain does). */
-  private readonly stored = new Map<string, number>();
+  private readonly memories: PartitionMemories;
+  private readonly writes = new PartitionWriteChain();
+  private readonly stored = new StoredOffsets();
+  private readonly schedule: FlushSchedule;
 
   constructor(
     private readonly snapshots: SnapshotStore,
     private readonly checkpoints: PartitionCheckpoints,
-    private readonly intervalMs: number,
-    private readonly now: () => number = Date.now,
-  ) {}
+    intervalMs: number,
+    now: () => number = Date.now,
+  ) {
+    this.memories = new PartitionMemories(snapshots);
+    this.schedule = new FlushSchedule(intervalMs, now);
+  }
 
   /** The live memory of a partition (a fresh one after eviction). */
   partition(partition: number): PartitionMemory {
-    let memory = this.memories.get(partition);
-    if (!memory) {
-      memory = new PartitionMemory(partition, this.snapshots);
-      this.memories.set(partition, memory);
-    }
-    return memory;
+    return this.memories.of(partition);
   }
 
   loadCheckpoint(partition: number): Promise<ProcessorCheckpoint | undefined> {
@@ -50,23 +53,17 @@ export class UserStateStore {
    * is older than the interval, or when many users wait. Resolves whether it wrote.
    */
   flush(partition: number, force: boolean): Promise<boolean> {
-    const previous = this.writes.get(partition) ?? Promise.resolve(false);
-    const next = previous.catch(() => false).then(() => this.flushNow(partition, force));
-    this.writes.set(partition, next);
-    return next;
+    return this.writes.run(partition, () => this.flushNow(partition, force));
   }
 
   private async flushNow(partition: number, force: boolean): Promise<boolean> {
-    const memory = this.memories.get(partition);
-    if (!memory || memory.stagedCount === 0) return false;
-    if (!force && this.now() - (this.lastFlush.get(partition) ?? 0) < this.intervalMs && memory.stagedCount < 256) return false;
+    const memory = this.memories.existing(partition);
+    if (!memory || !this.schedule.due(partition, memory.stagedCount, force)) return false;
     const { snapshots, through, fence } = memory.takeStaged();
-    // After an eviction, a catch-up's first flushes may hold states older than the evicted
-    // memory's last write stored: writing them would put the store behind its checkpoint.
-    const newer = new Map([...snapshots].filter(([id, s]) => s.lastOffset > (this.stored.get(id) ?? -1)));
+    const newer = this.stored.newer(snapshots);
     try {
       await this.snapshots.write(partition, newer);
-      for (const [id, s] of newer) this.stored.set(id, Math.max(s.lastOffset, this.stored.get(id) ?? -1));
+      this.stored.record(newer);
       // Every state folded through `through` is now stored: this one or an earlier flush wrote it.
       await this.checkpoints.save(partition, through, fence);
     } catch (err) {
@@ -74,26 +71,25 @@ export class UserStateStore {
       memory.restage(snapshots);
       throw err;
     }
-    this.lastFlush.set(partition, this.now());
+    this.schedule.flushed(partition);
     return true;
   }
 
   partitionsWithStagedWork(): number[] {
-    return [...this.memories].filter(([, m]) => m.stagedCount > 0).map(([p]) => p);
+    return this.memories.withStagedWork();
   }
 
   /** Forgets a partition's memory: another member may decide on it now, or a batch failed half-way. */
   evict(partition: number): void {
-    this.memories.get(partition)?.detach();
-    this.memories.delete(partition);
+    this.memories.evict(partition);
   }
 
   evictAll(): void {
-    for (const partition of [...this.memories.keys()]) this.evict(partition);
+    this.memories.evictAll();
   }
 
   /** Resolves once every write started so far has ended. */
   async settled(): Promise<void> {
-    await Promise.all([...this.writes.values()].map((w) => w.catch(() => false)));
+    await this.writes.settled();
   }
 }
