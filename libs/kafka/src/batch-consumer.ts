@@ -63,6 +63,7 @@ export class BatchConsumer {
   private readonly consumer: Consumer;
   private running = false;
   private readonly background: BackgroundCommits;
+  private rejoinTimer?: NodeJS.Timeout;
 
   constructor(kafka: Kafka, private readonly options: BatchConsumerOptions) {
     this.background = new BackgroundCommits((offsets) => this.consumer.commitOffsets(offsets), (err) => options.commitFailed?.(err));
@@ -84,12 +85,38 @@ export class BatchConsumer {
       this.background.forget();
       options.onAssignment?.(event.payload.memberAssignment as Record<string, number[]>);
     });
+    // kafkajs asks `restartOnFailure` about retriable crashes only. After a non-retriable one (the
+    // member was dropped, e.g. by a pause longer than the session timeout, and its next commit or
+    // heartbeat refused with UNKNOWN_MEMBER_ID) it has disconnected the consumer and leaves it
+    // stopped for good while the process looks alive (found by the chaos run: hs-ingest stopped
+    // after a SIGSTOP of the command-processor). Join again.
+    this.consumer.on(this.consumer.events.CRASH, (event) => {
+      if (event.payload.restart || !this.running) return;
+      this.rejoinLater(1000);
+    });
   }
 
   async start(): Promise<void> {
+    this.running = true;
+    try {
+      await this.join();
+    } catch (err) {
+      this.running = false;
+      throw err;
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    clearTimeout(this.rejoinTimer);
+    await this.background.settled();
+    await this.consumer.disconnect();
+  }
+
+  private async join(): Promise<void> {
     await this.consumer.connect();
     await this.consumer.subscribe({ topics: [...this.options.topics], fromBeginning: this.options.fromBeginning });
-    this.running = true;
     await this.consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
@@ -98,11 +125,17 @@ export class BatchConsumer {
     });
   }
 
-  async stop(): Promise<void> {
-    if (!this.running) return;
-    this.running = false;
-    await this.background.settled();
-    await this.consumer.disconnect();
+  private rejoinLater(delayMs: number): void {
+    clearTimeout(this.rejoinTimer);
+    this.rejoinTimer = setTimeout(() => {
+      if (!this.running) return;
+      this.join().then(
+        () => {
+          if (!this.running) void this.consumer.disconnect().catch(() => undefined); // stopped meanwhile
+        },
+        () => this.running && this.rejoinLater(5000),
+      );
+    }, delayMs);
   }
 
   private async eachBatch({ batch, resolveOffset, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> {

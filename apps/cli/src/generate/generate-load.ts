@@ -2,7 +2,7 @@ import { cpus, totalmem } from 'node:os';
 import { topicNames } from '@app/contracts';
 import { KafkaKeyedProducer, TopicAdmin, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { ensureTopology } from '@app/platform';
-import { HttpSink } from './http-sink';
+import { HttpExchange, HttpSink } from './http-sink';
 import { EventSink } from './event-sink';
 import { KafkaSink } from './kafka-sink';
 import { KeyMaterial } from './key-material';
@@ -30,8 +30,12 @@ export interface GenerateOptions {
   readonly stormQueriers: number;
   readonly drainSeconds: number;
   readonly progress: boolean;
-  /** HTTP mode: the keys-api and the secrets it was started with. */
-  readonly http?: { url: string; jwtSecret: string; appserviceToken: string | null };
+  /** HTTP mode: the keys-api and the secrets it was started with (`timeoutMs`: give up on a request after it). */
+  readonly http?: { url: string; jwtSecret: string; appserviceToken: string | null; timeoutMs?: number };
+  /** HTTP mode: called with every request and its answer (the chaos bench checks each one). */
+  readonly observe?: (exchange: HttpExchange) => void;
+  /** Called as each phase (`setup`, `traffic`) starts. */
+  readonly onPhase?: (phase: 'setup' | 'traffic') => void;
   /** Stops the steady phase early (benches: "enough events in the log"). */
   readonly until?: () => boolean;
   readonly log: (msg: string) => void;
@@ -57,7 +61,7 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
   let sink: Sink;
   if (options.mode === 'kafka') sink = new KafkaSink(producer!, topics, keys, recorder, runId);
   else if (options.mode === 'events') sink = new EventSink(producer!, topics, keys, recorder, runId, settings.partitions);
-  else if (options.http) sink = new HttpSink(options.http, keys, recorder, runId, producer ? { producer, topics } : undefined);
+  else if (options.http) sink = new HttpSink(options.http, keys, recorder, runId, producer ? { producer, topics } : undefined, options.observe);
   else throw new Error('HTTP mode needs a target URL');
 
   const rng = createRng(options.seed);
@@ -74,6 +78,7 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
   try {
     if (options.setup) {
       const setupOps = [...plan.setup()];
+      options.onPhase?.('setup');
       phases.setup = await runPhase(setupOps[Symbol.iterator](), sink, lag, {
         name: 'setup',
         rate: 0,
@@ -88,6 +93,7 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
       options.log(`setup: ${JSON.stringify(phases.setup)}`);
       if (recorder.errors.size > 0) options.log(`errors: ${JSON.stringify(Object.fromEntries(recorder.errors))}; first: ${recorder.errorSamples.slice(0, 3).join(' | ')}`);
     }
+    options.onPhase?.('traffic');
     phases.traffic = await runPhase(plan.traffic(), sink, lag, {
       name: 'traffic',
       rate: options.rate,
@@ -104,7 +110,7 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
     const drainedSeconds = lag ? await drain(lag, options.drainSeconds, options.log) : null;
     return buildReport(
       {
-        parameters: { ...options, http: options.http ? { url: options.http.url } : undefined, log: undefined, until: undefined, prefix: topics.prefix, partitions: settings.partitions },
+        parameters: { ...options, http: options.http ? { url: options.http.url } : undefined, log: undefined, until: undefined, observe: undefined, onPhase: undefined, prefix: topics.prefix, partitions: settings.partitions },
         machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
         population: described,
         phases,

@@ -10,6 +10,26 @@ export interface HttpTarget {
   readonly url: string;
   readonly jwtSecret: string;
   readonly appserviceToken: string | null;
+  /** Gives up on a request after this long (counted as an error without a status); none by default. */
+  readonly timeoutMs?: number;
+}
+
+/** One request and what came back (or why nothing did), for callers that check every answer (the chaos bench). */
+export interface HttpExchange {
+  readonly endpoint: string;
+  readonly method: string;
+  readonly path: string;
+  readonly requestBody: unknown;
+  /** The user and device whose access token the request carried (null: the application-service token). */
+  readonly requester: { readonly userId: string; readonly deviceId: string } | null;
+  /** null: no answer (connection refused or reset, timeout). */
+  readonly status: number | null;
+  readonly retryAfter: string | null;
+  readonly responseText: string;
+  readonly error: string | null;
+  /** Epoch milliseconds. */
+  readonly startedAt: number;
+  readonly endedAt: number;
 }
 
 /**
@@ -20,6 +40,7 @@ export interface HttpTarget {
  */
 export class HttpSink implements Sink {
   private readonly tokens = new Map<string, string>();
+  private readonly requesters = new Map<string, { userId: string; deviceId: string }>();
   private changesFrom?: Promise<string | null>;
   private txn = 0;
 
@@ -29,6 +50,7 @@ export class HttpSink implements Sink {
     private readonly recorder: Recorder,
     private readonly runId: string,
     private readonly homeserver?: { producer: MessageProducer; topics: TopicNames },
+    private readonly observe?: (exchange: HttpExchange) => void,
   ) {}
 
   async perform(op: Operation): Promise<void> {
@@ -64,7 +86,10 @@ export class HttpSink implements Sink {
   private async token(userId: string, deviceId: string): Promise<string> {
     const slot = `${userId}|${deviceId}`;
     let token = this.tokens.get(slot);
-    if (!token) this.tokens.set(slot, (token = await accessToken(this.target.jwtSecret, userId, deviceId)));
+    if (!token) {
+      this.tokens.set(slot, (token = await accessToken(this.target.jwtSecret, userId, deviceId)));
+      this.requesters.set(token, { userId, deviceId });
+    }
     return token;
   }
 
@@ -101,21 +126,33 @@ export class HttpSink implements Sink {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   private async call(endpoint: string, method: string, path: string, token: string, body?: unknown): Promise<any> {
     const started = performance.now();
+    const startedAt = Date.now();
     try {
       const response = await fetch(`${this.target.url}${path}`, {
         method,
         headers: { authorization: `Bearer ${token}`, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
         body: body === undefined ? undefined : JSON.stringify(body),
+        signal: this.target.timeoutMs ? AbortSignal.timeout(this.target.timeoutMs) : undefined,
       });
       const text = await response.text();
       const ok = response.status === 200;
       this.recorder.record(endpoint, performance.now() - started, ok, ok ? undefined : `${response.status} ${text.slice(0, 200)}`);
+      this.observe?.({ endpoint, method, path, requestBody: body, requester: this.requesters.get(token) ?? null, status: response.status, retryAfter: response.headers.get('retry-after'), responseText: text, error: null, startedAt, endedAt: Date.now() });
       return ok ? JSON.parse(text) : null;
     } catch (err) {
-      this.recorder.record(endpoint, performance.now() - started, false, (err as Error).message);
+      const message = describeFetchError(err);
+      this.recorder.record(endpoint, performance.now() - started, false, message);
+      this.observe?.({ endpoint, method, path, requestBody: body, requester: this.requesters.get(token) ?? null, status: null, retryAfter: null, responseText: '', error: message, startedAt, endedAt: Date.now() });
       return null;
     }
   }
+}
+
+/** fetch's own message is "fetch failed"; the cause says what happened (ECONNREFUSED, a reset, a timeout). */
+function describeFetchError(err: unknown): string {
+  const e = err as Error & { cause?: { code?: string; message?: string } };
+  const cause = e.cause?.code ?? e.cause?.message;
+  return cause ? `${e.message} (${cause})` : e.message;
 }
 
 function toRoomEvent(e: HomeserverEvent): Record<string, unknown> {
