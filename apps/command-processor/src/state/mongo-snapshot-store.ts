@@ -10,6 +10,23 @@ interface SnapshotDoc {
   lastOffset: number;
   /** The state as JSON: user and device ids are keys in it, which field names must never be. */
   state: string;
+  /** The layout of `state` (absent in snapshots written before it was recorded: those are version 1). */
+  schemaVersion?: number;
+}
+
+/**
+ * The layout of UserKeysState this code writes and reads (libs/domain/src/user-keys/fixtures pins
+ * it). A change of layout bumps it, and loading refuses other versions instead of deciding on a
+ * state it misreads: an upcaster then, or the snapshots dropped (catch-up rebuilds them from the log).
+ */
+export const SNAPSHOT_SCHEMA_VERSION = 1;
+
+function stateOf(doc: SnapshotDoc): UserKeysState {
+  const version = doc.schemaVersion ?? 1;
+  if (version !== SNAPSHOT_SCHEMA_VERSION) {
+    throw new Error(`snapshot of ${doc._id} has schema version ${version}; this processor reads ${SNAPSHOT_SCHEMA_VERSION}`);
+  }
+  return JSON.parse(doc.state) as UserKeysState;
 }
 
 /**
@@ -54,14 +71,14 @@ export class MongoSnapshotStore implements SnapshotStore {
     for (const doc of docs) {
       if (!doc) continue;
       this.stored.add(doc._id);
-      found.set(doc._id, { state: JSON.parse(doc.state) as UserKeysState, lastOffset: doc.lastOffset });
+      found.set(doc._id, { state: stateOf(doc), lastOffset: doc.lastOffset });
     }
     return found;
   }
 
   async write(partition: number, snapshots: ReadonlyMap<string, UserSnapshot>): Promise<void> {
     // Serialised now, before any await: what is written is what the caller handed over.
-    const docs = [...snapshots].map(([id, s]): SnapshotDoc => ({ _id: id, partition, lastOffset: s.lastOffset, state: JSON.stringify(s.state) }));
+    const docs = [...snapshots].map(([id, s]): SnapshotDoc => ({ _id: id, partition, lastOffset: s.lastOffset, state: JSON.stringify(s.state), schemaVersion: SNAPSHOT_SCHEMA_VERSION }));
     const byBucket = new Map<Collection<SnapshotDoc>, SnapshotDoc[]>();
     for (const doc of docs) {
       const bucket = this.bucketOf(doc._id);
