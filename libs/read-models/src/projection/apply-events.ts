@@ -1,11 +1,12 @@
-import { Collection, Document } from 'mongodb';
 import { DomainEvent, RecordedEvent } from '@app/contracts';
-import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, WriteTuning, declaredEvents, isCustomProjection } from './projection';
-import { foldEvents } from './fold-events';
+import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, WriteTuning, isCustomProjection } from './projection';
 import { ProjectionBuckets } from './buckets';
 import { ReplayMemory } from './replay-memory';
-import { currentDocs, writeAsSoleWriter, writeGuarded } from './point-writes';
-import { PoisonSink, keyedEvents } from './poisoned-events';
+import { PoisonSink } from './poisoned-events';
+import { projectableEvents } from './projectable-events';
+import { makeRoomForBatch } from './replay-memory-room';
+import { acrossBuckets } from './bucket-writers';
+import { applyToBucket } from './apply-to-bucket';
 
 /**
  * Applies a batch of recorded events to a projection's buckets, one bulk write per bucket.
@@ -13,6 +14,8 @@ import { PoisonSink, keyedEvents } from './poisoned-events';
  * memory here and in the database filter, so redelivery and races with a second writer are harmless.
  * Returns how many events changed a document. With `poisoned`, an event the projection's pure code
  * throws on is reported there and skipped (poisoned-events.ts); store failures always throw.
+ * The steps are in: projectable-events.ts, replay-memory-room.ts, bucket-writers.ts and
+ * apply-to-bucket.ts (read, fold, then write-changed-docs.ts).
  */
 export async function applyEvents<D extends ProjectedDoc, E extends DomainEvent>(
   buckets: ProjectionBuckets<D>,
@@ -22,53 +25,12 @@ export async function applyEvents<D extends ProjectedDoc, E extends DomainEvent>
   memory?: ReplayMemory<D>,
   poisoned?: PoisonSink,
 ): Promise<number> {
-  // The one place live runs and replays pass events to evolve: only those it declares, keyed.
-  const relevant = keyedEvents(declaredEvents<E>(projection, events), (e) => [projection.documentId(e.event), projection.bucketKey(e.event)], poisoned);
-  if (memory?.defers) {
-    // Held-back documents go to the store before the memory would overflow; guarded writes after.
-    const newKeys = new Set(relevant.map((e) => projection.documentId(e.event)).filter((id) => memory.get(id) === undefined));
-    if (!memory.hasRoomFor(newKeys.size)) await memory.flush();
-  }
-  // Buckets are independent collections, so a few are written at once.
+  const relevant = projectableEvents(projection, events, poisoned);
+  await makeRoomForBatch(memory, () => relevant.map((e) => projection.documentId(e.event)));
   const work = buckets.group(relevant, (e) => projection.bucketKey(e.event));
-  let applied = 0;
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(tuning.bucketWriters, work.length) }, async () => {
-      while (next < work.length) {
-        const [collection, inBucket] = work[next++];
-        const changed = await applyToBucket(collection, projection, inBucket, tuning.bulkChunk, memory, poisoned); // not `applied += await`: workers interleave
-        applied += changed;
-      }
-    }),
+  return acrossBuckets(work, tuning.bucketWriters, ([collection, inBucket]) =>
+    applyToBucket(collection, projection, inBucket, tuning.bulkChunk, memory, poisoned),
   );
-  return applied;
-}
-
-async function applyToBucket<D extends ProjectedDoc, E extends DomainEvent>(
-  collection: Collection<D>,
-  projection: Projection<D, E>,
-  relevant: readonly RecordedEvent<E>[],
-  bulkChunk: number,
-  memory?: ReplayMemory<D>,
-  poisoned?: PoisonSink,
-): Promise<number> {
-  const ids = [...new Set(relevant.map((e) => projection.documentId(e.event)))];
-  const current = await currentDocs(collection, ids, memory);
-  const stored = new Set(current.keys());
-
-  const { dirty, applied } = foldEvents(projection, current, relevant, poisoned);
-  if (dirty.size === 0) return 0;
-  if (memory?.defers) {
-    for (const id of dirty) memory.hold(collection as unknown as Collection<Document>, id, current.get(id)!);
-    return applied;
-  }
-  if (memory) for (const id of dirty) memory.set(id, current.get(id)!);
-
-  const docs = [...dirty].map((id) => current.get(id)!);
-  if (memory?.complete) await writeAsSoleWriter(collection, docs, stored, bulkChunk);
-  else await writeGuarded(collection, docs, stored, bulkChunk);
-  return applied;
 }
 
 /** Applies a batch with whichever write model the projection has. */
@@ -80,5 +42,12 @@ export async function projectEvents(
 ): Promise<number> {
   if (isCustomProjection(projection)) return projection.apply(buckets.single(), events, context);
   const memory = context.replayMemory as ReplayMemory<ProjectedDoc> | undefined;
-  return applyEvents(buckets as unknown as ProjectionBuckets<ProjectedDoc>, projection as unknown as Projection<ProjectedDoc>, events, context.tuning, memory, context.poisoned);
+  return applyEvents(
+    buckets as unknown as ProjectionBuckets<ProjectedDoc>,
+    projection as unknown as Projection<ProjectedDoc>,
+    events,
+    context.tuning,
+    memory,
+    context.poisoned,
+  );
 }
