@@ -37,9 +37,19 @@ export async function catchUpPartition(
   const writerId = newWriterId();
   const [markerOffset] = await log.append(partition, [writerStarted(writerId, partition)]);
   const fence = new WriterFence(saved?.fence ?? null);
+  const from = saved === undefined ? 0 : saved.offset + 1;
   let folded = 0;
   let lastRead = -1;
-  await reader.read(eventsTopic, partition, String(saved === undefined ? 0 : saved.offset + 1), async (messages) => {
+  if (markerOffset === from) {
+    // Nothing after the checkpoint but this marker (a quiet partition): no read needed, which
+    // spares a reader's group join per partition at every assignment.
+    fence.admit(writerStarted(writerId, partition), markerOffset);
+    lastRead = markerOffset;
+    memory.moveFence(fence.current);
+    memory.stage(new Map(), markerOffset);
+    await store.flush(partition, true);
+  }
+  if (lastRead < markerOffset) await reader.read(eventsTopic, partition, String(from), async (messages) => {
     const decoded: { event: DomainEvent; offset: number }[] = [];
     for (const m of messages) {
       try {

@@ -28,6 +28,8 @@ export class UserStateStore {
   private readonly writes = new PartitionWriteChain();
   private readonly stored = new StoredOffsets();
   private readonly schedule: FlushSchedule;
+  /** Per partition, the offset this process last saved as checkpoint. */
+  private readonly savedThrough = new Map<number, number>();
 
   constructor(
     private readonly snapshots: SnapshotStore,
@@ -58,7 +60,9 @@ export class UserStateStore {
 
   private async flushNow(partition: number, force: boolean): Promise<boolean> {
     const memory = this.memories.existing(partition);
-    if (!memory || !this.schedule.due(partition, memory.stagedCount, force)) return false;
+    if (!memory) return false;
+    if (memory.stagedCount === 0 && force) return this.advanceCheckpoint(partition, memory);
+    if (!this.schedule.due(partition, memory.stagedCount, force)) return false;
     const { snapshots, through, fence } = memory.takeStaged();
     const newer = this.stored.newer(snapshots);
     try {
@@ -66,12 +70,26 @@ export class UserStateStore {
       this.stored.record(newer);
       // Every state folded through `through` is now stored: this one or an earlier flush wrote it.
       await this.checkpoints.save(partition, through, fence);
+      this.savedThrough.set(partition, Math.max(through, this.savedThrough.get(partition) ?? -1));
     } catch (err) {
       // No later checkpoint may pass them unwritten (a detached memory is rebuilt by catch-up).
       memory.restage(snapshots);
       throw err;
     }
     this.schedule.flushed(partition);
+    return true;
+  }
+
+  /**
+   * Nothing staged, but memory was folded past the last checkpoint (fence markers, void or
+   * other users' events that changed no state): every state through it is stored, so the
+   * checkpoint moves there, and the next catch-up need not read those again.
+   */
+  private async advanceCheckpoint(partition: number, memory: PartitionMemory): Promise<boolean> {
+    const { through, fence } = memory.takeStaged();
+    if (through <= (this.savedThrough.get(partition) ?? -1)) return false;
+    await this.checkpoints.save(partition, through, fence);
+    this.savedThrough.set(partition, through);
     return true;
   }
 
