@@ -1,6 +1,6 @@
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { readEvents } from '../helpers/log-reader';
 
@@ -10,15 +10,7 @@ import { readEvents } from '../helpers/log-reader';
  */
 describe('devices known from their access token', () => {
   const env = suiteEnv('sighted-devices');
-  let system: Awaited<ReturnType<typeof startSystem>>;
-
-  beforeAll(async () => {
-    system = await startSystem(env, 2);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 2));
 
   const as = (user: string, device: string, instance = 0) => new MatrixClient(system.apis[instance].url, tokenFor(user, device));
   const sync = async (client: MatrixClient, since?: string) => {

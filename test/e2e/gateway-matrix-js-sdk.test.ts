@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp } from '../helpers/system';
+import { systemForSuite } from '../helpers/system';
 import { startSynapseSystem } from '../helpers/synapse-system';
 
 /**
@@ -11,15 +11,7 @@ import { startSynapseSystem } from '../helpers/synapse-system';
  */
 describe('matrix-js-sdk through the gateway', () => {
   const env = suiteEnv('js-sdk');
-  let system: Awaited<ReturnType<typeof startSynapseSystem>>;
-
-  beforeAll(async () => {
-    system = await startSynapseSystem(env);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSynapseSystem(env));
 
   it('two users exchange encrypted messages; a second device joins and decrypts; its logout removes it', async () => {
     const root = join(__dirname, '..', '..');

@@ -1,6 +1,7 @@
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
+import { eventually } from '../helpers/eventually';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp } from '../helpers/system';
+import { systemForSuite } from '../helpers/system';
 import { MatrixClient } from '../helpers/matrix-client';
 import { login, register, startSynapseSystem } from '../helpers/synapse-system';
 
@@ -10,15 +11,7 @@ import { login, register, startSynapseSystem } from '../helpers/synapse-system';
  */
 describe('gateway beside Synapse', () => {
   const env = suiteEnv('gateway');
-  let system: Awaited<ReturnType<typeof startSynapseSystem>>;
-
-  beforeAll(async () => {
-    system = await startSynapseSystem(env);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSynapseSystem(env));
 
   const through = (token?: string) => new MatrixClient(system.gatewayUrl, token);
   const sync = async (client: MatrixClient, query = '') => {
@@ -26,17 +19,6 @@ describe('gateway beside Synapse', () => {
     expect(result.status).toBe(200);
     return result.body;
   };
-
-  /** hs.events -> command -> event -> projection is asynchronous: read again as a client would, up to 20 s. */
-  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 20_000;
-    let value = await read();
-    while (!done(value) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      value = await read();
-    }
-    return value;
-  }
 
   /**
    * Long-polls from `since` until an answer satisfies `done`. An earlier answer may carry something

@@ -1,6 +1,7 @@
 import { topicNames } from '@app/contracts';
 import { KafkaKeyedProducer, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { newDeviceIdentity, signedDeviceKeys, signedFallbackKey, signedOneTimeKeys } from '@app/testing';
+import { eventually } from '../helpers/eventually';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
@@ -25,17 +26,6 @@ describe('homeserver device events (hs.events)', () => {
 
   const publish = (event: Record<string, unknown>) =>
     producer.send([{ topic: topics.homeserver, key: String(event.user_id ?? 'x'), value: Buffer.from(JSON.stringify(event)) }]);
-
-  /** hs.events -> command -> event -> projection is asynchronous: poll the API as a client would. */
-  async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-    const deadline = Date.now() + 20_000;
-    let value = await read();
-    while (!done(value) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      value = await read();
-    }
-    return value;
-  }
 
   it('shows the display name the homeserver reports, once per change even when the event is resent', async () => {
     const userId = '@named:test.local';

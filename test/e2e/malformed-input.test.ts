@@ -1,23 +1,18 @@
 import { newDeviceIdentity, signedDeviceKeys, signedOneTimeKeys } from '@app/testing';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { signJwt } from '../helpers/jwt';
 
 /** A batch of malformed bodies and bad tokens: each gets a Matrix error with a 4xx status, never a 500. */
 describe('bad input gets Matrix errors', () => {
   const env = suiteEnv('malformed', { BODY_LIMIT_BYTES: '65536', APPSERVICE_HS_TOKEN: 'hs-malformed' });
-  let system: Awaited<ReturnType<typeof startSystem>>;
+  const system = systemForSuite(env, () => startSystem(env, 1));
   let url: string;
   const userId = '@mal:test.local';
 
-  beforeAll(async () => {
-    system = await startSystem(env, 1);
+  beforeAll(() => {
     url = system.apis[0].url;
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
   });
 
   const valid = signedDeviceKeys(newDeviceIdentity(userId, 'M1'));

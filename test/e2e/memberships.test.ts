@@ -3,7 +3,7 @@ import { topicNames } from '@app/contracts';
 import { KafkaKeyedProducer, createKafka, kafkaSettingsFromEnv } from '@app/kafka';
 import { collectionName, membersOfRoom, mongoDeviceListDocs } from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient } from '../helpers/matrix-client';
 import { readEvents } from '../helpers/log-reader';
 import { waitForProjection } from '../helpers/wait-for-projection';
@@ -11,17 +11,8 @@ import { waitForProjection } from '../helpers/wait-for-projection';
 /** Memberships from the homeserver, both ways: application-service pushes and hs.events. */
 describe('memberships from the homeserver', () => {
   const env = suiteEnv('members', { APPSERVICE_HS_TOKEN: 'hs-secret' });
-  let system: Awaited<ReturnType<typeof startSystem>>;
   const mongo = new MongoClient(env.MONGODB_URI!);
-
-  beforeAll(async () => {
-    system = await startSystem(env, 1);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await mongo.close();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 1), { after: () => mongo.close() });
 
   const member = (room: string, user: string, membership: string, eventId: string) => ({
     type: 'm.room.member',

@@ -1,22 +1,17 @@
 import { newDeviceIdentity, signedDeviceKeys, signedFallbackKey, signedOneTimeKeys } from '@app/testing';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { expectNoKeyClaimedTwice } from '../helpers/claims';
 
 /** One-time keys, fallback keys and claims over HTTP, with the peer behaviours clients rely on. */
 describe('one-time keys, fallback keys and claims', () => {
   const env = suiteEnv('otk');
-  let system: Awaited<ReturnType<typeof startSystem>>;
+  const system = systemForSuite(env, () => startSystem(env, 1));
   let url: string;
 
-  beforeAll(async () => {
-    system = await startSystem(env, 1);
+  beforeAll(() => {
     url = system.apis[0].url;
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
   });
 
   let n = 0;

@@ -1,6 +1,6 @@
 import { DECIDERS_CACHE_MS } from '../../apps/keys-api/src/readiness/command-deciders.check';
 import { suiteEnv } from '../helpers/suite-env';
-import { RunningApi, ServiceProcess, cleanUp, startApi } from '../helpers/system';
+import { ServiceProcess, startApiBeside, systemForSuite } from '../helpers/system';
 import { MatrixClient } from '../helpers/matrix-client';
 
 /**
@@ -11,17 +11,7 @@ import { MatrixClient } from '../helpers/matrix-client';
 describe('keys-api readiness follows the command-processor', () => {
   const env = suiteEnv('readiness');
   const processor = ServiceProcess.processor(env);
-  let api: RunningApi;
-
-  beforeAll(async () => {
-    await processor.start();
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api?.app.close();
-    await processor.kill('SIGTERM');
-    await cleanUp(env);
-  });
+  const api = systemForSuite(env, () => startApiBeside(processor, env));
 
   async function readyWithin(ms: number, status: number): Promise<{ status: number; body: any; afterMs: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
     const client = new MatrixClient(api.url);

@@ -6,21 +6,13 @@ import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 import { settle } from '../helpers/settle';
 import { readEvents } from '../helpers/log-reader';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 
 /** Server-side room-key backups over HTTP: versions, keep-or-replace, etags, writes to the current version only. */
 describe('room-key backups', () => {
   const env = suiteEnv('backups');
-  let system: Awaited<ReturnType<typeof startSystem>>;
-
-  beforeAll(async () => {
-    system = await startSystem(env, 2);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 2));
 
   const ALG = 'm.megolm_backup.v1.curve25519-aes-sha2';
   const as = (user: string, instance = 0) => new MatrixClient(system.apis[instance].url, tokenFor(user, 'DEV'));

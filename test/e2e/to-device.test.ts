@@ -5,23 +5,15 @@ import { collectionDigest, collectionName, toDeviceProjection } from '@app/read-
 import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { settle } from '../helpers/settle';
 
 /** To-device messages over HTTP: /sendToDevice in, the sync extension's `to_device` out. */
 describe('to-device messages', () => {
   const env = suiteEnv('to-device');
-  let system: Awaited<ReturnType<typeof startSystem>>;
+  const system = systemForSuite(env, () => startSystem(env, 2));
   let seq = 0;
-
-  beforeAll(async () => {
-    system = await startSystem(env, 2);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
 
   const as = (user: string, device: string, instance = 0) => new MatrixClient(system.apis[instance].url, tokenFor(user, device));
   async function device(user: string, id: string): Promise<MatrixClient> {

@@ -1,23 +1,18 @@
 import { newDeviceIdentity, signObject, signedDeviceKeys } from '@app/testing';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startApi, startSystem } from '../helpers/system';
+import { startApi, startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { readEvents } from '../helpers/log-reader';
 
 /** POST /keys/upload then /keys/query over HTTP, through Kafka, on two API instances. */
 describe('device keys: upload and query', () => {
   const env = suiteEnv('upload-query');
-  let system: Awaited<ReturnType<typeof startSystem>>;
+  const system = systemForSuite(env, () => startSystem(env, 2));
   let apiA: string;
   let apiB: string;
 
-  beforeAll(async () => {
-    system = await startSystem(env, 2);
+  beforeAll(() => {
     [apiA, apiB] = system.apis.map((a) => a.url);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
   });
 
   const user = (name: string) => `@${name}-${Math.random().toString(36).slice(2, 8)}:test.local`;

@@ -108,3 +108,46 @@ export async function cleanUp(env: NodeJS.ProcessEnv): Promise<void> {
   await client.db(env.MONGODB_DB).dropDatabase().catch(() => undefined);
   await client.close();
 }
+
+/** A suite's own steps around the shared set-up: `before` runs before the start, `after` after the stop. */
+export interface SuiteHooks {
+  before?: () => Promise<unknown>;
+  after?: () => Promise<unknown>;
+}
+
+/**
+ * The set-up every system suite shares: starts what `start` starts before the suite's tests, then
+ * stops it and removes the suite's topics and database. The answer reads through to what started,
+ * so tests use it as they would the started system itself (only inside tests and hooks).
+ */
+export function systemForSuite<T extends { stop(): Promise<void> }>(env: NodeJS.ProcessEnv, start: () => Promise<T>, hooks: SuiteHooks = {}): T {
+  let running: T | undefined;
+  beforeAll(async () => {
+    await hooks.before?.();
+    running = await start();
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await hooks.after?.();
+    await cleanUp(env);
+  });
+  return new Proxy({} as T, {
+    get(_target, key) {
+      if (!running) throw new Error(`the suite's system is not started: read ${String(key)} inside a test or hook`);
+      return running[key as keyof T];
+    },
+  });
+}
+
+/** A keys-api in this process beside a command-processor child process, which a test may kill and start again. */
+export async function startApiBeside(processor: ServiceProcess, env: NodeJS.ProcessEnv) {
+  await processor.start();
+  const api = await startApi(env);
+  return {
+    ...api,
+    async stop() {
+      await api.app.close();
+      await processor.kill('SIGTERM');
+    },
+  };
+}

@@ -5,7 +5,7 @@ import { OneTimeKeysDoc, ProjectionBuckets, collectionDigest, oneTimeKeySummary,
 import { newDeviceIdentity, signedDeviceKeys, signedFallbackKey, signedOneTimeKeys } from '@app/testing';
 import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { waitForProjection } from '../helpers/wait-for-projection';
 import { expectNoKeyClaimedTwice } from '../helpers/claims';
@@ -19,17 +19,8 @@ describe('claims under concurrency, and replay of the pools', () => {
   // 120 claims of one user at the same moment is the race under test, more than the per-target
   // burst (CLAIM_TARGET_BURST) lets through: limits would answer 429 instead of racing.
   const env = suiteEnv('claims', { RATE_LIMITS: 'off' });
-  let system: Awaited<ReturnType<typeof startSystem>>;
   const mongo = new MongoClient(env.MONGODB_URI!);
-
-  beforeAll(async () => {
-    system = await startSystem(env, 2);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await mongo.close();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 2), { after: () => mongo.close() });
 
   it('hands out each of K keys exactly once to 3K parallel claimers; the rest get the fallback key', async () => {
     const K = 40;

@@ -1,6 +1,6 @@
 import { newDeviceIdentity, signedDeviceKeys, signedOneTimeKeys } from '@app/testing';
 import { suiteEnv } from '../helpers/suite-env';
-import { RunningApi, ServiceProcess, cleanUp, startApi } from '../helpers/system';
+import { ServiceProcess, startApiBeside, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { claimedKeysInLog, expectNoKeyClaimedTwice } from '../helpers/claims';
 
@@ -18,17 +18,7 @@ describe.each([
   // limits stop: they are off here, as the test is about the processor's snapshots.
   const env = suiteEnv(crash ? 'late-snap-kill' : 'late-snap', { SNAPSHOT_INTERVAL_MS: '20', SNAPSHOT_WRITE_DELAY_MS: '150', COMMAND_TIMEOUT_MS: '60000', RATE_LIMITS: 'off' });
   const processor = ServiceProcess.processor(env);
-  let api: RunningApi;
-
-  beforeAll(async () => {
-    await processor.start();
-    api = await startApi(env);
-  });
-  afterAll(async () => {
-    await api?.app.close();
-    await processor.kill('SIGTERM');
-    await cleanUp(env);
-  });
+  const api = systemForSuite(env, () => startApiBeside(processor, env));
 
   // 1,002 command round trips one after another (and a rebalance after the kill): minutes on a busy machine.
   it('hands out each key exactly once, then nothing', async () => {

@@ -7,7 +7,7 @@ import { KafkaKeyedProducer, createKafka, kafkaSettingsFromEnv } from '@app/kafk
 import { newDeviceIdentity, signedDeviceKeys, signedOneTimeKeys } from '@app/testing';
 import { CommandGateway } from '../../apps/keys-api/src/command-gateway/command-gateway';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { readTopic } from '../helpers/log-reader';
 import { waitForProjection } from '../helpers/wait-for-projection';
@@ -15,15 +15,7 @@ import { waitForProjection } from '../helpers/wait-for-projection';
 /** Undecodable messages are moved to e2ee.deadletter and processing goes on behind them. */
 describe('dead-letter topic', () => {
   const env = suiteEnv('deadletter');
-  let system: Awaited<ReturnType<typeof startSystem>>;
-
-  beforeAll(async () => {
-    system = await startSystem(env, 1);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 1));
 
   it('dead-letters a garbage command and a garbage event, and keeps deciding and projecting', async () => {
     const topics = topicNames(env.KAFKA_TOPIC_PREFIX);

@@ -4,7 +4,7 @@ import { KafkaKeyedProducer, createKafka, kafkaSettingsFromEnv } from '@app/kafk
 import { collectionName, membersOfRoom, mongoDeviceListDocs } from '@app/read-models';
 import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { readTopic } from '../helpers/log-reader';
 import { settle } from '../helpers/settle';
@@ -14,17 +14,8 @@ const MEMBERS = 10_000;
 /** A device change by a member of a 10,000-member room writes one document per room of that member, and their own. */
 describe('device-list fan-out by room', () => {
   const env = suiteEnv('fanout');
-  let system: Awaited<ReturnType<typeof startSystem>>;
   const mongo = new MongoClient(env.MONGODB_URI!);
-
-  beforeAll(async () => {
-    system = await startSystem(env, 1);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await mongo.close();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 1), { after: () => mongo.close() });
 
   it(`writes O(rooms of the user) documents, not O(members), for a user in a ${MEMBERS}-member room`, async () => {
     const topics = topicNames(env.KAFKA_TOPIC_PREFIX);

@@ -6,24 +6,15 @@ import { newDeviceIdentity, signedDeviceKeys } from '@app/testing';
 import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 import { readTopic } from '../helpers/log-reader';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { planUploads, uploadAll } from '../helpers/upload-stream';
 
 /** `replay device-keys` rebuilds a byte-identical collection and readers move to it without a gap. */
 describe('replay of the device-keys projection', () => {
   const env = suiteEnv('replay');
-  let system: Awaited<ReturnType<typeof startSystem>>;
   const mongo = new MongoClient(env.MONGODB_URI!);
-
-  beforeAll(async () => {
-    system = await startSystem(env, 1);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await mongo.close();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 1), { after: () => mongo.close() });
 
   it('produces a new version with the same content digest as the live one, then serves new writes from it', async () => {
     const plan = planUploads('replay', 30, 2);

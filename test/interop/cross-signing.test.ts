@@ -1,6 +1,6 @@
 import { DeviceId, KeysQueryRequest, KeysUploadRequest, OlmMachine, OtherUserIdentity, UserId, initAsync } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 
 /**
@@ -9,16 +9,7 @@ import { MatrixClient, tokenFor } from '../helpers/matrix-client';
  */
 describe('interop: cross-signing with matrix-sdk-crypto', () => {
   const env = suiteEnv('interop-xsign');
-  let system: Awaited<ReturnType<typeof startSystem>>;
-
-  beforeAll(async () => {
-    await initAsync();
-    system = await startSystem(env, 1);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 1), { before: initAsync });
 
   /** Sends the machine's queued key uploads and queries and feeds the answers back. */
   async function flush(machine: OlmMachine, client: MatrixClient): Promise<void> {

@@ -11,7 +11,7 @@ import {
   initAsync,
 } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 
 /**
@@ -21,16 +21,7 @@ import { MatrixClient, tokenFor } from '../helpers/matrix-client';
  */
 describe('interop: server-side key backup with matrix-sdk-crypto', () => {
   const env = suiteEnv('interop-backup');
-  let system: Awaited<ReturnType<typeof startSystem>>;
-
-  beforeAll(async () => {
-    await initAsync();
-    system = await startSystem(env, 1);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 1), { before: initAsync });
 
   it('a fresh device restores the keys from the backup and decrypts an old message', async () => {
     const [userId, roomId] = ['@alice:test.local', '!room:test.local'];

@@ -14,7 +14,7 @@ import {
   initAsync,
 } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { expectNoKeyClaimedTwice } from '../helpers/claims';
 
@@ -25,16 +25,7 @@ import { expectNoKeyClaimedTwice } from '../helpers/claims';
  */
 describe('interop: a Megolm room key through /sendToDevice and the sync extension', () => {
   const env = suiteEnv('interop-megolm');
-  let system: Awaited<ReturnType<typeof startSystem>>;
-
-  beforeAll(async () => {
-    await initAsync();
-    system = await startSystem(env, 2);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 2), { before: initAsync });
 
   /** Sends the machine's queued key and to-device requests to us and feeds the answers back. */
   async function flush(machine: OlmMachine, client: MatrixClient): Promise<void> {

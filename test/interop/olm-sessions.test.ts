@@ -9,7 +9,7 @@ import {
   initAsync,
 } from '@matrix-org/matrix-sdk-crypto-wasm';
 import { suiteEnv } from '../helpers/suite-env';
-import { cleanUp, startSystem } from '../helpers/system';
+import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { expectNoKeyClaimedTwice } from '../helpers/claims';
 
@@ -20,16 +20,7 @@ import { expectNoKeyClaimedTwice } from '../helpers/claims';
  */
 describe('interop: matrix-sdk-crypto OlmMachine', () => {
   const env = suiteEnv('interop-olm');
-  let system: Awaited<ReturnType<typeof startSystem>>;
-
-  beforeAll(async () => {
-    await initAsync();
-    system = await startSystem(env, 2);
-  });
-  afterAll(async () => {
-    await system?.stop();
-    await cleanUp(env);
-  });
+  const system = systemForSuite(env, () => startSystem(env, 2), { before: initAsync });
 
   /** Sends every key request the machine has queued to our server and feeds the answers back. */
   async function flush(machine: OlmMachine, client: MatrixClient): Promise<Record<string, number>> {

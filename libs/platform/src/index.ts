@@ -9,3 +9,4 @@ export * from './infrastructure.module';
 export * from './topology';
 export * from './decode-or-dead-letter';
 export * from './framework-errors';
+export * from './ops-only-service';

@@ -2,3 +2,4 @@ export * from './signed-keys';
 export * from './decider-spec';
 export * from './signed-one-time-keys';
 export * from './cross-signing-keys';
+export * from './homeserver-commands';

@@ -2,8 +2,8 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { ManagedProcess, sleep } from './processes';
-import { SYNAPSE_LOG_CONFIG, SYNAPSE_VERSION, provisionSynapseVenv, unthrottled } from './synapse';
+import { ManagedProcess } from './processes';
+import { SYNAPSE_LOG_CONFIG, SYNAPSE_VERSION, provisionSynapseVenv, unthrottled, waitForSynapse } from './synapse';
 
 type Log = (msg: string) => void;
 
@@ -64,14 +64,7 @@ export class SynapseHomeserver {
     writeFileSync(join(this.dir, 'log.config.yaml'), SYNAPSE_LOG_CONFIG);
     this.process.start(python, ['-m', 'synapse.app.homeserver', '-c', join(this.dir, 'homeserver.yaml'), '-c', join(this.dir, 'overrides.yaml')], this.dir);
     const url = `http://127.0.0.1:${options.port}`;
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      const ok = await fetch(`${url}/_matrix/client/versions`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (this.process.pid() === null) throw new Error(`synapse exited while starting; see ${this.process.logFile}`);
-      if (Date.now() > deadline) throw new Error(`synapse not ready after 180 s; see ${this.process.logFile}`);
-      await sleep(250);
-    }
+    await waitForSynapse(url, this.process, 250);
     this.log(`synapse ${SYNAPSE_VERSION} (${options.serverName}) ready at ${url}`);
     return { url, sharedSecret };
   }

@@ -75,14 +75,7 @@ export class LocalSynapse {
     mkdirSync(join(this.dir, 'data'), { recursive: true });
     this.process.start(this.python, ['-m', 'synapse.app.homeserver', '-c', join(this.dir, 'homeserver.yaml'), '-c', join(this.dir, 'bench.yaml')], this.dir);
     const url = `http://127.0.0.1:${port}`;
-    const deadline = Date.now() + 180_000;
-    for (;;) {
-      const ok = await fetch(`${url}/_matrix/client/versions`).then((r) => r.ok, () => false);
-      if (ok) break;
-      if (this.process.pid() === null) throw new Error(`synapse exited while starting; see ${this.process.logFile}`);
-      if (Date.now() > deadline) throw new Error(`synapse not ready after 180 s; see ${this.process.logFile}`);
-      await sleep(500);
-    }
+    await waitForSynapse(url, this.process, 500);
     this.log(`synapse ${SYNAPSE_VERSION} ready at ${url} (postgres on 127.0.0.1:${pgPort})`);
     return { url, sharedSecret };
   }
@@ -115,6 +108,18 @@ export class LocalSynapse {
 }
 
 /** Synapse's log config: warnings and worse, to its console (the managed process's log file). */
+/** Waits up to 180 s for a starting Synapse to answer /versions; fails at once if it exits. */
+export async function waitForSynapse(url: string, process: ManagedProcess, pollMs: number): Promise<void> {
+  const deadline = Date.now() + 180_000;
+  for (;;) {
+    const ok = await fetch(`${url}/_matrix/client/versions`).then((r) => r.ok, () => false);
+    if (ok) return;
+    if (process.pid() === null) throw new Error(`synapse exited while starting; see ${process.logFile}`);
+    if (Date.now() > deadline) throw new Error(`synapse not ready after 180 s; see ${process.logFile}`);
+    await sleep(pollMs);
+  }
+}
+
 export const SYNAPSE_LOG_CONFIG = `version: 1
 formatters:
   precise:

@@ -1,10 +1,7 @@
-import { CommandReply, RoutedCommand } from '@app/contracts';
 import { ConsumedMessage, PartitionReader } from '@app/kafka';
-import { UserStateStore } from '../state/user-state.store';
 import { commandsOf } from '../testing/commands';
-import { CollectingOutbox, HeldSnapshotStore, InMemoryCheckpoints, InMemoryEventLog } from '../testing/in-memory-ports';
-import { BatchDecider } from './batch-decider';
-import { PartitionProcessor } from './partition-processor';
+import { InMemoryEventLog } from '../testing/in-memory-ports';
+import { P, keysOf, processorHarness } from '../testing/processor-harness';
 
 // Found by the simulation (src/simulation/): after an eviction, catch-up starts from the
 // checkpoint it read while the evicted memory's write was open; that write then stores newer
@@ -12,7 +9,6 @@ import { PartitionProcessor } from './partition-processor';
 // A failure before its next flush left the store behind its checkpoint: a key handed out twice.
 
 const OWNER = '@owner:example.org';
-const P = 0;
 
 const { upload, claim } = commandsOf(OWNER);
 
@@ -42,32 +38,14 @@ class OneByOneReader implements PartitionReader {
 
 describe('catch-up after an eviction while a snapshot write is open', () => {
   it('never writes its first, older states over what the open write stored', async () => {
-    let clock = 0;
-    const snapshots = new HeldSnapshotStore();
-    const checkpoints = new InMemoryCheckpoints();
-    const log = new InMemoryEventLog();
-    const outbox = new CollectingOutbox();
-    const reader = new OneByOneReader(log);
-    const store = new UserStateStore(snapshots, checkpoints, 1000, () => clock);
-    const processor = new PartitionProcessor(store, new BatchDecider(log.fenced(), outbox), reader, log, 'e2ee.events', {
-      caughtUp: () => undefined,
-      undecodable: () => undefined,
-      flushFailed: () => undefined,
-    });
-    const send = async (command: RoutedCommand): Promise<CommandReply> => {
-      await processor.handle(P, [command]);
-      return outbox.replies.filter((r) => r.commandId === command.id).pop()!;
-    };
-    const keysOf = (reply: CommandReply) => (reply.outcome.ok && reply.outcome.result.kind === 'claim' ? reply.outcome.result.claimed.map((c) => c.keyName) : reply);
+    let reader!: OneByOneReader;
+    const { processor, store, snapshots, log, send, startHeldTimedFlush, claimedKeys } = processorHarness((events) => (reader = new OneByOneReader(events)));
 
     await send(upload('u1', ['A', 'B']));
     await store.flush(P, true); // stored: the upload, checkpoint 0
     await send(claim('c1'));
     await send(claim('c2'));
-    clock += 1000;
-    const release = snapshots.holdNextWrite();
-    const flushing = processor.flushDue(); // writes the state after c2, held open
-    await snapshots.writeStarted.promise;
+    const { release, flushing } = await startHeldTimedFlush(); // writes the state after c2, held open
 
     processor.reassigned();
     reader.failSecondFetch = true;
@@ -82,8 +60,7 @@ describe('catch-up after an eviction while a snapshot write is open', () => {
 
     // Redelivered: caught up from checkpoint 2 and the stored state (it was the state after c1).
     expect(keysOf(await send(claim('c3')))).toEqual([]);
-    const claimed = log.events(P).flatMap((e) => (e.type === 'OneTimeKeyClaimed' ? [e.data.keyName] : []));
-    expect(claimed).toEqual(['signed_curve25519:A', 'signed_curve25519:B']);
+    expect(claimedKeys()).toEqual(['signed_curve25519:A', 'signed_curve25519:B']);
     expect(snapshots.stored.get(OWNER)!.lastOffset).toBe(log.lastOffsetOf(P, OWNER)); // c2's claim
   });
 });

@@ -2,6 +2,7 @@ import { CommandReply, DomainEvent } from '@app/contracts';
 import { ConsumedMessage, PartitionReader } from '@app/kafka';
 import { RawEventLog } from '../fencing/fenced-event-log';
 import { ReplyOutbox } from '../processing/batch-decider';
+import type { ProcessorPorts } from '../processing/processor-wiring';
 import { PartitionCheckpoints, SnapshotStore, UserSnapshot } from '../state/ports';
 import { HeldOperations } from './held-operations';
 import { ReplyLedger } from './reply-ledger';
@@ -18,16 +19,11 @@ export interface SharedInfrastructure {
   readonly replies: ReplyLedger;
 }
 
-export interface ProcessorPorts {
-  readonly snapshots: SnapshotStore;
-  readonly checkpoints: PartitionCheckpoints;
-  readonly events: RawEventLog;
-  readonly reader: PartitionReader;
-  readonly outbox: ReplyOutbox;
-}
+/** The production ports but the topic name and the dead-letter topic, which the simulation has no use for. */
+export type SimulatedPorts = Pick<ProcessorPorts, 'snapshots' | 'checkpoints' | 'events' | 'reader' | 'outbox'>;
 
 /** The processor's own ports for one simulated process: every call waits for the scheduler. */
-export function simulatedProcessorPorts(owner: string, shared: SharedInfrastructure): ProcessorPorts {
+export function simulatedProcessorPorts(owner: string, shared: SharedInfrastructure): SimulatedPorts {
   const { held, rng, log, store, replies } = shared;
   const snapshots: SnapshotStore = {
     load: (userIds) => held.hold(owner, 'snapshot.load', null, () => store.load(userIds)),

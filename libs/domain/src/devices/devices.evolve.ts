@@ -1,29 +1,24 @@
-import {
-  DeviceDeleted,
-  DeviceDisplayNameChanged,
-  DeviceKeysUploaded,
-  FallbackKeyUploaded,
-  FallbackKeyUsed,
-  OneTimeKeyClaimed,
-  OneTimeKeysUploaded,
-  ToDeviceAcked,
-  ToDeviceDropped,
-  ToDeviceQueued,
-} from '@app/contracts';
+import { DomainEvent } from '@app/contracts';
 import { own } from '@app/matrix';
 import { CLAIMED_KEY_NAMES_KEPT, DeviceState, DevicesState, RECENT_CLAIMS_KEPT, algorithmOf, emptyDevice } from './devices.state';
 
-export type DevicesEvent =
-  | DeviceKeysUploaded
-  | OneTimeKeysUploaded
-  | FallbackKeyUploaded
-  | OneTimeKeyClaimed
-  | FallbackKeyUsed
-  | DeviceDisplayNameChanged
-  | ToDeviceQueued
-  | ToDeviceAcked
-  | ToDeviceDropped
-  | DeviceDeleted;
+/** The events of the devices aggregate, picked by type from the one union of all events. */
+export type DevicesEvent = Extract<
+  DomainEvent,
+  {
+    type:
+      | 'DeviceKeysUploaded'
+      | 'OneTimeKeysUploaded'
+      | 'FallbackKeyUploaded'
+      | 'OneTimeKeyClaimed'
+      | 'FallbackKeyUsed'
+      | 'DeviceDisplayNameChanged'
+      | 'ToDeviceQueued'
+      | 'ToDeviceAcked'
+      | 'ToDeviceDropped'
+      | 'DeviceDeleted';
+  }
+>;
 
 /** Generic in the state so that the composed per-key state keeps its other fields (and their order). */
 export function evolveDevices<S extends DevicesState>(state: S, event: DevicesEvent): S {

@@ -1,21 +1,12 @@
 import { ApplyMembershipCommand, MembershipChanged } from '@app/contracts';
-import { deciderSpec } from '@app/testing';
+import { deciderSpec, membershipCommand } from '@app/testing';
 import { decideMemberships } from './memberships.decide';
 import { evolveMemberships } from './memberships.evolve';
 import { MembershipsState } from './memberships.state';
 
 /** The memberships aggregate on its own state (no devices, no command log). */
 const spec = deciderSpec({ decide: (s: MembershipsState, c: ApplyMembershipCommand) => decideMemberships(s, c, false), evolve: evolveMemberships, initial: (): MembershipsState => ({}) });
-const membership = (roomId: string, m: ApplyMembershipCommand['data']['membership'], id = `m-${roomId}-${m}`): ApplyMembershipCommand => ({
-  id,
-  type: 'ApplyMembership',
-  schemaVersion: 1,
-  key: '@u:x',
-  time: 1,
-  correlationId: 'c',
-  causationId: null,
-  data: { userId: '@u:x', roomId, membership: m },
-});
+const membership = (roomId: string, m: ApplyMembershipCommand['data']['membership'], id = `m-${roomId}-${m}`) => membershipCommand(id, roomId, m);
 const changed = (roomId: string, m: ApplyMembershipCommand['data']['membership']): MembershipChanged => ({
   id: `e-${roomId}-${m}`,
   type: 'MembershipChanged',

@@ -1,19 +1,10 @@
-import { ApplyRoomEncryptionCommand } from '@app/contracts';
+import { roomEncryptionCommand } from '@app/testing';
 import { decideRoomEncryption } from './room-encryption.decide';
 import { evolveRoomEncryption } from './room-encryption.evolve';
 import { RoomEncryptionState } from './room-encryption.state';
 
 /** The room-encryption aggregate, kept under the room id, on its own state. */
-const encryption = (id: string, algorithm: string): ApplyRoomEncryptionCommand => ({
-  id,
-  type: 'ApplyRoomEncryption',
-  schemaVersion: 1,
-  key: '!r:x',
-  time: 1,
-  correlationId: 'c',
-  causationId: null,
-  data: { roomId: '!r:x', algorithm },
-});
+const encryption = (id: string, algorithm: string) => roomEncryptionCommand(id, algorithm);
 
 describe('room-encryption aggregate', () => {
   it('records the first algorithm once; later ones and redeliveries record nothing', () => {

@@ -1,19 +1,11 @@
-import { ApplyMembershipCommand, ApplyRoomEncryptionCommand } from '@app/contracts';
+import { ApplyMembershipCommand } from '@app/contracts';
+import { membershipCommand, roomEncryptionCommand } from '@app/testing';
 import { decideUserKeys } from './user-keys.decide';
 import { evolveUserKeys } from './user-keys.evolve';
 import { UserKeysState, initialUserKeysState } from './user-keys.state';
 
 let seq = 0;
-const membership = (roomId: string, m: ApplyMembershipCommand['data']['membership']): ApplyMembershipCommand => ({
-  id: `hs:${++seq}`,
-  type: 'ApplyMembership',
-  schemaVersion: 1,
-  key: '@u:x',
-  time: 1,
-  correlationId: 'c',
-  causationId: null,
-  data: { userId: '@u:x', roomId, membership: m },
-});
+const membership = (roomId: string, m: ApplyMembershipCommand['data']['membership']) => membershipCommand(`hs:${++seq}`, roomId, m);
 
 function step(state: UserKeysState, command: ApplyMembershipCommand) {
   const decision = decideUserKeys(state, command);
@@ -43,16 +35,7 @@ describe('decide: memberships', () => {
 });
 
 describe('decide: room encryption', () => {
-  const encryption = (id: string, algorithm: string): ApplyRoomEncryptionCommand => ({
-    id,
-    type: 'ApplyRoomEncryption',
-    schemaVersion: 1,
-    key: '!r:x',
-    time: 1,
-    correlationId: 'c',
-    causationId: null,
-    data: { roomId: '!r:x', algorithm },
-  });
+  const encryption = (id: string, algorithm: string) => roomEncryptionCommand(id, algorithm);
 
   it('is recorded once: a second m.room.encryption (even with another algorithm) and a redelivery change nothing', () => {
     const first = decideUserKeys(initialUserKeysState(), encryption('hs:$e1', 'm.megolm.v1.aes-sha2'));
