@@ -5,7 +5,14 @@ const moduleNameMapper = {
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json' }] };
 // The tiers over HTTP: a 180 s timeout, and every answer recorded for the contract tier (CONTRACT_LOG).
 const httpTierSetup = ['<rootDir>/test/helpers/jest-timeout.ts', '<rootDir>/test/helpers/flush-response-record.ts'];
-const base = { rootDir: __dirname, testEnvironment: 'node', setupFiles: ['reflect-metadata'], moduleNameMapper, transform, moduleFileExtensions: ['ts', 'js', 'json'] };
+const base = {
+  rootDir: __dirname,
+  testEnvironment: 'node',
+  setupFiles: ['reflect-metadata'],
+  moduleNameMapper,
+  transform,
+  moduleFileExtensions: ['ts', 'js', 'json'],
+};
 
 module.exports = {
   projects: [

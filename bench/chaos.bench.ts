@@ -67,7 +67,10 @@ const TO_DEVICE_RATE = num('CHAOS_TO_DEVICE_RATE', 2);
 const PAUSE_SECONDS = num('CHAOS_PAUSE_SECONDS', 0);
 /** The services run from a copy taken at the start: of the working tree (default) or of HEAD plus CHAOS_OVERLAY (comma-separated paths). */
 const CODE: 'worktree' | 'head' = process.env.CHAOS_CODE === 'head' ? 'head' : 'worktree';
-const OVERLAY = (process.env.CHAOS_OVERLAY ?? '').split(',').map((p) => p.trim()).filter(Boolean);
+const OVERLAY = (process.env.CHAOS_OVERLAY ?? '')
+  .split(',')
+  .map((p) => p.trim())
+  .filter(Boolean);
 /** A request without an answer after this long counts as unanswered. */
 const REQUEST_TIMEOUT_MS = 60_000;
 
@@ -140,57 +143,99 @@ async function main(): Promise<number> {
     let processor2: ServiceInstance | undefined;
     let projector2: ServiceInstance | undefined;
     const steps: [number, string, () => Promise<void>][] = [
-      [0.05, 'start command-processor-2 (partitions 1 -> 2 processors)', async () => {
-        processor2 = await instance('command-processor-2', 'command-processor');
-        processor2.start();
-        await processor2.waitReady();
-      }],
-      [0.12, 'start projector-2 (partitions 1 -> 2 projectors)', async () => {
-        projector2 = await instance('projector-2', 'projector');
-        projector2.start();
-        await projector2.waitReady();
-      }],
-      [0.2, 'kill -9 command-processor-1 (restarted by its supervisor)', async () => {
-        processor1.kill9();
-        await sleep(500);
-        await processor1.waitReady();
-      }],
-      [0.3, 'kill -9 projector-1 (restarted by its supervisor)', async () => {
-        projector1.kill9();
-        await sleep(500);
-        await projector1.waitReady();
-      }],
+      [
+        0.05,
+        'start command-processor-2 (partitions 1 -> 2 processors)',
+        async () => {
+          processor2 = await instance('command-processor-2', 'command-processor');
+          processor2.start();
+          await processor2.waitReady();
+        },
+      ],
+      [
+        0.12,
+        'start projector-2 (partitions 1 -> 2 projectors)',
+        async () => {
+          projector2 = await instance('projector-2', 'projector');
+          projector2.start();
+          await projector2.waitReady();
+        },
+      ],
+      [
+        0.2,
+        'kill -9 command-processor-1 (restarted by its supervisor)',
+        async () => {
+          processor1.kill9();
+          await sleep(500);
+          await processor1.waitReady();
+        },
+      ],
+      [
+        0.3,
+        'kill -9 projector-1 (restarted by its supervisor)',
+        async () => {
+          projector1.kill9();
+          await sleep(500);
+          await projector1.waitReady();
+        },
+      ],
       ...(PAUSE_SECONDS > 0
-        ? [[0.35, `pause command-processor-1 (SIGSTOP) for ${PAUSE_SECONDS} s, then SIGCONT`, async () => {
-            await processor1.pause(PAUSE_SECONDS * 1000);
-            await processor1.waitReady();
-          }] as [number, string, () => Promise<void>]]
+        ? [
+            [
+              0.35,
+              `pause command-processor-1 (SIGSTOP) for ${PAUSE_SECONDS} s, then SIGCONT`,
+              async () => {
+                await processor1.pause(PAUSE_SECONDS * 1000);
+                await processor1.waitReady();
+              },
+            ] as [number, string, () => Promise<void>],
+          ]
         : []),
-      [0.4, 'kill -9 keys-api (restarted by its supervisor)', async () => {
-        const from = Date.now();
-        api.kill9();
-        await sleep(500);
-        await api.waitReady();
-        // Requests refused or reset between the kill and the restarted instance answering are the fault's own.
-        apiDown.push({ from, to: Date.now() + 1000 });
-      }],
-      [0.5, `kill -9 the Kafka broker, ${DOWN_MS / 1000} s down, start it again`, async () => {
-        await infra.restart('kafka', DOWN_MS);
-        await Promise.all([processor1, projector1, api, processor2!, projector2!].map((s) => s.waitReady()));
-      }],
-      [0.65, `kill -9 FerretDB, ${DOWN_MS / 1000} s down, start it again`, async () => {
-        await infra.restart('ferretdb', DOWN_MS);
-        await Promise.all([processor1, projector1, api, processor2!, projector2!].map((s) => s.waitReady()));
-      }],
-      [0.8, 'stop command-processor-2 (partitions 2 -> 1)', async () => {
-        await processor2!.stop();
-        await sleep(1000);
-        await api.waitReady();
-      }],
-      [0.87, 'stop projector-2 (partitions 2 -> 1)', async () => {
-        await projector2!.stop();
-        await projector1.waitReady();
-      }],
+      [
+        0.4,
+        'kill -9 keys-api (restarted by its supervisor)',
+        async () => {
+          const from = Date.now();
+          api.kill9();
+          await sleep(500);
+          await api.waitReady();
+          // Requests refused or reset between the kill and the restarted instance answering are the fault's own.
+          apiDown.push({ from, to: Date.now() + 1000 });
+        },
+      ],
+      [
+        0.5,
+        `kill -9 the Kafka broker, ${DOWN_MS / 1000} s down, start it again`,
+        async () => {
+          await infra.restart('kafka', DOWN_MS);
+          await Promise.all([processor1, projector1, api, processor2!, projector2!].map((s) => s.waitReady()));
+        },
+      ],
+      [
+        0.65,
+        `kill -9 FerretDB, ${DOWN_MS / 1000} s down, start it again`,
+        async () => {
+          await infra.restart('ferretdb', DOWN_MS);
+          await Promise.all([processor1, projector1, api, processor2!, projector2!].map((s) => s.waitReady()));
+        },
+      ],
+      [
+        0.8,
+        'stop command-processor-2 (partitions 2 -> 1)',
+        async () => {
+          await processor2!.stop();
+          await sleep(1000);
+          await api.waitReady();
+        },
+      ],
+      [
+        0.87,
+        'stop projector-2 (partitions 2 -> 1)',
+        async () => {
+          await projector2!.stop();
+          await projector1.waitReady();
+        },
+      ],
     ];
     const runSchedule = async () => {
       for (const [fraction, what, act] of steps) {
@@ -220,7 +265,16 @@ async function main(): Promise<number> {
     const report = await generateLoad(
       {
         mode: 'http',
-        population: { users: USERS, rooms: Math.max(2, Math.round(USERS / 10)), maxRoomSize: 50, zipfExponent: 1, whales: 0, whaleDevices: 0, encryptedShare: 0.7, serverName: env.SERVER_NAME! },
+        population: {
+          users: USERS,
+          rooms: Math.max(2, Math.round(USERS / 10)),
+          maxRoomSize: 50,
+          zipfExponent: 1,
+          whales: 0,
+          whaleDevices: 0,
+          encryptedShare: 0.7,
+          serverName: env.SERVER_NAME!,
+        },
         seed: SEED,
         setup: true,
         rate: RATE,
@@ -288,7 +342,8 @@ async function main(): Promise<number> {
       classes.set(cls, (classes.get(cls) ?? 0) + 1);
       const key = `${x.status ?? 'none'}${x.status === null ? '' : ` ${x.endpoint}`}`;
       byStatus.set(key, (byStatus.get(key) ?? 0) + 1);
-      if (cls === 'other' || cls === 'no answer') violations.push(`${x.method} ${x.path.slice(0, 60)} at t=${Math.round((x.startedAt - trafficStarted) / 100) / 10}s: ${cls}: ${why}`);
+      if (cls === 'other' || cls === 'no answer')
+        violations.push(`${x.method} ${x.path.slice(0, 60)} at t=${Math.round((x.startedAt - trafficStarted) / 100) / 10}s: ${cls}: ${why}`);
     }
 
     // The log against the acknowledged writes; the API against the log.
@@ -327,11 +382,20 @@ async function main(): Promise<number> {
       ['rate asked (ops/s)', RATE],
       ['operations (setup + traffic)', (report.phases.setup?.operations ?? 0) + (report.phases.traffic?.operations ?? 0)],
       ['HTTP requests sent', exchanges.length],
-      ...(['200', 'matrix error', '503 + Retry-After', 'no answer (keys-api killed)', 'no answer', 'other'] as const).map((c): [string, number] => [`  answered ${c}`, classes.get(c) ?? 0]),
+      ...(['200', 'matrix error', '503 + Retry-After', 'no answer (keys-api killed)', 'no answer', 'other'] as const).map((c): [string, number] => [
+        `  answered ${c}`,
+        classes.get(c) ?? 0,
+      ]),
       ['hs.events produced (ok / failed)', produce ? `${produce.count - produce.errors} / ${produce.errors}` : '0 / 0'],
-      ['events in e2ee.events (void: a fenced writer\'s / writer markers)', `${ledger.events} (${ledger.voidEvents} / ${ledger.markers})`],
-      ['acknowledged uploads (device / one-time / fallback keys)', `${ledger.acknowledged.uploads} (${ledger.acknowledged.deviceKeys} / ${ledger.acknowledged.oneTimeKeys} / ${ledger.acknowledged.fallbackKeys})`],
-      ['acknowledged claims (one-time keys / fallback handed out)', `${ledger.acknowledged.claims} (${ledger.acknowledged.keysClaimed} / ${ledger.acknowledged.fallbacksHandedOut})`],
+      ["events in e2ee.events (void: a fenced writer's / writer markers)", `${ledger.events} (${ledger.voidEvents} / ${ledger.markers})`],
+      [
+        'acknowledged uploads (device / one-time / fallback keys)',
+        `${ledger.acknowledged.uploads} (${ledger.acknowledged.deviceKeys} / ${ledger.acknowledged.oneTimeKeys} / ${ledger.acknowledged.fallbackKeys})`,
+      ],
+      [
+        'acknowledged claims (one-time keys / fallback handed out)',
+        `${ledger.acknowledged.claims} (${ledger.acknowledged.keysClaimed} / ${ledger.acknowledged.fallbacksHandedOut})`,
+      ],
       ['OneTimeKeyClaimed in the log', ledger.eventTypes.OneTimeKeyClaimed ?? 0],
       ['to-device probes sent / acknowledged / retried', `${toDevice.sent} / ${toDevice.acknowledged} / ${toDevice.retried}`],
       ['to-device probes queued in the log / delivered by sync', `${toDevice.queued} / ${toDevice.delivered} (${toDevice.devicesRead} inboxes read)`],
@@ -344,7 +408,8 @@ async function main(): Promise<number> {
       ['VIOLATIONS', violations.length],
     ]);
     process.stdout.write('\nfaults (t = seconds since the traffic phase started; recovered = until ready again)\n');
-    for (const f of faults) process.stdout.write(`  t=${String(f.at).padStart(6)}s  ${f.what}${f.error ? `  FAILED: ${f.error}` : `  (recovered in ${f.recovered} s)`}\n`);
+    for (const f of faults)
+      process.stdout.write(`  t=${String(f.at).padStart(6)}s  ${f.what}${f.error ? `  FAILED: ${f.error}` : `  (recovered in ${f.recovered} s)`}\n`);
     if (unplannedExits.length > 0) {
       process.stdout.write('\nunplanned service exits (restarted by the supervisor)\n');
       for (const e of unplannedExits) process.stdout.write(`  t=${Math.round((e.at - trafficStarted) / 100) / 10}s  ${e.instance}: ${e.how}\n`);
@@ -352,7 +417,10 @@ async function main(): Promise<number> {
     process.stdout.write('\nanswers by status and endpoint\n');
     for (const [k, n] of [...byStatus].sort()) process.stdout.write(`  ${k.padEnd(48)} ${n}\n`);
     process.stdout.write('\nreplay digests\n');
-    for (const d of digests) process.stdout.write(`  ${d.projection.padEnd(20)} v${d.liveVersion} ${d.live} (${d.documents} docs)  replay v${d.replayVersion} ${d.replayed}  ${d.equal ? 'equal' : 'DIFFERENT'}\n`);
+    for (const d of digests)
+      process.stdout.write(
+        `  ${d.projection.padEnd(20)} v${d.liveVersion} ${d.live} (${d.documents} docs)  replay v${d.replayVersion} ${d.replayed}  ${d.equal ? 'equal' : 'DIFFERENT'}\n`,
+      );
     const kinds = violationKinds(violations);
     if (violations.length > 0) {
       process.stdout.write(`\nviolations by kind\n`);
@@ -372,7 +440,13 @@ async function main(): Promise<number> {
         exits,
         endpoints: ep,
         phases: report.phases,
-        ledger: { events: ledger.events, voidEvents: ledger.voidEvents, markers: ledger.markers, eventTypes: ledger.eventTypes, acknowledged: ledger.acknowledged },
+        ledger: {
+          events: ledger.events,
+          voidEvents: ledger.voidEvents,
+          markers: ledger.markers,
+          eventTypes: ledger.eventTypes,
+          acknowledged: ledger.acknowledged,
+        },
         toDevice: { ...toDevice, violations: toDevice.violations.length },
         drainedAfter,
         finalLag,
@@ -418,4 +492,3 @@ main()
     process.stderr.write(`${(err as Error).stack}\n`);
     process.exit(1);
   });
-

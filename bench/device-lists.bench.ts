@@ -128,7 +128,10 @@ async function main(): Promise<void> {
     const report = {
       machine: machine(),
       'fan-out: rows written per device change': fanout,
-      'memberships ingested (hs.events -> processor -> projection), per second': { '3 rooms of 10,000': bigRate, [`${ROOMS} rooms of ${ROOM_MEMBERS}`]: roomRate },
+      'memberships ingested (hs.events -> processor -> projection), per second': {
+        '3 rooms of 10,000': bigRate,
+        [`${ROOMS} rooms of ${ROOM_MEMBERS}`]: roomRate,
+      },
       [`reader in ${ROOMS} rooms of ${ROOM_MEMBERS} members, after ${CHANGES} members changed`]: {
         deviceListRows: collectionSize,
         changedReported: changedSeen,

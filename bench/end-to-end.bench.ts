@@ -167,9 +167,14 @@ async function main(): Promise<void> {
       ['decided (event in e2ee.events) / per s over the run', `${decided} / ${Math.round(decided / Math.max(span(decidedAt), 1e-3))}`],
       ['visible in device-keys / per s over the run', `${visible} / ${Math.round(visible / Math.max(span(visibleAt), 1e-3))}`],
       ['command -> event p50 / p99 / max, ms', `${ms(toDecided.percentile(0.5))} / ${ms(toDecided.percentile(0.99))} / ${ms(toDecided.max)}`],
-      ['command -> visible p50 / p90 / p99 / max, ms', `${ms(toVisible.percentile(0.5))} / ${ms(toVisible.percentile(0.9))} / ${ms(toVisible.percentile(0.99))} / ${ms(toVisible.max)}`],
+      [
+        'command -> visible p50 / p90 / p99 / max, ms',
+        `${ms(toVisible.percentile(0.5))} / ${ms(toVisible.percentile(0.9))} / ${ms(toVisible.percentile(0.99))} / ${ms(toVisible.max)}`,
+      ],
     ]);
-    process.stdout.write(`${JSON.stringify({ machine: machine(), rate: RATE, seconds: SECONDS, baseUsers: BASE_USERS, sent: total, decided, visible }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ machine: machine(), rate: RATE, seconds: SECONDS, baseUsers: BASE_USERS, sent: total, decided, visible }, null, 2)}\n`,
+    );
   } finally {
     await consumer.disconnect().catch(() => undefined);
     await producer.disconnect();

@@ -45,8 +45,11 @@ async function main(): Promise<void> {
         .sort(([, a], [, b]) => b - a)
         .map(([status, n]): [string, number] => [`status ${status}`, n]),
     ]);
-    for (const violation of report.violations) process.stdout.write(`violation #${violation.index}: ${violation.problem}\n  ${violation.request}\n  -> ${violation.answer}\n`);
-    process.stdout.write(`${JSON.stringify({ machine: machine(), seed, cases: report.cases, seconds: report.seconds, statuses: report.statuses, violations: report.violationCount, clientFlow: flow })}\n`);
+    for (const violation of report.violations)
+      process.stdout.write(`violation #${violation.index}: ${violation.problem}\n  ${violation.request}\n  -> ${violation.answer}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ machine: machine(), seed, cases: report.cases, seconds: report.seconds, statuses: report.statuses, violations: report.violationCount, clientFlow: flow })}\n`,
+    );
   } finally {
     await system.stop();
     await cleanUp(env);

@@ -55,13 +55,27 @@ async function interleaved(all: readonly Series[]): Promise<ReturnType<typeof su
 async function startSystem(env: NodeJS.ProcessEnv): Promise<{ gatewayUrl: string; homeserverUrl: string; keysApiUrl: string; stop: () => Promise<void> }> {
   const layout = infraLayout();
   rmSync(join(layout.root, 'synapse-hs', SERVER_NAME, 'data'), { recursive: true, force: true }); // a fresh homeserver each run
-  const ports = { HTTP_PORT: await freePort(), PROCESSOR_PORT: await freePort(), PROJECTOR_PORT: await freePort(), GATEWAY_PORT: await freePort(), SYNAPSE_PORT: await freePort() };
-  const child: ChildProcess = spawn(process.execPath, [join(layout.projectRoot, 'scripts', 'run.js'), join(layout.projectRoot, 'apps/cli/src/main.ts'), 'system', '--with-synapse'], {
-    cwd: layout.projectRoot,
-    env: { ...env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), SERVER_NAME },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const urls = { gatewayUrl: `http://127.0.0.1:${ports.GATEWAY_PORT}`, homeserverUrl: `http://127.0.0.1:${ports.SYNAPSE_PORT}`, keysApiUrl: `http://127.0.0.1:${ports.HTTP_PORT}` };
+  const ports = {
+    HTTP_PORT: await freePort(),
+    PROCESSOR_PORT: await freePort(),
+    PROJECTOR_PORT: await freePort(),
+    GATEWAY_PORT: await freePort(),
+    SYNAPSE_PORT: await freePort(),
+  };
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [join(layout.projectRoot, 'scripts', 'run.js'), join(layout.projectRoot, 'apps/cli/src/main.ts'), 'system', '--with-synapse'],
+    {
+      cwd: layout.projectRoot,
+      env: { ...env, ...Object.fromEntries(Object.entries(ports).map(([k, v]) => [k, String(v)])), SERVER_NAME },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const urls = {
+    gatewayUrl: `http://127.0.0.1:${ports.GATEWAY_PORT}`,
+    homeserverUrl: `http://127.0.0.1:${ports.SYNAPSE_PORT}`,
+    keysApiUrl: `http://127.0.0.1:${ports.HTTP_PORT}`,
+  };
   const stop = async () => {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
@@ -69,7 +83,11 @@ async function startSystem(env: NodeJS.ProcessEnv): Promise<{ gatewayUrl: string
     }
   };
   const deadline = Date.now() + 180_000;
-  const answers = (url: string) => fetch(url).then((r) => r.ok, () => false);
+  const answers = (url: string) =>
+    fetch(url).then(
+      (r) => r.ok,
+      () => false,
+    );
   while (!(await answers(`${urls.gatewayUrl}/_matrix/client/versions`)) || !(await answers(`${urls.keysApiUrl}/health/ready`))) {
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();
@@ -87,7 +105,8 @@ async function main(): Promise<void> {
   const system = await startSystem(env);
   try {
     const user = await register(system.gatewayUrl, `bench${randomBytes(3).toString('hex')}`);
-    const get = async (url: string) => (await (await fetch(url, { headers: { authorization: `Bearer ${user.accessToken}` } })).json()) as { next_batch: string };
+    const get = async (url: string) =>
+      (await (await fetch(url, { headers: { authorization: `Bearer ${user.accessToken}` } })).json()) as { next_batch: string };
     // Tokens after an initial sync: every later sync with them and timeout=0 is empty.
     const direct = (await get(`${system.homeserverUrl}/_matrix/client/v3/sync?timeout=0`)).next_batch;
     const merged = (await get(`${system.gatewayUrl}/_matrix/client/v3/sync?timeout=0`)).next_batch;

@@ -5,6 +5,7 @@
  * - /keys/query of one user (the read path: read barrier + MongoDB), as the in-run reference.
  * Run: npm run bench -- keys   (starts local Kafka + FerretDB unless KAFKA_BROKERS/MONGODB_URI are set)
  */
+import { cpus } from 'node:os';
 import 'reflect-metadata';
 import { newDeviceIdentity, signedDeviceKeys, signedFallbackKey, signedOneTimeKeys } from '@app/testing';
 import { startSystem } from '../test/helpers/system';
@@ -52,7 +53,7 @@ async function main(): Promise<void> {
     });
 
     const report = {
-      machine: { cpus: require('node:os').cpus().length, node: process.version },
+      machine: { cpus: cpus().length, node: process.version },
       setup: { targets: TARGETS, keysPerTarget: KEYS_PER_TARGET, apiInstances: 2, partitions: 8, concurrency: CONCURRENCY },
       'upload (device keys + 50 signed OTKs + fallback), ms': { ...summarize(uploads.latencies), perSecond: uploads.perSecond },
       'claim one key, ms': { ...summarize(claims.latencies), perSecond: claims.perSecond, fallbacksHandedOut: fallbacks },

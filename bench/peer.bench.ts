@@ -56,9 +56,16 @@ async function onKeyServer(): Promise<PeerResult> {
   const system = await startLocalSystem(infraLayout().projectRoot, env, log);
   try {
     // The three services, Kafka and FerretDB.
-    const target = await keyServerTarget(system.url, env, DEVICES, log, () => [...system.pids, ...pidsFrom(join(infraLayout().run, 'kafka.pid'), join(infraLayout().run, 'ferretdb.pid'))]);
+    const target = await keyServerTarget(system.url, env, DEVICES, log, () => [
+      ...system.pids,
+      ...pidsFrom(join(infraLayout().run, 'kafka.pid'), join(infraLayout().run, 'ferretdb.pid')),
+    ]);
     // One warm-up read: the first request of a fresh process pays for lazy initialisation.
-    await fetch(`${system.url}/_matrix/client/v3/keys/query`, { method: 'POST', headers: { authorization: `Bearer ${target.users[0].token}` }, body: '{"device_keys":{}}' });
+    await fetch(`${system.url}/_matrix/client/v3/keys/query`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${target.users[0].token}` },
+      body: '{"device_keys":{}}',
+    });
     return await runPeerScenarios(target, SETTINGS, log);
   } finally {
     await system.stop();
@@ -68,7 +75,10 @@ async function onKeyServer(): Promise<PeerResult> {
 
 /** The pid on the first line of each pid file that exists. */
 function pidsFrom(...files: string[]): number[] {
-  return files.filter((f) => existsSync(f)).map((f) => Number(readFileSync(f, 'utf8').split('\n')[0].trim())).filter((pid) => Number.isInteger(pid) && pid > 0);
+  return files
+    .filter((f) => existsSync(f))
+    .map((f) => Number(readFileSync(f, 'utf8').split('\n')[0].trim()))
+    .filter((pid) => Number.isInteger(pid) && pid > 0);
 }
 
 const SCENARIOS = [
@@ -93,18 +103,28 @@ function table(synapse: PeerResult | undefined, keys: PeerResult | undefined): s
     );
   }
   const check = (name: string, r: PeerResult | undefined) =>
-    r && `${name}: ${r.handedOutTwice === 0 ? 'no key handed out twice' : `${r.handedOutTwice} KEYS HANDED OUT MORE THAN ONCE`} (${r.keysHandedOut} handed out, ${r.emptyClaims} empty claims); every query returned >= ${r.devicesPerQuery} devices; /keys/changes reported ${r.changedReported} changed users; ${r.retries} requests retried after 503/429; load average ${r.loadAverage.join(' -> ')} on ${cpus().length} cores`;
+    r &&
+    `${name}: ${r.handedOutTwice === 0 ? 'no key handed out twice' : `${r.handedOutTwice} KEYS HANDED OUT MORE THAN ONCE`} (${r.keysHandedOut} handed out, ${r.emptyClaims} empty claims); every query returned >= ${r.devicesPerQuery} devices; /keys/changes reported ${r.changedReported} changed users; ${r.retries} requests retried after 503/429; load average ${r.loadAverage.join(' -> ')} on ${cpus().length} cores`;
   return [...lines, '', check('Synapse', synapse), check('key server', keys)].filter((l) => l !== undefined).join('\n');
 }
 
 async function main(): Promise<void> {
-  log(`peer bench: ${DEVICES} devices, concurrency ${SETTINGS.concurrency}, ${SETTINGS.claims} claims, ${SETTINGS.queries} queries, ${SETTINGS.changesReads} /keys/changes`);
+  log(
+    `peer bench: ${DEVICES} devices, concurrency ${SETTINGS.concurrency}, ${SETTINGS.claims} claims, ${SETTINGS.queries} queries, ${SETTINGS.changesReads} /keys/changes`,
+  );
   const synapse = ONLY === 'keyserver' ? undefined : await onSynapse();
   const keys = ONLY === 'synapse' ? undefined : await onKeyServer();
   const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-  const versions = { synapse: `matrix-synapse ${SYNAPSE_VERSION} (PyPI), ${synapse?.postgres ?? 'PostgreSQL'}`, keyServer: `e2ee-keyserver ${commit} (+ working tree)` };
-  process.stdout.write(`\nBeside Synapse, ${new Date().toISOString().slice(0, 10)}: ${DEVICES} devices, concurrency ${SETTINGS.concurrency}\n\n${table(synapse?.result, keys)}\n\n`);
-  process.stdout.write(`${JSON.stringify({ machine: machine(), versions, settings: { devices: DEVICES, ...SETTINGS }, synapse: synapse?.result, keyServer: keys }, null, 2)}\n`);
+  const versions = {
+    synapse: `matrix-synapse ${SYNAPSE_VERSION} (PyPI), ${synapse?.postgres ?? 'PostgreSQL'}`,
+    keyServer: `e2ee-keyserver ${commit} (+ working tree)`,
+  };
+  process.stdout.write(
+    `\nBeside Synapse, ${new Date().toISOString().slice(0, 10)}: ${DEVICES} devices, concurrency ${SETTINGS.concurrency}\n\n${table(synapse?.result, keys)}\n\n`,
+  );
+  process.stdout.write(
+    `${JSON.stringify({ machine: machine(), versions, settings: { devices: DEVICES, ...SETTINGS }, synapse: synapse?.result, keyServer: keys }, null, 2)}\n`,
+  );
 }
 
 runBench(main);

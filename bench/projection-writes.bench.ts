@@ -38,10 +38,18 @@ async function main(): Promise<void> {
       let offset = 10;
       results[`${size} documents`] = {
         'insert a new document': await time((i) => docs.insertOne({ _id: `ins${size}-${i}`, _meta: { partition: 0, offset: 5 }, body: 'y' } as never)),
-        'upsert a new document by _id alone': await time((i) => docs.replaceOne({ _id: `ups${size}-${i}` } as never, { _meta: { partition: 0, offset: 5 }, body: 'y' }, { upsert: true })),
-        'replace a present document under the guard': await time(() => docs.replaceOne({ _id: `d${size - 1}`, ...guard(++offset) } as never, { _meta: { partition: 0, offset }, body: 'y' })),
-        'replace refused by the guard (redelivery)': await time(() => docs.replaceOne({ _id: `d${size - 1}`, ...guard(2) } as never, { _meta: { partition: 0, offset: 2 }, body: 'y' })),
-        'upsert a new document under the guard': await time((i) => docs.replaceOne({ _id: `grd${size}-${i}`, ...guard(5) } as never, { _meta: { partition: 0, offset: 5 }, body: 'y' }, { upsert: true })),
+        'upsert a new document by _id alone': await time((i) =>
+          docs.replaceOne({ _id: `ups${size}-${i}` } as never, { _meta: { partition: 0, offset: 5 }, body: 'y' }, { upsert: true }),
+        ),
+        'replace a present document under the guard': await time(() =>
+          docs.replaceOne({ _id: `d${size - 1}`, ...guard(++offset) } as never, { _meta: { partition: 0, offset }, body: 'y' }),
+        ),
+        'replace refused by the guard (redelivery)': await time(() =>
+          docs.replaceOne({ _id: `d${size - 1}`, ...guard(2) } as never, { _meta: { partition: 0, offset: 2 }, body: 'y' }),
+        ),
+        'upsert a new document under the guard': await time((i) =>
+          docs.replaceOne({ _id: `grd${size}-${i}`, ...guard(5) } as never, { _meta: { partition: 0, offset: 5 }, body: 'y' }, { upsert: true }),
+        ),
       };
       log(`${size}: ${JSON.stringify(results[`${size} documents`])}`);
     }

@@ -59,7 +59,9 @@ async function main(): Promise<void> {
     readerRooms.forEach((room, r) => roomOps.push(feed.joins(room, [reader, ...roomMembers[r]])));
     await bulk.send(roomOps);
     const fedSeconds = (Date.now() - t) / 1000;
-    log(`fed ${USERS} uploads and ${big.length + READER_ROOMS * (ROOM_MEMBERS + 1)} memberships in ${fedSeconds.toFixed(0)} s (${FILL}); building the read models`);
+    log(
+      `fed ${USERS} uploads and ${big.length + READER_ROOMS * (ROOM_MEMBERS + 1)} memberships in ${fedSeconds.toFixed(0)} s (${FILL}); building the read models`,
+    );
     const replays: string[] = [];
     if (FILL === 'events') {
       const kafka = createKafka(kafkaSettingsFromEnv('bench-read-scale', env));

@@ -42,49 +42,64 @@ async function main(): Promise<void> {
     let fill: Awaited<ReturnType<typeof generateLoad>> | undefined;
     let fillSeconds = NaN;
     if (!REUSE) {
-    // 1. Fill the log (no projector running: only the log matters here).
-    let inLog = 0;
-    const poll = setInterval(() => {
-      void admin.endOffsets(topics.events).then((ends) => (inLog = [...ends.values()].reduce((s, e) => s + Number(e), 0))).catch(() => undefined);
-    }, 1000);
-    const users = Math.max(50, Math.round(EVENTS / Number(process.env.BENCH_EVENTS_PER_USER ?? 30)));
-    const fillStarted = Date.now();
-    fill = await generateLoad(
-      {
-        mode: FILL === 'events' ? 'events' : 'kafka',
-        population: { users, rooms: Math.max(5, Math.round(users / 20)), maxRoomSize: Math.max(10, Math.round(users / 2)), zipfExponent: 1, whales: 1, whaleDevices: Math.min(1000, Math.max(5, Math.round(users / 20))), encryptedShare: 0.7, serverName: 'bench.local' },
-        seed: 1,
-        setup: true,
-        rate: Number(process.env.BENCH_FILL_RATE ?? (FILL === 'events' ? 0 : 300)),
-        durationSeconds: Infinity,
-        operations: Infinity,
-        concurrency: 512,
-        oneTimeKeys: 50,
-        stormQueriers: 0,
-        drainSeconds: 0,
-        progress: false,
-        until: () => inLog >= EVENTS,
-        log,
-      },
-      env,
-    );
-    clearInterval(poll);
-    // Let the processor decide everything produced, then stop it: the replay should have the machine.
-    if (FILL === 'pipeline') {
-    const groups = kafka.admin();
-    await groups.connect();
-    for (;;) {
-      const [commands, committed] = await Promise.all([admin.endOffsets(topics.commands), groups.fetchOffsets({ groupId: `${topics.prefix}e2ee.command-processor`, topics: [topics.commands] }).catch(() => [])]);
-      const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
-      const behind = [...commands].reduce((s, [p, end]) => s + Math.max(0, Number(end) - Math.max(0, done.get(p) ?? 0)), 0);
-      if (behind === 0) break;
-      log(`processor: ${behind} commands to decide`);
-      await new Promise((r) => setTimeout(r, 2000));
-    }
-    await groups.disconnect();
-    await processor.kill('SIGTERM');
-    }
-    fillSeconds = (Date.now() - fillStarted) / 1000;
+      // 1. Fill the log (no projector running: only the log matters here).
+      let inLog = 0;
+      const poll = setInterval(() => {
+        void admin
+          .endOffsets(topics.events)
+          .then((ends) => (inLog = [...ends.values()].reduce((s, e) => s + Number(e), 0)))
+          .catch(() => undefined);
+      }, 1000);
+      const users = Math.max(50, Math.round(EVENTS / Number(process.env.BENCH_EVENTS_PER_USER ?? 30)));
+      const fillStarted = Date.now();
+      fill = await generateLoad(
+        {
+          mode: FILL === 'events' ? 'events' : 'kafka',
+          population: {
+            users,
+            rooms: Math.max(5, Math.round(users / 20)),
+            maxRoomSize: Math.max(10, Math.round(users / 2)),
+            zipfExponent: 1,
+            whales: 1,
+            whaleDevices: Math.min(1000, Math.max(5, Math.round(users / 20))),
+            encryptedShare: 0.7,
+            serverName: 'bench.local',
+          },
+          seed: 1,
+          setup: true,
+          rate: Number(process.env.BENCH_FILL_RATE ?? (FILL === 'events' ? 0 : 300)),
+          durationSeconds: Infinity,
+          operations: Infinity,
+          concurrency: 512,
+          oneTimeKeys: 50,
+          stormQueriers: 0,
+          drainSeconds: 0,
+          progress: false,
+          until: () => inLog >= EVENTS,
+          log,
+        },
+        env,
+      );
+      clearInterval(poll);
+      // Let the processor decide everything produced, then stop it: the replay should have the machine.
+      if (FILL === 'pipeline') {
+        const groups = kafka.admin();
+        await groups.connect();
+        for (;;) {
+          const [commands, committed] = await Promise.all([
+            admin.endOffsets(topics.commands),
+            groups.fetchOffsets({ groupId: `${topics.prefix}e2ee.command-processor`, topics: [topics.commands] }).catch(() => []),
+          ]);
+          const done = new Map((committed[0]?.partitions ?? []).map((p) => [p.partition, Number(p.offset)]));
+          const behind = [...commands].reduce((s, [p, end]) => s + Math.max(0, Number(end) - Math.max(0, done.get(p) ?? 0)), 0);
+          if (behind === 0) break;
+          log(`processor: ${behind} commands to decide`);
+          await new Promise((r) => setTimeout(r, 2000));
+        }
+        await groups.disconnect();
+        await processor.kill('SIGTERM');
+      }
+      fillSeconds = (Date.now() - fillStarted) / 1000;
     }
     const ends = await admin.endOffsets(topics.events);
     const events = [...ends.values()].reduce((s, e) => s + Number(e), 0);
@@ -116,16 +131,29 @@ async function main(): Promise<void> {
     const raw = db.collection('bench_raw_insert');
     t0 = process.hrtime.bigint();
     for (let i = 0; i < events; i += 1000) {
-      const docs = Array.from({ length: Math.min(1000, events - i) }, (_, k) => ({ _id: `e${i + k}` as unknown as never, json: sample[(i + k) % sample.length] }));
+      const docs = Array.from({ length: Math.min(1000, events - i) }, (_, k) => ({
+        _id: `e${i + k}` as unknown as never,
+        json: sample[(i + k) % sample.length],
+      }));
       await raw.insertMany(docs, { ordered: false });
     }
     const insertSeconds = Number(process.hrtime.bigint() - t0) / 1e9;
     await raw.drop();
-    log(`raw consume ${Math.round(consumed / consumeSeconds)}/s, consume+decode ${Math.round(decoded / decodeSeconds)}/s, insertMany ${Math.round(events / insertSeconds)} docs/s`);
+    log(
+      `raw consume ${Math.round(consumed / consumeSeconds)}/s, consume+decode ${Math.round(decoded / decodeSeconds)}/s, insertMany ${Math.round(events / insertSeconds)} docs/s`,
+    );
 
     // 4. Replays, one projection at a time (BENCH_COMPARE_UNHELD=1: each also writing every batch).
     const replays: [string, number, number, number][] = [];
-    const runs = NAMES.flatMap((name) => (process.env.BENCH_COMPARE_UNHELD === '1' ? [[name, true], [name, false]] : [[name, true]]) as [string, boolean][]);
+    const runs = NAMES.flatMap(
+      (name) =>
+        (process.env.BENCH_COMPARE_UNHELD === '1'
+          ? [
+              [name, true],
+              [name, false],
+            ]
+          : [[name, true]]) as [string, boolean][],
+    );
     for (const [name, holdBack] of runs) {
       const projection = PROJECTIONS[name];
       if (!projection) throw new Error(`unknown projection ${name}`);
@@ -153,7 +181,10 @@ async function main(): Promise<void> {
     printTable(`Replay of ${events.toLocaleString('en-US')} events (${new Date().toISOString().slice(0, 10)})`, [
       ['events in e2ee.events', events],
       ['average event size, bytes', Math.round(bytes / Math.max(consumed, 1))],
-      [FILL === 'events' ? 'log filled (generator deciding in process -> e2ee.events), s' : 'log filled through the pipeline (generator -> processor), s', Math.round(fillSeconds)],
+      [
+        FILL === 'events' ? 'log filled (generator deciding in process -> e2ee.events), s' : 'log filled through the pipeline (generator -> processor), s',
+        Math.round(fillSeconds),
+      ],
       ['  generator operations (uploads, claims, hs event batches)', (fill?.phases.setup?.operations ?? 0) + (fill?.phases.traffic?.operations ?? 0)],
       ['raw consume of e2ee.events, events/s', Math.round(consumed / consumeSeconds)],
       ['consume + decode (no store), events/s', Math.round(decoded / decodeSeconds)],

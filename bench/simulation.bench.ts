@@ -45,12 +45,24 @@ async function main(): Promise<void> {
     ['events per seed', events / n],
     ['seeds with violations', failed.length],
     ['violations found', failed.reduce((sum, r) => sum + r.violations.length, 0)],
-    ['failing seeds (first 20)', failed.slice(0, 20).map((r) => r.seed).join(' ') || '-'],
+    [
+      'failing seeds (first 20)',
+      failed
+        .slice(0, 20)
+        .map((r) => r.seed)
+        .join(' ') || '-',
+    ],
     ['empty claim answers later claimed (wasted keys)', wasted],
     ['time (s)', seconds],
     ['ms per seed', (seconds * 1000) / n],
   ]);
-  const run = { machine: { ...machine(), store: 'none: in-memory simulation' }, options: plan.options, seeds: n, failingSeeds: failed.map((r) => r.seed), seconds };
+  const run = {
+    machine: { ...machine(), store: 'none: in-memory simulation' },
+    options: plan.options,
+    seeds: n,
+    failingSeeds: failed.map((r) => r.seed),
+    seconds,
+  };
   process.stdout.write(`${JSON.stringify(run)}\n`);
   if (failed.length > 0) throw new Error(`${failed.length} seed(s) broke an invariant; replay one with ${replayCommand(failed[0].seed, process.env)}`);
 }

@@ -116,7 +116,14 @@ async function main(): Promise<void> {
       feed.upload(backupUser, 'B1'),
     ]);
     const rooms = Math.ceil(poolSize / 10);
-    await feed.send(Array.from({ length: rooms }, (_, r) => feed.joins(room(r), Array.from({ length: Math.min(10, poolSize - 10 * r) }, (_, k) => user(10 * r + k)))));
+    await feed.send(
+      Array.from({ length: rooms }, (_, r) =>
+        feed.joins(
+          room(r),
+          Array.from({ length: Math.min(10, poolSize - 10 * r) }, (_, k) => user(10 * r + k)),
+        ),
+      ),
+    );
     await feed.send(Array.from({ length: K + 1 }, (_, r) => feed.joins(room(r), [reader])));
     await settler.settle(600_000);
     log(`setup projected in ${((Date.now() - t) / 1000).toFixed(0)} s`);
@@ -132,32 +139,63 @@ async function main(): Promise<void> {
     const readerClient = as(reader, 'R1');
     const senderClient = as(sender, 'S1');
     const backupClient = as(backupUser, 'B1');
-    const ok = async (what: string, p: Promise<{ status: number; body: any }>) => { // eslint-disable-line @typescript-eslint/no-explicit-any
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const ok = async (what: string, p: Promise<{ status: number; body: any }>) => {
       const r = await p;
       if (r.status !== 200) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
       return r.body;
     };
-    const sessionData = (i: number) => ({ first_message_index: 0, forwarded_count: 0, is_verified: true, session_data: { ephemeral: 'e'.repeat(43), ciphertext: 'c'.repeat(300 + (i % 7)), mac: 'm'.repeat(11) } });
-    const toDeviceContent = (i: number) => ({ algorithm: 'm.olm.v1.curve25519-aes-sha2', sender_key: 'k'.repeat(43), ciphertext: { ['x'.repeat(43)]: { type: 0, body: `${'b'.repeat(600)}${i}` } } });
-    const member = (roomId: string, userId: string, n: string) => ({ type: 'm.room.member', room_id: roomId, state_key: userId, sender: userId, content: { membership: 'join' }, event_id: `$m${n}`, origin_server_ts: Date.now() });
+    const sessionData = (i: number) => ({
+      first_message_index: 0,
+      forwarded_count: 0,
+      is_verified: true,
+      session_data: { ephemeral: 'e'.repeat(43), ciphertext: 'c'.repeat(300 + (i % 7)), mac: 'm'.repeat(11) },
+    });
+    const toDeviceContent = (i: number) => ({
+      algorithm: 'm.olm.v1.curve25519-aes-sha2',
+      sender_key: 'k'.repeat(43),
+      ciphertext: { ['x'.repeat(43)]: { type: 0, body: `${'b'.repeat(600)}${i}` } },
+    });
+    const member = (roomId: string, userId: string, n: string) => ({
+      type: 'm.room.member',
+      room_id: roomId,
+      state_key: userId,
+      sender: userId,
+      content: { membership: 'join' },
+      event_id: `$m${n}`,
+      origin_server_ts: Date.now(),
+    });
     const queryBody = (users: readonly string[]) => ({ device_keys: Object.fromEntries(users.map((u) => [u, []])) });
     const hundred = (i: number) => Array.from({ length: 100 }, (_, j) => user(10 * K + 100 * i + j));
     let txn = 0;
 
     // The kinds, as requests. Their order matters: the claims take the uploads' keys, the warm
     // queries repeat the cold ones, each sync uses the token of the one before.
-    const { version } = await ok('backup version', backupClient.request('POST', '/_matrix/client/v3/room_keys/version', { algorithm: 'm.megolm_backup.v1.curve25519-aes-sha2', auth_data: { public_key: 'abc' } }));
+    const { version } = await ok(
+      'backup version',
+      backupClient.request('POST', '/_matrix/client/v3/room_keys/version', {
+        algorithm: 'm.megolm_backup.v1.curve25519-aes-sha2',
+        auth_data: { public_key: 'abc' },
+      }),
+    );
     const backupRoom = encodeURIComponent(`!backup:${server}`);
-    const putSession = (i: number | string) => ok('backup', backupClient.request('PUT', `/_matrix/client/v3/room_keys/keys/${backupRoom}/s${i}?version=${version}`, sessionData(Number(i) || 0)));
+    const putSession = (i: number | string) =>
+      ok('backup', backupClient.request('PUT', `/_matrix/client/v3/room_keys/keys/${backupRoom}/s${i}?version=${version}`, sessionData(Number(i) || 0)));
     const sendTo = (userId: string, deviceId: string, i: number | string) =>
-      ok('sendToDevice', senderClient.request('PUT', `/_matrix/client/v3/sendToDevice/m.room.encrypted/t${i}`, { messages: { [userId]: { [deviceId]: toDeviceContent(Number(i) || 0) } } }));
+      ok(
+        'sendToDevice',
+        senderClient.request('PUT', `/_matrix/client/v3/sendToDevice/m.room.encrypted/t${i}`, {
+          messages: { [userId]: { [deviceId]: toDeviceContent(Number(i) || 0) } },
+        }),
+      );
     let syncToken = '';
     const sync = async () => {
       const body = await ok('sync', readerClient.request('GET', `/_keyserver/v1/sync?since=${syncToken}&timeout=0`));
       syncToken = body.next_batch;
       return body;
     };
-    const pushJoin = (roomId: string, userId: string) => ok('appservice', appservice.request('PUT', `/_matrix/app/v1/transactions/t${++txn}`, { events: [member(roomId, userId, `${txn}`)] }));
+    const pushJoin = (roomId: string, userId: string) =>
+      ok('appservice', appservice.request('PUT', `/_matrix/app/v1/transactions/t${++txn}`, { events: [member(roomId, userId, `${txn}`)] }));
 
     // Warm-up: one of each kind on users that are never measured (lazy initialisation, version caches).
     t = Date.now();
@@ -177,7 +215,7 @@ async function main(): Promise<void> {
 
     // Idle: what the services send with no request at all.
     const idleSeconds = 3;
-    let mark = tap.mark();
+    const mark = tap.mark();
     await new Promise((r) => setTimeout(r, idleSeconds * 1000));
     const idle = countBy(tap.since(mark), (c) => `${c.source} ${c.command} ${familyOf(c.collection)}`);
 
@@ -215,7 +253,10 @@ async function main(): Promise<void> {
     await settler.settle();
     const to = (await sync()).next_batch as string;
     await run('POST /keys/claim: one key', async (i) => {
-      const body = await ok('claim', readerClient.request('POST', '/_matrix/client/v3/keys/claim', { one_time_keys: { [user(10 * i)]: { [`N${i}`]: 'signed_curve25519' } } }));
+      const body = await ok(
+        'claim',
+        readerClient.request('POST', '/_matrix/client/v3/keys/claim', { one_time_keys: { [user(10 * i)]: { [`N${i}`]: 'signed_curve25519' } } }),
+      );
       if (Object.keys(body.one_time_keys?.[user(10 * i)]?.[`N${i}`] ?? {}).length !== 1) throw new Error(`claim ${i}: no key`);
     });
     const query = (users: readonly string[]) => async () => {
@@ -262,14 +303,21 @@ async function main(): Promise<void> {
       const family = familyOf(name);
       const prev = sizes[family] ?? { documents: 0, meanBytes: 0, maxBytes: 0 };
       const total = prev.documents * prev.meanBytes + bytes;
-      sizes[family] = { documents: prev.documents + documents, meanBytes: Math.round(total / Math.max(prev.documents + documents, 1)), maxBytes: Math.max(prev.maxBytes, max) };
+      sizes[family] = {
+        documents: prev.documents + documents,
+        meanBytes: Math.round(total / Math.max(prev.documents + documents, 1)),
+        maxBytes: Math.max(prev.maxBytes, max),
+      };
     }
 
     // The processor keeps every user's state in memory: what one costs there, parsed from its
     // snapshot (`state` is the state's JSON), for a user with 1 device and no one-time keys and
     // one with 2 devices, one of them holding 49 one-time keys (uploaded 50, one claimed).
     const states: Record<string, { snapshotBytes: number; stateJsonBytes: number; heapBytes?: number }> = {};
-    for (const [label, id] of [['1 device, no one-time keys', user(1)], ['2 devices, 49 one-time keys', user(0)]] as const) {
+    for (const [label, id] of [
+      ['1 device, no one-time keys', user(1)],
+      ['2 devices, 49 one-time keys', user(0)],
+    ] as const) {
       for (const { name } of await db.listCollections().toArray()) {
         if (!name.startsWith('processor_user_state')) continue;
         const doc = await db.collection<{ _id: string; state: string }>(name).findOne({ _id: id });
@@ -286,9 +334,18 @@ async function main(): Promise<void> {
 
     const rows = kinds.map(({ name, samples }) => ({ name, ...figures(samples) }));
     printTables(rows, idle, idleSeconds, sizes, Number(env.KAFKA_PARTITIONS));
-    process.stdout.write(`MONGODB_COMMAND_LOG and the tap agreed on all ${crossChecked.toLocaleString('en-US')} filtered commands of the measured requests (per source, command and collection)\n`);
-    process.stdout.write(`Processor user states (snapshot BSON / state JSON / parsed in the heap, bytes): ${Object.entries(states).map(([k, v]) => `${k}: ${v.snapshotBytes} / ${v.stateJsonBytes} / ${v.heapBytes ?? 'n/a (no --expose-gc)'}`).join('; ')}\n`);
-    if (cacheHeap) process.stdout.write(`Heap growth over the cold 100-user queries (copies of ${cacheHeap.users} users' device-keys and cross-signing documents, all services in one process, so rough): ${cacheHeap.bytesPerUser} bytes per user\n\n`);
+    process.stdout.write(
+      `MONGODB_COMMAND_LOG and the tap agreed on all ${crossChecked.toLocaleString('en-US')} filtered commands of the measured requests (per source, command and collection)\n`,
+    );
+    process.stdout.write(
+      `Processor user states (snapshot BSON / state JSON / parsed in the heap, bytes): ${Object.entries(states)
+        .map(([k, v]) => `${k}: ${v.snapshotBytes} / ${v.stateJsonBytes} / ${v.heapBytes ?? 'n/a (no --expose-gc)'}`)
+        .join('; ')}\n`,
+    );
+    if (cacheHeap)
+      process.stdout.write(
+        `Heap growth over the cold 100-user queries (copies of ${cacheHeap.users} users' device-keys and cross-signing documents, all services in one process, so rough): ${cacheHeap.bytesPerUser} bytes per user\n\n`,
+      );
     process.stdout.write(
       `${JSON.stringify({ date: new Date().toISOString(), machine: machine(), cacheHeap, processorStates: states, settings: { k: K, quietMs: QUIET_MS, snapshotIntervalMs: Number(SNAPSHOT_INTERVAL_MS), partitions: Number(env.KAFKA_PARTITIONS), poolUsers: poolSize, oneTimeKeysPerUpload: OTKS }, kinds: rows, idle: { seconds: idleSeconds, commands: idle }, documentSizes: sizes }, null, 2)}\n`,
     );
@@ -310,11 +367,15 @@ function countBy<T>(items: readonly T[], key: (item: T) => string): Record<strin
 
 /** The file record and the tap must agree on the filtered commands (find, update, delete) of each source. */
 function crossCheck(tapped: readonly TappedCommand[], logged: readonly { source: string; command: string; collection: string }[]): number {
-  const fromTap = countBy(tapped.filter((c) => LOGGED_COMMANDS.has(c.command)), (c) => `${c.source} ${c.command} ${c.collection}`);
+  const fromTap = countBy(
+    tapped.filter((c) => LOGGED_COMMANDS.has(c.command)),
+    (c) => `${c.source} ${c.command} ${c.collection}`,
+  );
   const fromFile = countBy(logged, (c) => `${c.source} ${c.command} ${c.collection}`);
   const keys = new Set([...Object.keys(fromTap), ...Object.keys(fromFile)]);
   for (const key of keys) {
-    if ((fromTap[key] ?? 0) !== (fromFile[key] ?? 0)) throw new Error(`command log and tap disagree on ${key}: file ${fromFile[key] ?? 0}, tap ${fromTap[key] ?? 0}`);
+    if ((fromTap[key] ?? 0) !== (fromFile[key] ?? 0))
+      throw new Error(`command log and tap disagree on ${key}: file ${fromFile[key] ?? 0}, tap ${fromTap[key] ?? 0}`);
   }
   return logged.length;
 }
@@ -323,16 +384,23 @@ type Figures = ReturnType<typeof figures>;
 
 function figures(samples: readonly Sample[]) {
   const n = samples.length;
-  const mean = (pick: (c: TappedCommand) => number) => Math.round((samples.reduce((s, x) => s + x.commands.reduce((a, c) => a + pick(c), 0), 0) / n) * 100) / 100;
+  const mean = (pick: (c: TappedCommand) => number) =>
+    Math.round((samples.reduce((s, x) => s + x.commands.reduce((a, c) => a + pick(c), 0), 0) / n) * 100) / 100;
   const counted = (c: TappedCommand) => !TIME_BASED.has(c.collection);
   const isCheckpoint = (c: TappedCommand) => c.collection === 'checkpoints';
-  const reads = (source?: string) => (c: TappedCommand) => (counted(c) && !isCheckpoint(c) && READ_COMMANDS.has(c.command) && (!source || c.source === source) ? 1 : 0);
-  const writes = (source?: string, docs = false) => (c: TappedCommand) => (counted(c) && !isCheckpoint(c) && WRITE_COMMANDS.has(c.command) && (!source || c.source === source) ? (docs ? c.statements : 1) : 0);
-  const byService = Object.fromEntries(
-    SERVICES.map((s) => [s, { reads: mean(reads(s)), writes: mean(writes(s)), writtenDocuments: mean(writes(s, true)) }]),
-  );
+  const reads = (source?: string) => (c: TappedCommand) =>
+    counted(c) && !isCheckpoint(c) && READ_COMMANDS.has(c.command) && (!source || c.source === source) ? 1 : 0;
+  const writes =
+    (source?: string, docs = false) =>
+    (c: TappedCommand) =>
+      counted(c) && !isCheckpoint(c) && WRITE_COMMANDS.has(c.command) && (!source || c.source === source) ? (docs ? c.statements : 1) : 0;
+  const byService = Object.fromEntries(SERVICES.map((s) => [s, { reads: mean(reads(s)), writes: mean(writes(s)), writtenDocuments: mean(writes(s, true)) }]));
   const perRequest: Record<string, number> = {};
-  for (const sample of samples) for (const c of sample.commands) if (counted(c)) perRequest[`${c.source} ${c.command} ${familyOf(c.collection)}`] = (perRequest[`${c.source} ${c.command} ${familyOf(c.collection)}`] ?? 0) + c.statements;
+  for (const sample of samples)
+    for (const c of sample.commands)
+      if (counted(c))
+        perRequest[`${c.source} ${c.command} ${familyOf(c.collection)}`] =
+          (perRequest[`${c.source} ${c.command} ${familyOf(c.collection)}`] ?? 0) + c.statements;
   for (const key of Object.keys(perRequest)) perRequest[key] = Math.round((perRequest[key] / n) * 100) / 100;
   const other = mean((c) => (counted(c) && !READ_COMMANDS.has(c.command) && !WRITE_COMMANDS.has(c.command) ? 1 : 0));
   return {
@@ -351,7 +419,13 @@ function figures(samples: readonly Sample[]) {
   };
 }
 
-function printTables(rows: ({ name: string } & Figures)[], idle: Record<string, number>, idleSeconds: number, sizes: Record<string, { documents: number; meanBytes: number; maxBytes: number }>, partitions: number): void {
+function printTables(
+  rows: ({ name: string } & Figures)[],
+  idle: Record<string, number>,
+  idleSeconds: number,
+  sizes: Record<string, { documents: number; meanBytes: number; maxBytes: number }>,
+  partitions: number,
+): void {
   const f = (x: number) => x.toLocaleString('en-US', { maximumFractionDigits: x < 10 ? 2 : 1 });
   const w = (s: { writes: number; writtenDocuments: number }) => (s.writes === s.writtenDocuments ? f(s.writes) : `${f(s.writes)} (${f(s.writtenDocuments)})`);
   const out = [
@@ -366,14 +440,21 @@ function printTables(rows: ({ name: string } & Figures)[], idle: Record<string, 
       return `| ${r.name} | ${f(r.latencyMs.p50)} | ${f(r.reads)} | ${w(r)} | ${f(s['keys-api'].reads)} | ${w(s['keys-api'])} | ${f(s['command-processor'].reads)} | ${w(s['command-processor'])} | ${f(s.projector.reads)} | ${w(s.projector)} | ${f(r.checkpointReads)} | ${f(r.checkpointWrites)} |`;
     }),
     '',
-    `Idle, ${idleSeconds} s with no request: ${Object.entries(idle).map(([k, v]) => `${k} x${v}`).join(', ') || 'nothing'}`,
+    `Idle, ${idleSeconds} s with no request: ${
+      Object.entries(idle)
+        .map(([k, v]) => `${k} x${v}`)
+        .join(', ') || 'nothing'
+    }`,
     `Time-based version lookups (projection_versions) per request window, excluded above: ${rows.map((r) => f(r.versionLookups)).join(' / ')}`,
     '',
     '| collection family | documents | mean BSON bytes | max |',
     '| --- | ---: | ---: | ---: |',
     ...Object.entries(sizes)
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([family, s]) => `| ${family} | ${s.documents.toLocaleString('en-US')} | ${s.meanBytes.toLocaleString('en-US')} | ${s.maxBytes.toLocaleString('en-US')} |`),
+      .map(
+        ([family, s]) =>
+          `| ${family} | ${s.documents.toLocaleString('en-US')} | ${s.meanBytes.toLocaleString('en-US')} | ${s.maxBytes.toLocaleString('en-US')} |`,
+      ),
   ];
   process.stdout.write(`\n${out.join('\n')}\n\n`);
 }

@@ -54,7 +54,10 @@ async function main(): Promise<void> {
       const t = Date.now();
       while (filled < size) {
         const n = Math.min(CHUNK, size - filled);
-        await coll.insertMany(Array.from({ length: n }, (_, k) => doc(filled + k)), { ordered: false });
+        await coll.insertMany(
+          Array.from({ length: n }, (_, k) => doc(filled + k)),
+          { ordered: false },
+        );
         filled += n;
       }
       const fillSeconds = (Date.now() - t) / 1000;
@@ -63,12 +66,15 @@ async function main(): Promise<void> {
       // Each op returns the milliseconds of the call it is named after. All of them leave the same
       // ids in the collection (deleteOne and insertOne come in pairs) so any id can be picked later.
       const ops: Record<string, () => Promise<number>> = {
-        findOne: () => timed(async () => {
-          if (!(await coll.findOne({ _id: `doc-${pick()}` }))) throw new Error('findOne missed an existing id');
-        }),
-        updateOne: () => timed(async () => {
-          if ((await coll.updateOne({ _id: `doc-${pick()}` }, { $set: { n: Date.now() } })).matchedCount !== 1) throw new Error('updateOne missed an existing id');
-        }),
+        findOne: () =>
+          timed(async () => {
+            if (!(await coll.findOne({ _id: `doc-${pick()}` }))) throw new Error('findOne missed an existing id');
+          }),
+        updateOne: () =>
+          timed(async () => {
+            if ((await coll.updateOne({ _id: `doc-${pick()}` }, { $set: { n: Date.now() } })).matchedCount !== 1)
+              throw new Error('updateOne missed an existing id');
+          }),
         'replaceOne upsert': () => {
           const { _id, ...rest } = doc(pick(), Date.now());
           return timed(() => coll.replaceOne({ _id }, rest, { upsert: true }));
@@ -100,12 +106,20 @@ async function main(): Promise<void> {
     // One table: a row per op, a column per size (p50 / p99 / mean ms), then largest vs smallest.
     const first = results[0];
     const last = results[results.length - 1];
-    const head = ['op (ms: p50 / p99 / mean)', ...results.map((r) => r.size.toLocaleString('en-US')), `${last.size.toLocaleString('en-US')} vs ${first.size.toLocaleString('en-US')} (p50, mean)`];
+    const head = [
+      'op (ms: p50 / p99 / mean)',
+      ...results.map((r) => r.size.toLocaleString('en-US')),
+      `${last.size.toLocaleString('en-US')} vs ${first.size.toLocaleString('en-US')} (p50, mean)`,
+    ];
     const rows = Object.keys(first.ops).map((name) => {
       const p50 = last.ops[name].p50 / first.ops[name].p50;
       const mean = last.ops[name].mean / first.ops[name].mean;
       const verdict = Math.max(p50, mean) <= TARGET_RATIO ? 'ok' : `over ${TARGET_RATIO}x`;
-      return [name, ...results.map((r) => `${r.ops[name].p50} / ${r.ops[name].p99} / ${r.ops[name].mean}`), `${p50.toFixed(2)}x, ${mean.toFixed(2)}x ${verdict}`];
+      return [
+        name,
+        ...results.map((r) => `${r.ops[name].p50} / ${r.ops[name].p99} / ${r.ops[name].mean}`),
+        `${p50.toFixed(2)}x, ${mean.toFixed(2)}x ${verdict}`,
+      ];
     });
     rows.push(['fill (insertMany of 1,000), s', ...results.map((r) => r.fillSeconds.toFixed(1)), '']);
     rows.push(['SQLite db / -wal MB after the ops', ...results.map((r) => `${r.dbMB} / ${r.walMB}`), '']);

@@ -26,7 +26,9 @@ async function main(): Promise<void> {
   let running = true;
   try {
     await drive(RECEIVERS, 8, async (i) => {
-      const r = await new MatrixClient(urls[i % 2], tokenFor(receivers[i], 'D')).upload({ device_keys: signedDeviceKeys(newDeviceIdentity(receivers[i], 'D')) });
+      const r = await new MatrixClient(urls[i % 2], tokenFor(receivers[i], 'D')).upload({
+        device_keys: signedDeviceKeys(newDeviceIdentity(receivers[i], 'D')),
+      });
       if (r.status !== 200) throw new Error(`upload ${r.status}`);
     });
     // Every receiver long-polls in a loop, as a client's /sync would.

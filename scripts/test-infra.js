@@ -16,7 +16,11 @@ const env = { ...process.env, MONGODB_COMMAND_LOG: record, CONTRACT_LOG: respons
 const jest = (...args) => spawnSync('npx', ['jest', ...args, '--runInBand', '--forceExit'], { cwd: root, env, stdio: 'inherit' }).status ?? 1;
 
 // The gateway's e2e suites run a real Synapse (PyPI, pinned): installed into .local/ once, cached.
-const provisioned = spawnSync(process.execPath, [path.join(root, 'scripts', 'run.js'), path.join(root, 'apps', 'cli', 'src', 'main.ts'), 'infra', 'provision-synapse'], { cwd: root, stdio: 'inherit' }).status;
+const provisioned = spawnSync(
+  process.execPath,
+  [path.join(root, 'scripts', 'run.js'), path.join(root, 'apps', 'cli', 'src', 'main.ts'), 'infra', 'provision-synapse'],
+  { cwd: root, stdio: 'inherit' },
+).status;
 if (provisioned !== 0) process.exit(provisioned ?? 1);
 const suites = jest('--selectProjects', 'integration', 'e2e', 'interop', ...process.argv.slice(2));
 const audit = jest('--selectProjects', 'audit');

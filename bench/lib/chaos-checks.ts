@@ -108,7 +108,15 @@ export interface LedgerResult {
   readonly voidEvents: number;
   readonly markers: number;
   readonly eventTypes: Record<string, number>;
-  readonly acknowledged: { uploads: number; deviceKeys: number; oneTimeKeys: number; fallbackKeys: number; claims: number; keysClaimed: number; fallbacksHandedOut: number };
+  readonly acknowledged: {
+    uploads: number;
+    deviceKeys: number;
+    oneTimeKeys: number;
+    fallbackKeys: number;
+    claims: number;
+    keysClaimed: number;
+    fallbacksHandedOut: number;
+  };
   readonly violations: string[];
   /** Devices whose acknowledged device keys the log still holds (not deleted since): user -> device -> keys. */
   readonly liveDeviceKeys: Map<string, Map<string, unknown>>;
@@ -166,7 +174,8 @@ export function checkLedger(exchanges: readonly HttpExchange[], raw: readonly Ra
       }
     }
   }
-  for (const [k, ids] of claimedInLog) if (ids.size > 1) violations.push(`one-time key ${k} claimed by ${ids.size} different commands in the log (handed out twice): ${[...ids].join(', ')}`);
+  for (const [k, ids] of claimedInLog)
+    if (ids.size > 1) violations.push(`one-time key ${k} claimed by ${ids.size} different commands in the log (handed out twice): ${[...ids].join(', ')}`);
 
   const acknowledged = { uploads: 0, deviceKeys: 0, oneTimeKeys: 0, fallbackKeys: 0, claims: 0, keysClaimed: 0, fallbacksHandedOut: 0 };
   const handedOut = new Map<string, number>();
@@ -236,11 +245,7 @@ export function checkLedger(exchanges: readonly HttpExchange[], raw: readonly Ra
 }
 
 /** The effect through the API: /keys/query shows every acknowledged device key the log still holds, exactly as uploaded. */
-export async function checkQueries(
-  url: string,
-  token: string,
-  live: Map<string, Map<string, unknown>>,
-): Promise<{ devices: number; violations: string[] }> {
+export async function checkQueries(url: string, token: string, live: Map<string, Map<string, unknown>>): Promise<{ devices: number; violations: string[] }> {
   const violations: string[] = [];
   const users = [...live.keys()];
   let devices = 0;
@@ -293,13 +298,32 @@ export async function checkReplayDigests(codeRoot: string, env: NodeJS.ProcessEn
   for (const name of Object.keys(PROJECTIONS)) {
     const liveVersion = await registry.active(name);
     const live = await collectionDigest(await ProjectionBuckets.forReading(db, name, liveVersion));
-    const run = spawnSync(process.execPath, [join(codeRoot, 'scripts', 'run.js'), join(codeRoot, 'apps', 'cli', 'src', 'main.ts'), 'replay', name], { cwd: codeRoot, env, encoding: 'utf8', timeout: 600_000 });
-    const line = run.stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+    const run = spawnSync(process.execPath, [join(codeRoot, 'scripts', 'run.js'), join(codeRoot, 'apps', 'cli', 'src', 'main.ts'), 'replay', name], {
+      cwd: codeRoot,
+      env,
+      encoding: 'utf8',
+      timeout: 600_000,
+    });
+    const line = run.stdout
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .pop();
     if (run.status !== 0 || !line) throw new Error(`replay ${name} failed (${run.status}): ${run.stderr.slice(-500)}`);
     const report = JSON.parse(line) as { version: number };
     const replayed = await collectionDigest(await ProjectionBuckets.forReading(db, name, report.version));
-    rows.push({ projection: name, liveVersion, replayVersion: report.version, documents: live.count, equal: live.digest === replayed.digest && live.count === replayed.count, live: live.digest.slice(0, 12), replayed: replayed.digest.slice(0, 12) });
-    log(`replayed ${name}: v${liveVersion} ${live.count} docs ${live.digest.slice(0, 12)} vs v${report.version} ${replayed.count} docs ${replayed.digest.slice(0, 12)}`);
+    rows.push({
+      projection: name,
+      liveVersion,
+      replayVersion: report.version,
+      documents: live.count,
+      equal: live.digest === replayed.digest && live.count === replayed.count,
+      live: live.digest.slice(0, 12),
+      replayed: replayed.digest.slice(0, 12),
+    });
+    log(
+      `replayed ${name}: v${liveVersion} ${live.count} docs ${live.digest.slice(0, 12)} vs v${report.version} ${replayed.count} docs ${replayed.digest.slice(0, 12)}`,
+    );
   }
   return rows;
 }

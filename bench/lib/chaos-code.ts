@@ -21,7 +21,8 @@ export function snapshotCode(projectRoot: string, dest: string, mode: 'worktree'
     for (const file of overlay) cpSync(join(projectRoot, file), join(dest, file), { recursive: true });
   } else {
     for (const part of PARTS) {
-      if (existsSync(join(projectRoot, part))) cpSync(join(projectRoot, part), join(dest, part), { recursive: true, filter: (src) => !/\/(node_modules|dist)(\/|$)/.test(src) });
+      if (existsSync(join(projectRoot, part)))
+        cpSync(join(projectRoot, part), join(dest, part), { recursive: true, filter: (src) => !/\/(node_modules|dist)(\/|$)/.test(src) });
     }
   }
   symlinkSync(join(projectRoot, 'node_modules'), join(dest, 'node_modules'));
@@ -32,6 +33,9 @@ export function snapshotCode(projectRoot: string, dest: string, mode: 'worktree'
 export function codeVersion(projectRoot: string, mode: 'worktree' | 'head', overlay: readonly string[]): string {
   const head = execFileSync('git', ['-C', projectRoot, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
   if (mode === 'head') return `${head}${overlay.length > 0 ? ` + ${overlay.join(', ')} from the working tree` : ''}`;
-  const dirty = execFileSync('git', ['-C', projectRoot, 'status', '--porcelain', '--', ...PARTS], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).length;
+  const dirty = execFileSync('git', ['-C', projectRoot, 'status', '--porcelain', '--', ...PARTS], { encoding: 'utf8' })
+    .trim()
+    .split('\n')
+    .filter(Boolean).length;
   return `${head}${dirty > 0 ? ` + ${dirty} changed files in the working tree` : ''}`;
 }

@@ -28,7 +28,10 @@ export class ChaosInfra {
       INFRA_KAFKA_CONTROLLER_PORT: String(ports.controller),
       INFRA_MONGO_PORT: String(ports.mongo),
     });
-    if (layout.root === shared.root || [layout.kafkaPort, layout.controllerPort, layout.mongoPort].some((p) => [shared.kafkaPort, shared.controllerPort, shared.mongoPort].includes(p))) {
+    if (
+      layout.root === shared.root ||
+      [layout.kafkaPort, layout.controllerPort, layout.mongoPort].some((p) => [shared.kafkaPort, shared.controllerPort, shared.mongoPort].includes(p))
+    ) {
       throw new Error('the chaos run must not use the default infrastructure folder or ports');
     }
     // Built once in the shared cache (skipped when present), linked here: nothing is rebuilt.

@@ -6,7 +6,11 @@ import { RestartPolicy, Supervisor } from '../../apps/cli/src/system/supervisor'
 import { freePort, sleep } from '../../apps/cli/src/infra/processes';
 import { plannedServices, systemPorts } from '../../apps/cli/src/system/system-plan';
 
-const realClock = { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+const realClock = {
+  now: () => Date.now(),
+  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+};
 
 /** `npm run system`'s backoff, with a shorter grace period on stop (the run is bounded). */
 const POLICY: RestartPolicy = { initialDelayMs: 1000, maxDelayMs: 30_000, stableAfterMs: 60_000, killAfterMs: 15_000 };
@@ -50,7 +54,15 @@ export class ServiceInstance {
     private readonly log: (msg: string) => void,
   ) {}
 
-  static async create(name: string, kind: ServiceKind, env: NodeJS.ProcessEnv, codeRoot: string, logDir: string, exits: ServiceExit[], log: (msg: string) => void): Promise<ServiceInstance> {
+  static async create(
+    name: string,
+    kind: ServiceKind,
+    env: NodeJS.ProcessEnv,
+    codeRoot: string,
+    logDir: string,
+    exits: ServiceExit[],
+    log: (msg: string) => void,
+  ): Promise<ServiceInstance> {
     return new ServiceInstance(name, kind, await freePort(), env, codeRoot, logDir, exits, log);
   }
 

@@ -59,7 +59,15 @@ export class ToDeviceProbes {
           continue;
         }
         const to = pool[Math.floor(Math.random() * pool.length)];
-        const probe: Probe = { id: `${this.runId}-${n}`, txnId: `chaos-${this.runId}-${n}`, sender: n % this.tokens.length, userId: to.userId, deviceId: to.deviceId, attempts: 0, acknowledged: false };
+        const probe: Probe = {
+          id: `${this.runId}-${n}`,
+          txnId: `chaos-${this.runId}-${n}`,
+          sender: n % this.tokens.length,
+          userId: to.userId,
+          deviceId: to.deviceId,
+          attempts: 0,
+          acknowledged: false,
+        };
         this.probes.push(probe);
         const p = this.send(probe).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);
@@ -89,10 +97,34 @@ export class ToDeviceProbes {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
         const text = await r.text();
-        x = { endpoint: 'PUT /sendToDevice', method: 'PUT', path, requestBody: body, requester: this.senderOf(probe.sender), status: r.status, retryAfter: r.headers.get('retry-after'), responseText: text, error: null, startedAt, endedAt: Date.now() };
+        x = {
+          endpoint: 'PUT /sendToDevice',
+          method: 'PUT',
+          path,
+          requestBody: body,
+          requester: this.senderOf(probe.sender),
+          status: r.status,
+          retryAfter: r.headers.get('retry-after'),
+          responseText: text,
+          error: null,
+          startedAt,
+          endedAt: Date.now(),
+        };
       } catch (err) {
         const e = err as Error & { cause?: { code?: string } };
-        x = { endpoint: 'PUT /sendToDevice', method: 'PUT', path, requestBody: body, requester: this.senderOf(probe.sender), status: null, retryAfter: null, responseText: '', error: `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`, startedAt, endedAt: Date.now() };
+        x = {
+          endpoint: 'PUT /sendToDevice',
+          method: 'PUT',
+          path,
+          requestBody: body,
+          requester: this.senderOf(probe.sender),
+          status: null,
+          retryAfter: null,
+          responseText: '',
+          error: `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`,
+          startedAt,
+          endedAt: Date.now(),
+        };
       }
       this.observe(x);
       if (x.status === 200) {
@@ -147,7 +179,9 @@ export async function checkProbes(
     const seen = new Map<string, number>();
     let since: string | null = null;
     for (let page = 0; page < 100; page++) {
-      const r = await fetch(`${url}/_keyserver/v1/sync?timeout=0${since ? `&since=${encodeURIComponent(since)}` : ''}`, { headers: { authorization: `Bearer ${token}` } });
+      const r = await fetch(`${url}/_keyserver/v1/sync?timeout=0${since ? `&since=${encodeURIComponent(since)}` : ''}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       const text = await r.text();
       if (r.status !== 200) {
         violations.push(`final sync of ${slot} answered ${r.status}: ${text.slice(0, 200)}`);

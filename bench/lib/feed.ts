@@ -40,7 +40,15 @@ export class Feed {
   }
 
   joins(roomId: string, userIds: readonly string[]): Operation {
-    const events: HomeserverEvent[] = userIds.map((userId) => ({ schema: 'hs.v1', id: `$f${Date.now().toString(36)}_${++this.seq}`, type: 'membership', room_id: roomId, user_id: userId, membership: 'join', ts: Date.now() }));
+    const events: HomeserverEvent[] = userIds.map((userId) => ({
+      schema: 'hs.v1',
+      id: `$f${Date.now().toString(36)}_${++this.seq}`,
+      type: 'membership',
+      room_id: roomId,
+      user_id: userId,
+      membership: 'join',
+      ts: Date.now(),
+    }));
     return { kind: 'hs', events };
   }
 

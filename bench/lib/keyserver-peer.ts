@@ -8,7 +8,13 @@ import { PeerTarget, PeerUser } from './peer-driver';
  * Synapse its own process): JWT tokens, and one room for everyone fed through hs.events as a
  * homeserver would, so that /keys/changes reports the uploads as it does on Synapse.
  */
-export async function keyServerTarget(url: string, env: NodeJS.ProcessEnv, devices: number, log: (m: string) => void, processes: () => number[]): Promise<PeerTarget> {
+export async function keyServerTarget(
+  url: string,
+  env: NodeJS.ProcessEnv,
+  devices: number,
+  log: (m: string) => void,
+  processes: () => number[],
+): Promise<PeerTarget> {
   const server = env.SERVER_NAME!;
   const users: PeerUser[] = Array.from({ length: devices }, (_, i) => {
     const userId = `@peer${i}:${server}`;
@@ -16,7 +22,12 @@ export async function keyServerTarget(url: string, env: NodeJS.ProcessEnv, devic
   });
   log('key server: one room for everyone (hs.events)');
   const feed = new Feed(env);
-  await feed.send([feed.joins(`!peer:${server}`, users.map((u) => u.userId))]);
+  await feed.send([
+    feed.joins(
+      `!peer:${server}`,
+      users.map((u) => u.userId),
+    ),
+  ]);
   await feed.close();
   await settle(env, 'device-lists', 1, 600_000);
   const reader = new MatrixClient(url, users[0].token);

@@ -63,7 +63,8 @@ export async function runPeerScenarios(target: PeerTarget, s: PeerSettings, log:
     for (let attempt = 0; ; attempt++) {
       const r = await client.request(method, path, body);
       if (r.status === 200) return r.body as any; // eslint-disable-line @typescript-eslint/no-explicit-any
-      if ((r.status !== 503 && r.status !== 429) || attempt === 5) throw new Error(`${target.name} ${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
+      if ((r.status !== 503 && r.status !== 429) || attempt === 5)
+        throw new Error(`${target.name} ${what}: ${r.status} ${JSON.stringify(r.body).slice(0, 300)}`);
       retries++;
       await new Promise((done) => setTimeout(done, 1000 * Number(r.headers.get('retry-after') ?? 1)));
     }
@@ -86,44 +87,55 @@ export async function runPeerScenarios(target: PeerTarget, s: PeerSettings, log:
   const loadAtStart = loadavg()[0];
   const from = await target.token();
   log(`${target.name}: uploading ${users.length} devices x ${s.keysPerDevice} signed one-time keys`);
-  const upload = await measured(() => drive(users.length, s.concurrency, async (i) => {
-    const body = await send('upload', i, 'POST', '/_matrix/client/v3/keys/upload', bodies[i]);
-    if (body.one_time_key_counts?.signed_curve25519 !== s.keysPerDevice) throw new Error(`${target.name} upload: counts ${JSON.stringify(body.one_time_key_counts)}`);
-  }));
+  const upload = await measured(() =>
+    drive(users.length, s.concurrency, async (i) => {
+      const body = await send('upload', i, 'POST', '/_matrix/client/v3/keys/upload', bodies[i]);
+      if (body.one_time_key_counts?.signed_curve25519 !== s.keysPerDevice)
+        throw new Error(`${target.name} upload: counts ${JSON.stringify(body.one_time_key_counts)}`);
+    }),
+  );
   const to = await target.token();
 
   log(`${target.name}: ${s.claims} claims`);
   const deck = claimDeck(users.length, s.claims, s.keysPerDevice, s.seed);
   const handedOut = new Map<string, number>();
   let emptyClaims = 0;
-  const claim = await measured(() => drive(s.claims, s.concurrency, async (i) => {
-    const t = users[deck[i]];
-    const body = await send('claim', i * 7 + 1, 'POST', '/_matrix/client/v3/keys/claim', { one_time_keys: { [t.userId]: { [t.deviceId]: 'signed_curve25519' } } });
-    const keys = body.one_time_keys?.[t.userId]?.[t.deviceId] ?? {};
-    if (Object.keys(keys).length === 0) emptyClaims++;
-    // A key is the same key if either its id on that device or its public value repeats.
-    for (const [keyId, key] of Object.entries<{ key: string }>(keys)) {
-      for (const name of [`${t.userId}|${t.deviceId}|${keyId}`, `value|${key.key}`]) handedOut.set(name, (handedOut.get(name) ?? 0) + 1);
-    }
-  }));
+  const claim = await measured(() =>
+    drive(s.claims, s.concurrency, async (i) => {
+      const t = users[deck[i]];
+      const body = await send('claim', i * 7 + 1, 'POST', '/_matrix/client/v3/keys/claim', {
+        one_time_keys: { [t.userId]: { [t.deviceId]: 'signed_curve25519' } },
+      });
+      const keys = body.one_time_keys?.[t.userId]?.[t.deviceId] ?? {};
+      if (Object.keys(keys).length === 0) emptyClaims++;
+      // A key is the same key if either its id on that device or its public value repeats.
+      for (const [keyId, key] of Object.entries<{ key: string }>(keys)) {
+        for (const name of [`${t.userId}|${t.deviceId}|${keyId}`, `value|${key.key}`]) handedOut.set(name, (handedOut.get(name) ?? 0) + 1);
+      }
+    }),
+  );
   const handedOutTwice = [...handedOut.values()].filter((n) => n > 1).length;
 
   log(`${target.name}: ${s.queries} /keys/query of all ${users.length} users`);
   const everyone = { device_keys: Object.fromEntries(users.map((u) => [u.userId, []])) };
   let devicesPerQuery = Infinity;
-  const query = await measured(() => drive(s.queries, s.concurrency, async (i) => {
-    const body = await send('query', i, 'POST', '/_matrix/client/v3/keys/query', everyone);
-    const devices = Object.values<Record<string, unknown>>(body.device_keys ?? {}).reduce((n, d) => n + Object.keys(d).length, 0);
-    devicesPerQuery = Math.min(devicesPerQuery, devices);
-  }));
+  const query = await measured(() =>
+    drive(s.queries, s.concurrency, async (i) => {
+      const body = await send('query', i, 'POST', '/_matrix/client/v3/keys/query', everyone);
+      const devices = Object.values<Record<string, unknown>>(body.device_keys ?? {}).reduce((n, d) => n + Object.keys(d).length, 0);
+      devicesPerQuery = Math.min(devicesPerQuery, devices);
+    }),
+  );
 
   log(`${target.name}: ${s.changesReads} /keys/changes from before to after the uploads`);
   let changedReported = Infinity;
   const path = `/_matrix/client/v3/keys/changes?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`;
-  const changes = await measured(() => drive(s.changesReads, s.concurrency, async (i) => {
-    const body = await send('changes', i, 'GET', path);
-    changedReported = Math.min(changedReported, body.changed.length);
-  }));
+  const changes = await measured(() =>
+    drive(s.changesReads, s.concurrency, async (i) => {
+      const body = await send('changes', i, 'GET', path);
+      changedReported = Math.min(changedReported, body.changed.length);
+    }),
+  );
 
   const figures = (r: Awaited<ReturnType<typeof drive>> & { cpuSeconds: number }): ScenarioFigures => {
     const { count, p50, p99 } = summarize(r.latencies);

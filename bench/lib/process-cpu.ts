@@ -29,7 +29,9 @@ function readStat(pid: number): ProcStat | undefined {
  * moves much less.
  */
 export function treeCpuSeconds(roots: readonly number[]): number {
-  const stats = readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((d) => readStat(Number(d)) ?? []);
+  const stats = readdirSync('/proc')
+    .filter((d) => /^\d+$/.test(d))
+    .flatMap((d) => readStat(Number(d)) ?? []);
   const children = new Map<number, ProcStat[]>();
   for (const s of stats) children.set(s.ppid, [...(children.get(s.ppid) ?? []), s]);
   const byPid = new Map(stats.map((s) => [s.pid, s]));

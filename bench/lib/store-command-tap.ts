@@ -33,6 +33,7 @@ export class StoreCommandTap {
 
   install(): void {
     const original = commandLog.attachCommandLog;
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the replacement is a plain function (the driver's own `this`)
     const tap = this;
     (commandLog as { attachCommandLog: typeof original }).attachCommandLog = function attachWithTap(client: MongoClient, path: string, source: string) {
       original(client, path, source);

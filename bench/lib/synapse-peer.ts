@@ -11,7 +11,14 @@ const TOKEN_ONLY_FILTER = JSON.stringify({ room: { rooms: [] }, presence: { not_
  * registration is a login: it returns the access token and the device id the keys must name),
  * all joined to one room so that /keys/changes has something to report.
  */
-export async function synapseTarget(url: string, sharedSecret: string, serverName: string, devices: number, log: (m: string) => void, processes: () => number[]): Promise<PeerTarget> {
+export async function synapseTarget(
+  url: string,
+  sharedSecret: string,
+  serverName: string,
+  devices: number,
+  log: (m: string) => void,
+  processes: () => number[],
+): Promise<PeerTarget> {
   const anonymous = new MatrixClient(url);
   log(`synapse: registering ${devices} users`);
   const users: PeerUser[] = new Array(devices);

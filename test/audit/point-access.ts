@@ -15,7 +15,8 @@ export function shapeOf(filter: unknown): string {
   if (Array.isArray(filter)) return `[${filter.map((stage) => Object.keys(stage as object).join(',')).join('|')}]`;
   if (typeof filter !== 'object' || filter === null) return String(filter);
   const parts = Object.entries(filter as Record<string, unknown>).map(([key, value]) => {
-    if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => k.startsWith('$'))) return `${key}:${Object.keys(value).join('+')}`;
+    if (typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).every((k) => k.startsWith('$')))
+      return `${key}:${Object.keys(value).join('+')}`;
     return key;
   });
   return `{${parts.sort().join(',')}}`;

@@ -15,18 +15,26 @@ export interface ContractReport {
 
 export function readRecord(path: string): RecordedResponse[] {
   if (!existsSync(path)) throw new Error(`no response record at ${path}: run the contract tier through \`npm test\` (scripts/test-infra.js sets CONTRACT_LOG)`);
-  return readFileSync(path, 'utf8').split('\n').filter((line) => line.length > 0).map((line) => JSON.parse(line) as RecordedResponse);
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => JSON.parse(line) as RecordedResponse);
 }
 
 /** Matches each recorded answer to its spec operation (method + path template + status) and validates its body. */
-export async function checkRecord(record: readonly RecordedResponse[], operations: readonly SpecOperation[], validator = new ResponseValidator()): Promise<ContractReport> {
+export async function checkRecord(
+  record: readonly RecordedResponse[],
+  operations: readonly SpecOperation[],
+  validator = new ResponseValidator(),
+): Promise<ContractReport> {
   let validated = 0;
   let bySpecSchema = 0;
   let unspecifiedErrors = 0;
   const operationsSeen = new Set<string>();
   const excepted = new Map<string, number>();
   const violations: string[] = [];
-  const violation = (r: RecordedResponse, what: string) => violations.push(`${r.method} ${r.path} -> ${r.status}: ${what}\n    body ${JSON.stringify(r.body).slice(0, 300)}\n    in ${r.test}`);
+  const violation = (r: RecordedResponse, what: string) =>
+    violations.push(`${r.method} ${r.path} -> ${r.status}: ${what}\n    body ${JSON.stringify(r.body).slice(0, 300)}\n    in ${r.test}`);
 
   for (const r of record) {
     const operation = findOperation(operations, r.method, r.path);

@@ -12,7 +12,8 @@ describe('contract matcher and validator', () => {
     if (!found) throw new Error(`no operation for ${method} ${path}`);
     return found;
   };
-  const errorsOf = async (method: string, path: string, status: number, body: unknown) => (await validator.validate(op(method, path), status, true, body)).errors;
+  const errorsOf = async (method: string, path: string, status: number, body: unknown) =>
+    (await validator.validate(op(method, path), status, true, body)).errors;
 
   it('matches method and path template, older prefixes as v3, and nothing else', () => {
     expect(op('PUT', '/_matrix/client/r0/room_keys/keys/!r%3Ahs/s1').id).toBe('PUT /_matrix/client/v3/room_keys/keys/{roomId}/{sessionId}');
@@ -32,7 +33,13 @@ describe('contract matcher and validator', () => {
   });
 
   it('follows refs into the definitions files (device keys in a query answer)', async () => {
-    const device = (userId: string) => ({ user_id: userId, device_id: 'D', algorithms: ['m.olm.v1.curve25519-aes-sha2'], keys: { 'ed25519:D': 'k' }, signatures: {} });
+    const device = (userId: string) => ({
+      user_id: userId,
+      device_id: 'D',
+      algorithms: ['m.olm.v1.curve25519-aes-sha2'],
+      keys: { 'ed25519:D': 'k' },
+      signatures: {},
+    });
     const answer = (userId: string) => ({ device_keys: { '@a:hs': { D: device(userId) } } });
     expect(await errorsOf('POST', '/_matrix/client/v3/keys/query', 200, answer('@a:hs'))).toEqual([]);
     expect(await errorsOf('POST', '/_matrix/client/v3/keys/query', 200, answer('a-without-sigil'))).not.toEqual([]);
@@ -42,13 +49,24 @@ describe('contract matcher and validator', () => {
     expect(await errorsOf('GET', '/_matrix/client/v3/room_keys/version', 404, { errcode: 'M_NOT_FOUND', error: 'none' })).toEqual([]);
     expect(await errorsOf('GET', '/_matrix/client/v3/room_keys/version', 404, { errcode: 'M_NOT_FOUND' })).not.toEqual([]);
     expect(await errorsOf('POST', '/_matrix/client/v3/keys/claim', 400, { errcode: 7, error: 'x' })).not.toEqual([]);
-    expect(await errorsOf('POST', '/_matrix/client/v3/keys/device_signing/upload', 401, { flows: [{ stages: ['m.login.password'] }], params: {}, session: 's' })).toEqual([]);
+    expect(
+      await errorsOf('POST', '/_matrix/client/v3/keys/device_signing/upload', 401, { flows: [{ stages: ['m.login.password'] }], params: {}, session: 's' }),
+    ).toEqual([]);
     expect(await errorsOf('POST', '/_matrix/client/v3/keys/device_signing/upload', 401, { flows: 'password' })).not.toEqual([]);
-    expect(await errorsOf('POST', '/_matrix/client/v3/keys/claim', 201, {})).toEqual(['status 201 is not a response the spec lists for POST /_matrix/client/v3/keys/claim']);
+    expect(await errorsOf('POST', '/_matrix/client/v3/keys/claim', 201, {})).toEqual([
+      'status 201 is not a response the spec lists for POST /_matrix/client/v3/keys/claim',
+    ]);
   });
 
   it('a record: unknown-path errors must be Matrix errors, successes there must be listed exceptions', async () => {
-    const answer = (method: string, path: string, status: number, body: unknown): RecordedResponse => ({ method, path, status, json: true, body, test: 'here' });
+    const answer = (method: string, path: string, status: number, body: unknown): RecordedResponse => ({
+      method,
+      path,
+      status,
+      json: true,
+      body,
+      test: 'here',
+    });
     const report = await checkRecord(
       [
         answer('GET', '/_keyserver/v1/sync', 200, { next_batch: 'x' }),

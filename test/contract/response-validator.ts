@@ -37,7 +37,8 @@ export class ResponseValidator {
     if (!json) return { schemaChecked: 'none', errors: ['body is not JSON'] };
     const specSchema = operation.responses.get(status);
     const isError = status >= 400;
-    if (specSchema === undefined && !isError) return { schemaChecked: 'none', errors: [`status ${status} is not a response the spec lists for ${operation.id}`] };
+    if (specSchema === undefined && !isError)
+      return { schemaChecked: 'none', errors: [`status ${status} is not a response the spec lists for ${operation.id}`] };
     const uia = status === 401 && typeof body === 'object' && body !== null && 'flows' in body;
     const schemas = [specSchema, uia ? UIA_RESPONSE : isError ? MATRIX_ERROR : undefined].filter((s): s is Schema => !!s);
     const errors: string[] = [];

@@ -68,12 +68,18 @@ function absoluteRefs(node: unknown, doc: Schema, fileUrl: string): unknown {
   if (typeof node !== 'object' || node === null) return node;
   const ref = (node as Schema).$ref;
   if (typeof ref === 'string' && ref.startsWith('#/')) {
-    const target = ref.slice(2).split('/').reduce<Yaml>((at, key) => at?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
+    const target = ref
+      .slice(2)
+      .split('/')
+      .reduce<Yaml>((at, key) => at?.[key.replace(/~1/g, '/').replace(/~0/g, '~')], doc);
     if (target === undefined) throw new Error(`${fileUrl}: unresolved ${ref}`);
     return absoluteRefs(target, doc, fileUrl);
   }
   return Object.fromEntries(
-    Object.entries(node).map(([key, value]) => [key, key === '$ref' && typeof value === 'string' ? new URL(value, fileUrl).href : absoluteRefs(value, doc, fileUrl)]),
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' ? new URL(value, fileUrl).href : absoluteRefs(value, doc, fileUrl),
+    ]),
   );
 }
 

@@ -34,7 +34,10 @@ describe('authorization matrix', () => {
   it.each(rows.map((row) => [`${row.endpoint} · ${row.who}: ${row.what}`, row] as const))('%s', async (_name, row) => {
     const before = await f.aliceState();
     const result = await row.act();
-    expect({ status: result.status, body: row.expected.body === undefined ? undefined : result.body }).toEqual({ status: row.expected.status, body: row.expected.body });
+    expect({ status: result.status, body: row.expected.body === undefined ? undefined : result.body }).toEqual({
+      status: row.expected.status,
+      body: row.expected.body,
+    });
     expect(await f.aliceState()).toEqual((row.aliceAfter ?? ((s) => s))(before));
     await row.check?.();
   });
@@ -43,11 +46,28 @@ describe('authorization matrix', () => {
     const crossUser = new Set(rows.filter((r) => r.who === 'other user').map((r) => r.endpoint));
     expect([...new Set(rows.map((r) => r.endpoint))].filter((e) => !crossUser.has(e))).toEqual([]);
     for (const [method, path] of [
-      ['POST', keysPath('upload')], ['POST', keysPath('claim')], ['GET', changesPath(f.since.A1)], ['POST', keysPath('device_signing/upload')], ['POST', keysPath('signatures/upload')],
-      ['PUT', '/_matrix/client/v3/sendToDevice/m.test/anon'], ['GET', '/_keyserver/v1/sync'], ['GET', rk('version')], ['POST', rk('version')], ['GET', rk('version/1')],
-      ['PUT', rk('version/1')], ['DELETE', rk('version/1')], ['GET', rk('keys?version=1')], ['PUT', rk(`keys/${room}?version=1`)], ['DELETE', rk(`keys/${room}/s-alice?version=1`)],
+      ['POST', keysPath('upload')],
+      ['POST', keysPath('claim')],
+      ['GET', changesPath(f.since.A1)],
+      ['POST', keysPath('device_signing/upload')],
+      ['POST', keysPath('signatures/upload')],
+      ['PUT', '/_matrix/client/v3/sendToDevice/m.test/anon'],
+      ['GET', '/_keyserver/v1/sync'],
+      ['GET', rk('version')],
+      ['POST', rk('version')],
+      ['GET', rk('version/1')],
+      ['PUT', rk('version/1')],
+      ['DELETE', rk('version/1')],
+      ['GET', rk('keys?version=1')],
+      ['PUT', rk(`keys/${room}?version=1`)],
+      ['DELETE', rk(`keys/${room}/s-alice?version=1`)],
     ] as const) {
-      expect({ method, path, ...(await f.anonymous.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {})) }).toMatchObject({ method, path, status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
+      expect({ method, path, ...(await f.anonymous.request(method, path, method === 'GET' || method === 'DELETE' ? undefined : {})) }).toMatchObject({
+        method,
+        path,
+        status: 401,
+        body: { errcode: 'M_MISSING_TOKEN' },
+      });
     }
     expect((await f.aliceState()).backup).toMatchObject({ auth_data: { owner: 'alice' }, version: '1' });
   });

@@ -13,7 +13,11 @@ import { replayProjection } from '../../apps/cli/src/replay/replay-projection';
 
 /** Cross-signing keys over HTTP: upload rules, who sees what in /keys/query, UIA, notifications. */
 describe('cross-signing keys', () => {
-  const env = suiteEnv('cross-signing', { APPSERVICE_HS_TOKEN: 'hs-secret', ADMIN_TOKEN: 'admin-secret', CROSS_SIGNING_APPROVAL_URL: 'https://account.test.local/reset' });
+  const env = suiteEnv('cross-signing', {
+    APPSERVICE_HS_TOKEN: 'hs-secret',
+    ADMIN_TOKEN: 'admin-secret',
+    CROSS_SIGNING_APPROVAL_URL: 'https://account.test.local/reset',
+  });
   let system: Awaited<ReturnType<typeof startSystem>>;
   let passwordApi: RunningApi;
   let homeserver: Server;
@@ -30,14 +34,18 @@ describe('cross-signing keys', () => {
         if (req.url === '/_matrix/client/v3/account/whoami') {
           const token = (req.headers.authorization ?? '').replace('Bearer ', '');
           res.statusCode = token.startsWith('tok-') ? 200 : 401;
-          return res.end(JSON.stringify(token.startsWith('tok-') ? { user_id: `@${token.slice(4)}:test.local`, device_id: 'PWDEV' } : { errcode: 'M_UNKNOWN_TOKEN' }));
+          return res.end(
+            JSON.stringify(token.startsWith('tok-') ? { user_id: `@${token.slice(4)}:test.local`, device_id: 'PWDEV' } : { errcode: 'M_UNKNOWN_TOKEN' }),
+          );
         }
         if (req.url === '/_matrix/client/v3/login' && req.method === 'GET') return res.end(JSON.stringify({ flows: [{ type: 'm.login.password' }] }));
         if (req.url === '/_matrix/client/v3/login') {
           const { identifier, password } = JSON.parse(body);
           logins.push(identifier.user);
           res.statusCode = password === 'right' ? 200 : 403;
-          return res.end(JSON.stringify(password === 'right' ? { access_token: 'temp', user_id: identifier.user, device_id: 'TEMP' } : { errcode: 'M_FORBIDDEN' }));
+          return res.end(
+            JSON.stringify(password === 'right' ? { access_token: 'temp', user_id: identifier.user, device_id: 'TEMP' } : { errcode: 'M_FORBIDDEN' }),
+          );
         }
         res.statusCode = 200;
         res.end('{}');
@@ -71,7 +79,10 @@ describe('cross-signing keys', () => {
     expect(other.user_signing_keys).toEqual({});
     expect((await query(as(user), user)).body.user_signing_keys).toEqual({ [user]: userSigning.object });
     // Identical: no UIA (and the unstable prefix answers the same).
-    expect((await as(user).request('POST', '/_matrix/client/unstable/keys/device_signing/upload', { master_key: master.object, self_signing_key: self.object })).status).toBe(200);
+    expect(
+      (await as(user).request('POST', '/_matrix/client/unstable/keys/device_signing/upload', { master_key: master.object, self_signing_key: self.object }))
+        .status,
+    ).toBe(200);
   });
 
   it('replacing keys answers a 401 challenge; the operator approval (admin endpoint) then lets the retry through', async () => {
@@ -89,11 +100,19 @@ describe('cross-signing keys', () => {
     });
 
     const admin = (token?: string) =>
-      new MatrixClient(system.apis[0].url, token).request('POST', `/_synapse/admin/v1/users/${encodeURIComponent(user)}/_allow_cross_signing_replacement_without_uia`, {});
+      new MatrixClient(system.apis[0].url, token).request(
+        'POST',
+        `/_synapse/admin/v1/users/${encodeURIComponent(user)}/_allow_cross_signing_replacement_without_uia`,
+        {},
+      );
     expect(await admin()).toMatchObject({ status: 401, body: { errcode: 'M_MISSING_TOKEN' } });
     const noMaster = '@cs-nomaster:test.local';
     expect(
-      await new MatrixClient(system.apis[0].url, 'admin-secret').request('POST', `/_synapse/admin/v1/users/${encodeURIComponent(noMaster)}/_allow_cross_signing_replacement_without_uia`, {}),
+      await new MatrixClient(system.apis[0].url, 'admin-secret').request(
+        'POST',
+        `/_synapse/admin/v1/users/${encodeURIComponent(noMaster)}/_allow_cross_signing_replacement_without_uia`,
+        {},
+      ),
     ).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
     expect(await admin('wrong')).toMatchObject({ status: 403, body: { errcode: 'M_FORBIDDEN' } });
     const approved = await admin('admin-secret');
@@ -114,9 +133,22 @@ describe('cross-signing keys', () => {
     const challenged = await uploadSigning(client, { master_key: replacement.object });
     expect(challenged.body.flows).toEqual([{ stages: ['m.login.password'] }, { stages: ['m.oauth'] }, { stages: ['org.matrix.cross_signing_reset'] }]);
     // A failed stage is a new challenge with the error, so clients ask again.
-    const wrong = await uploadSigning(client, { master_key: replacement.object, auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'wrong', session: challenged.body.session } });
-    expect(wrong).toMatchObject({ status: 401, body: { errcode: 'M_FORBIDDEN', flows: challenged.body.flows, session: challenged.body.session, completed: [] } });
-    expect((await uploadSigning(client, { master_key: replacement.object, auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'right', session: challenged.body.session } })).status).toBe(200);
+    const wrong = await uploadSigning(client, {
+      master_key: replacement.object,
+      auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'wrong', session: challenged.body.session },
+    });
+    expect(wrong).toMatchObject({
+      status: 401,
+      body: { errcode: 'M_FORBIDDEN', flows: challenged.body.flows, session: challenged.body.session, completed: [] },
+    });
+    expect(
+      (
+        await uploadSigning(client, {
+          master_key: replacement.object,
+          auth: { type: 'm.login.password', identifier: { type: 'm.id.user', user }, password: 'right', session: challenged.body.session },
+        })
+      ).status,
+    ).toBe(200);
     const third = crossSigningKey(user, 'master');
     expect((await uploadSigning(client, { master_key: third.object, auth: { type: 'm.login.password', user: 'pw', password: 'right' } })).status).toBe(200);
     expect(logins).toContain(user);
@@ -139,7 +171,10 @@ describe('cross-signing keys', () => {
       status: 400,
       body: { errcode: 'M_INVALID_SIGNATURE' },
     });
-    expect(await uploadSigning(c, { self_signing_key: crossSigningKey(user, 'self_signing', master).object })).toMatchObject({ status: 400, body: { errcode: 'M_MISSING_PARAM' } });
+    expect(await uploadSigning(c, { self_signing_key: crossSigningKey(user, 'self_signing', master).object })).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_MISSING_PARAM' },
+    });
   });
 
   it('a cross-signing key equal to a device id is refused (403 Key ID in use), and the other way round', async () => {
@@ -153,13 +188,24 @@ describe('cross-signing keys', () => {
     const otherMaster = crossSigningKey(other, 'master');
     expect((await uploadSigning(as(other), { master_key: otherMaster.object })).status).toBe(200);
     const clash = new MatrixClient(system.apis[0].url, tokenFor(other, otherMaster.publicKey));
-    expect(await clash.upload({ device_keys: signedDeviceKeys(newDeviceIdentity(other, otherMaster.publicKey)) })).toMatchObject({ status: 403, body: { errcode: 'M_FORBIDDEN' } });
+    expect(await clash.upload({ device_keys: signedDeviceKeys(newDeviceIdentity(other, otherMaster.publicKey)) })).toMatchObject({
+      status: 403,
+      body: { errcode: 'M_FORBIDDEN' },
+    });
   });
 
   it('master/self-signing changes reach room members; a user-signing key alone only its owner', async () => {
     const [owner, member] = ['@cs6:test.local', '@cs6-member:test.local'];
-    const push = (events: unknown[]) => new MatrixClient(system.apis[0].url, 'hs-secret').request('PUT', `/_matrix/app/v1/transactions/cs6-${Date.now()}`, { events });
-    const join = (user: string, id: string) => ({ type: 'm.room.member', room_id: '!cs:test.local', state_key: user, sender: user, content: { membership: 'join' }, event_id: id });
+    const push = (events: unknown[]) =>
+      new MatrixClient(system.apis[0].url, 'hs-secret').request('PUT', `/_matrix/app/v1/transactions/cs6-${Date.now()}`, { events });
+    const join = (user: string, id: string) => ({
+      type: 'm.room.member',
+      room_id: '!cs:test.local',
+      state_key: user,
+      sender: user,
+      content: { membership: 'join' },
+      event_id: id,
+    });
     await push([join(owner, '$j1'), join(member, '$j2')]);
     // Their devices exist from their first request (a device-list change of their own): before the tokens.
     for (const user of [owner, member]) await as(user).request('GET', '/_keyserver/v1/sync');
@@ -175,7 +221,11 @@ describe('cross-signing keys', () => {
     expect(await changes(owner, ownerFrom)).toEqual({ changed: [owner], left: [] });
 
     const [ownerAfter, memberAfter] = [await token(owner), await token(member)];
-    await new MatrixClient(system.apis[0].url, 'admin-secret').request('POST', `/_synapse/admin/v1/users/${encodeURIComponent(owner)}/_allow_cross_signing_replacement_without_uia`, {});
+    await new MatrixClient(system.apis[0].url, 'admin-secret').request(
+      'POST',
+      `/_synapse/admin/v1/users/${encodeURIComponent(owner)}/_allow_cross_signing_replacement_without_uia`,
+      {},
+    );
     expect((await uploadSigning(as(owner), { user_signing_key: crossSigningKey(owner, 'user_signing', master).object })).status).toBe(200);
     await settle(env, 'device-lists');
     expect(await changes(member, memberAfter)).toEqual({ changed: [], left: [] });
@@ -192,19 +242,32 @@ describe('cross-signing keys', () => {
     let bobMaster = crossSigningKey(bob, 'master');
     const signatures = (client: MatrixClient, body: Record<string, unknown>) => client.request('POST', '/_matrix/client/v3/keys/signatures/upload', body);
     const queryAll = (reader: string) =>
-      as(reader).request('POST', '/_matrix/client/v3/keys/query', { device_keys: { [alice]: [], [bob]: [], [carol]: [] } }).then((r) => r.body);
+      as(reader)
+        .request('POST', '/_matrix/client/v3/keys/query', { device_keys: { [alice]: [], [bob]: [], [carol]: [] } })
+        .then((r) => r.body);
     const aliceClient = () => new MatrixClient(system.apis[0].url, tokenFor(alice, 'ALICEDEV'));
 
     beforeAll(async () => {
       expect((await aliceClient().upload({ device_keys: aliceDeviceKeys })).status).toBe(200);
-      expect((await uploadSigning(as(alice), { master_key: aliceMaster.object, self_signing_key: aliceSelf.object, user_signing_key: aliceUser.object })).status).toBe(200);
+      expect(
+        (await uploadSigning(as(alice), { master_key: aliceMaster.object, self_signing_key: aliceSelf.object, user_signing_key: aliceUser.object })).status,
+      ).toBe(200);
       expect((await uploadSigning(as(bob), { master_key: bobMaster.object })).status).toBe(200);
       expect((await uploadSigning(as(carol), { master_key: crossSigningKey(carol, 'master').object })).status).toBe(200);
     });
 
     it('own device by the self-signing key and own master key by a device: everyone sees them', async () => {
-      const join = (user: string, id: string) => ({ type: 'm.room.member', room_id: '!sig:test.local', state_key: user, sender: user, content: { membership: 'join' }, event_id: id });
-      await new MatrixClient(system.apis[0].url, 'hs-secret').request('PUT', `/_matrix/app/v1/transactions/sig-${Date.now()}`, { events: [join(alice, '$s1'), join(carol, '$s2')] });
+      const join = (user: string, id: string) => ({
+        type: 'm.room.member',
+        room_id: '!sig:test.local',
+        state_key: user,
+        sender: user,
+        content: { membership: 'join' },
+        event_id: id,
+      });
+      await new MatrixClient(system.apis[0].url, 'hs-secret').request('PUT', `/_matrix/app/v1/transactions/sig-${Date.now()}`, {
+        events: [join(alice, '$s1'), join(carol, '$s2')],
+      });
       await settle(env, 'device-lists');
       const carolFrom = (await as(carol).request('GET', '/_keyserver/v1/sync')).body.next_batch as string;
 
@@ -241,8 +304,14 @@ describe('cross-signing keys', () => {
       });
       expect(r.status).toBe(200);
       expect(r.body.failures).toEqual({
-        [alice]: { ALICEDEV: { errcode: 'M_INVALID_SIGNATURE', error: expect.any(String) }, NOSUCHDEVICE: { errcode: 'M_NOT_FOUND', error: expect.any(String) } },
-        [bob]: { [bobMaster.publicKey]: { errcode: 'M_INVALID_PARAM', error: expect.any(String) }, SOMEDEVICE: { errcode: 'M_NOT_FOUND', error: expect.any(String) } },
+        [alice]: {
+          ALICEDEV: { errcode: 'M_INVALID_SIGNATURE', error: expect.any(String) },
+          NOSUCHDEVICE: { errcode: 'M_NOT_FOUND', error: expect.any(String) },
+        },
+        [bob]: {
+          [bobMaster.publicKey]: { errcode: 'M_INVALID_PARAM', error: expect.any(String) },
+          SOMEDEVICE: { errcode: 'M_NOT_FOUND', error: expect.any(String) },
+        },
       });
       expect(await signatures(aliceClient(), [] as never)).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
       expect(await signatures(aliceClient(), { [alice]: 'nope' })).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_PARAM' } });
@@ -253,7 +322,11 @@ describe('cross-signing keys', () => {
       const changes = async (user: string, from: string) => (await as(user).request('GET', `/_matrix/client/v3/keys/changes?from=${from}`)).body;
       const [aliceFrom, bobFrom] = [await token(alice), await token(bob)];
       const replacement = crossSigningKey(bob, 'master');
-      await new MatrixClient(system.apis[0].url, 'admin-secret').request('POST', `/_synapse/admin/v1/users/${encodeURIComponent(bob)}/_allow_cross_signing_replacement_without_uia`, {});
+      await new MatrixClient(system.apis[0].url, 'admin-secret').request(
+        'POST',
+        `/_synapse/admin/v1/users/${encodeURIComponent(bob)}/_allow_cross_signing_replacement_without_uia`,
+        {},
+      );
       expect((await uploadSigning(as(bob), { master_key: replacement.object })).status).toBe(200);
       bobMaster = replacement;
       expect((await queryAll(alice)).master_keys[bob]).toEqual(replacement.object);

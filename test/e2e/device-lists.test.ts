@@ -43,7 +43,14 @@ describe('device lists: /keys/changes and the sync extension', () => {
     appservice: async (events: { room: string; user: string; membership?: string; encryption?: boolean }[]) => {
       const body = events.map((e) =>
         e.encryption
-          ? { type: 'm.room.encryption', room_id: e.room, state_key: '', sender: e.user, content: { algorithm: 'm.megolm.v1.aes-sha2' }, event_id: `$ev${++seq}` }
+          ? {
+              type: 'm.room.encryption',
+              room_id: e.room,
+              state_key: '',
+              sender: e.user,
+              content: { algorithm: 'm.megolm.v1.aes-sha2' },
+              event_id: `$ev${++seq}`,
+            }
           : { type: 'm.room.member', room_id: e.room, state_key: e.user, sender: e.user, content: { membership: e.membership }, event_id: `$ev${++seq}` },
       );
       const result = await new MatrixClient(url(), 'hs-secret').request('PUT', `/_matrix/app/v1/transactions/t${++seq}`, { events: body });
@@ -61,7 +68,9 @@ describe('device lists: /keys/changes and the sync extension', () => {
     },
   };
   const hsDevice = (event: Record<string, unknown>) =>
-    producer.send([{ topic: topics.homeserver, key: String(event.user_id), value: Buffer.from(JSON.stringify({ schema: 'hs.v1', id: `$dev${++seq}`, ts: 1, ...event })) }]);
+    producer.send([
+      { topic: topics.homeserver, key: String(event.user_id), value: Buffer.from(JSON.stringify({ schema: 'hs.v1', id: `$dev${++seq}`, ts: 1, ...event })) },
+    ]);
 
   async function tokenNow(user: string): Promise<string> {
     const result = await client(user).request('GET', '/_keyserver/v1/sync');
@@ -112,7 +121,11 @@ describe('device lists: /keys/changes and the sync extension', () => {
       const [a, b, c] = [u('a1'), u('b1'), u('c1')];
       await known(a, b, c);
       const beforeJoin = await tokenNow(a);
-      await feed([{ room: room('r1'), user: a, membership: 'join' }, { room: room('r1'), user: b, membership: 'join' }, { room: room('other1'), user: c, membership: 'join' }]);
+      await feed([
+        { room: room('r1'), user: a, membership: 'join' },
+        { room: room('r1'), user: b, membership: 'join' },
+        { room: room('other1'), user: c, membership: 'join' },
+      ]);
       expect(await changesEventually(a, beforeJoin, { changed: [b], left: [] })).toEqual({ changed: [b], left: [] });
       await settle(env, 'device-lists');
       const afterJoin = await tokenNow(a);
@@ -145,7 +158,10 @@ describe('device lists: /keys/changes and the sync extension', () => {
     it('counts unencrypted rooms by default; with encrypted rooms only, once m.room.encryption arrives', async () => {
       const [a, b] = [u('a3'), u('b3')];
       await known(a, b);
-      await feed([{ room: room('r3'), user: a, membership: 'join' }, { room: room('r3'), user: b, membership: 'join' }]);
+      await feed([
+        { room: room('r3'), user: a, membership: 'join' },
+        { room: room('r3'), user: b, membership: 'join' },
+      ]);
       await settle(env, 'device-lists');
       const from = await tokenNow(a);
       expect(await changes(a, from)).toEqual({ changed: [], left: [] });
@@ -162,7 +178,10 @@ describe('device lists: /keys/changes and the sync extension', () => {
   it('a device deleted or renamed by the homeserver puts its owner in changed for room members, and its keys are gone', async () => {
     const [a, b] = ['@a-del:test.local', '@b-del:test.local'];
     await known(a, b);
-    await feeds['hs.events']([{ room: '!del:test.local', user: a, membership: 'join' }, { room: '!del:test.local', user: b, membership: 'join' }]);
+    await feeds['hs.events']([
+      { room: '!del:test.local', user: a, membership: 'join' },
+      { room: '!del:test.local', user: b, membership: 'join' },
+    ]);
     expect((await newDevice(b, 'GOING')).status).toBe(200);
     await settle(env, 'device-lists');
     const from = await tokenNow(a);
@@ -205,7 +224,10 @@ describe('device lists: /keys/changes and the sync extension', () => {
     await known(b, stranger);
     // WAKE exists before the wait (its first request), so uploading its keys is one change, not two.
     expect((await client(b, 'WAKE').request('GET', '/_keyserver/v1/sync')).status).toBe(200);
-    await feeds.appservice([{ room: '!sync:test.local', user: a, membership: 'join' }, { room: '!sync:test.local', user: b, membership: 'join' }]);
+    await feeds.appservice([
+      { room: '!sync:test.local', user: a, membership: 'join' },
+      { room: '!sync:test.local', user: b, membership: 'join' },
+    ]);
     await settle(env, 'device-lists');
     const since = await tokenNow(a);
 
@@ -230,7 +252,10 @@ describe('device lists: /keys/changes and the sync extension', () => {
 
   it('a token from before a replay of the device-lists projection still works after it', async () => {
     const [a, b] = ['@a-replay:test.local', '@b-replay:test.local'];
-    await feeds['hs.events']([{ room: '!replay:test.local', user: a, membership: 'join' }, { room: '!replay:test.local', user: b, membership: 'join' }]);
+    await feeds['hs.events']([
+      { room: '!replay:test.local', user: a, membership: 'join' },
+      { room: '!replay:test.local', user: b, membership: 'join' },
+    ]);
     await settle(env, 'device-lists');
     const old = await tokenNow(a);
     expect((await newDevice(b, 'PRE')).status).toBe(200);

@@ -28,7 +28,9 @@ describe('devices known from their access token', () => {
       messages: { '@bob:test.local': { BOBNOKEYS: { transaction_id: 'v1' } } },
     });
     expect(sent.status).toBe(200);
-    expect((await alice.request('PUT', '/_matrix/client/v3/sendToDevice/m.room_key_request/t2', { messages: { '@bob:test.local': { '*': { n: 2 } } } })).status).toBe(200);
+    expect(
+      (await alice.request('PUT', '/_matrix/client/v3/sendToDevice/m.room_key_request/t2', { messages: { '@bob:test.local': { '*': { n: 2 } } } })).status,
+    ).toBe(200);
     const got = await sync(bob, start.next_batch);
     expect(got.to_device.events).toEqual([
       { sender: '@alice:test.local', type: 'm.key.verification.request', content: { transaction_id: 'v1' } },

@@ -17,7 +17,13 @@ describe('fuzz: every answer is a Matrix answer', () => {
   const serverName = 'test.local';
   // A 64 KiB body limit keeps huge bodies cheap; a 50 ms long-poll cap keeps sync cases short, and
   // so does a 200 ms read barrier: a fuzzed token ahead of the log waits out the barrier (3 s by default).
-  const env = suiteEnv('fuzz', { RATE_LIMITS: 'off', BODY_LIMIT_BYTES: '65536', SYNC_MAX_TIMEOUT_MS: '50', READ_BARRIER_TIMEOUT_MS: '200', SERVER_NAME: serverName });
+  const env = suiteEnv('fuzz', {
+    RATE_LIMITS: 'off',
+    BODY_LIMIT_BYTES: '65536',
+    SYNC_MAX_TIMEOUT_MS: '50',
+    READ_BARRIER_TIMEOUT_MS: '200',
+    SERVER_NAME: serverName,
+  });
   const seed = fuzzSeed();
   const count = Number(process.env.FUZZ_CASES ?? 10_000);
   const identities = fuzzIdentities(serverName);
@@ -28,7 +34,12 @@ describe('fuzz: every answer is a Matrix answer', () => {
     process.stderr.write(`[fuzz] seed ${seed} (replay: FUZZ_SEED=${seed} FUZZ_CASES=${count})\n`);
     system = await startSystem(env, 1);
     // Bursts of 2 that do not refill while the suite runs, so the slice reaches the limits.
-    const tiny = Object.fromEntries(['QUERY', 'CLAIM', 'CLAIM_TARGET', 'TO_DEVICE'].flatMap((name) => [[`${name}_BURST`, '2'], [`${name}_RATE_PER_SECOND`, '0.01']]));
+    const tiny = Object.fromEntries(
+      ['QUERY', 'CLAIM', 'CLAIM_TARGET', 'TO_DEVICE'].flatMap((name) => [
+        [`${name}_BURST`, '2'],
+        [`${name}_RATE_PER_SECOND`, '0.01'],
+      ]),
+    );
     limited = await startApi(env, { RATE_LIMITS: 'on', ...tiny });
   });
   afterAll(async () => {
@@ -38,7 +49,9 @@ describe('fuzz: every answer is a Matrix answer', () => {
   });
 
   const summary = (name: string, report: FuzzReport) =>
-    process.stderr.write(`[fuzz] ${name}: ${report.cases} cases in ${report.seconds.toFixed(1)} s (${Math.round(report.cases / report.seconds)}/s), ${report.violationCount} violations\n[fuzz] statuses ${JSON.stringify(report.statuses)}\n[fuzz] ms waited per endpoint ${JSON.stringify(report.waitedMs)}\n`);
+    process.stderr.write(
+      `[fuzz] ${name}: ${report.cases} cases in ${report.seconds.toFixed(1)} s (${Math.round(report.cases / report.seconds)}/s), ${report.violationCount} violations\n[fuzz] statuses ${JSON.stringify(report.statuses)}\n[fuzz] ms waited per endpoint ${JSON.stringify(report.waitedMs)}\n`,
+    );
 
   it(`answers ${count} fuzzed requests without a 5xx or a non-Matrix error, and a client still works after`, async () => {
     const report = await runFuzz(system.apis[0].url, seededCases(fuzzCases(identities, serverName), seed, count), { concurrency: 8 });

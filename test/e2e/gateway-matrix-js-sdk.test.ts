@@ -18,7 +18,10 @@ describe('matrix-js-sdk through the gateway', () => {
     const lines: Record<string, unknown>[] = [];
     const output: string[] = [];
     const code = await new Promise<number | null>((resolve) => {
-      const child = spawn(process.execPath, [join(root, 'scripts', 'run.js'), join(__dirname, 'clients', 'js-sdk-scenario.ts'), system.gatewayUrl], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [join(root, 'scripts', 'run.js'), join(__dirname, 'clients', 'js-sdk-scenario.ts'), system.gatewayUrl], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const timer = setTimeout(() => child.kill('SIGKILL'), 170_000);
       let buffer = '';
       child.stdout.on('data', (chunk: Buffer) => {

@@ -34,13 +34,16 @@ describe('gateway beside Synapse', () => {
     return { body, elapsed: Date.now() - started };
   }
 
-  it('passes the homeserver\'s answers through, status and body, and keeps query strings', async () => {
+  it("passes the homeserver's answers through, status and body, and keeps query strings", async () => {
     const versions = await through().request('GET', '/_matrix/client/versions');
     expect(versions.status).toBe(200);
     expect(versions.body.versions).toContain('v1.1');
     expect(await through().request('GET', '/_matrix/client/v3/nope?x=1')).toMatchObject({ status: 404, body: { errcode: 'M_UNRECOGNIZED' } });
     expect(await through('bad').request('GET', '/_matrix/client/v3/account/whoami')).toMatchObject({ status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } });
-    expect(await through('bad').request('POST', '/_matrix/client/v3/keys/query', { device_keys: {} })).toMatchObject({ status: 401, body: { errcode: 'M_UNKNOWN_TOKEN' } });
+    expect(await through('bad').request('POST', '/_matrix/client/v3/keys/query', { device_keys: {} })).toMatchObject({
+      status: 401,
+      body: { errcode: 'M_UNKNOWN_TOKEN' },
+    });
     // A body the gateway reads itself (login) over its limit: a Matrix error, not a crash.
     const huge = JSON.stringify({ type: 'm.login.password', padding: 'x'.repeat(2 * 1024 * 1024) });
     expect(await through().request('POST', '/_matrix/client/v3/login', huge)).toMatchObject({ status: 413, body: { errcode: 'M_TOO_LARGE' } });
@@ -58,7 +61,13 @@ describe('gateway beside Synapse', () => {
     // bob never uploaded keys: the device exists from registration (and its first request).
     const aliceClient = through(alice.accessToken);
     const send = async () =>
-      expect((await aliceClient.request('PUT', '/_matrix/client/v3/sendToDevice/m.key.verification.request/t1', { messages: { [bob.userId]: { [bob.deviceId]: { transaction_id: 'v1' } } } })).status).toBe(200);
+      expect(
+        (
+          await aliceClient.request('PUT', '/_matrix/client/v3/sendToDevice/m.key.verification.request/t1', {
+            messages: { [bob.userId]: { [bob.deviceId]: { transaction_id: 'v1' } } },
+          })
+        ).status,
+      ).toBe(200);
     const { body: woken, elapsed } = await pollUntil(bobClient, initial.next_batch, (b) => b.to_device.events.length > 0, send);
     expect(elapsed).toBeLessThan(20_000); // not the 30 s timeout: the message ended the wait
     expect(woken.to_device.events).toEqual([{ sender: alice.userId, type: 'm.key.verification.request', content: { transaction_id: 'v1' } }]);
@@ -99,7 +108,10 @@ describe('gateway beside Synapse', () => {
     expect(gone.body.device_keys[erin.userId][phone.deviceId]).toBeUndefined();
     // The key server caches token checks for 30 s, but drops a deleted device's tokens once it sees
     // the deletion: the logged-out token is refused long before its entry would expire.
-    const refused = await eventually(() => phoneClient.query({ device_keys: {} }), (r) => r.status === 401);
+    const refused = await eventually(
+      () => phoneClient.query({ device_keys: {} }),
+      (r) => r.status === 401,
+    );
     expect(refused.body).toMatchObject({ errcode: 'M_UNKNOWN_TOKEN' });
   });
 });

@@ -8,7 +8,7 @@ import { MatrixClient } from '../helpers/matrix-client';
 /** AUTH_MODE=homeserver against a stand-in homeserver that answers /account/whoami like Synapse. */
 describe('AUTH_MODE=homeserver', () => {
   const tokens: Record<string, { user_id: string; device_id: string }> = {
-    'syt_alice': { user_id: '@alice:test.local', device_id: 'ALICEHS' },
+    syt_alice: { user_id: '@alice:test.local', device_id: 'ALICEHS' },
   };
   let whoamiCalls = 0;
   let homeserver: Server;

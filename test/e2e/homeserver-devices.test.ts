@@ -60,7 +60,11 @@ describe('homeserver device events (hs.events)', () => {
     const userId = '@leaving:test.local';
     const device = newDeviceIdentity(userId, 'OLD');
     const client = new MatrixClient(system.apis[0].url, tokenFor(userId, 'OLD'));
-    await client.upload({ device_keys: signedDeviceKeys(device), one_time_keys: signedOneTimeKeys(device, ['a', 'b']), fallback_keys: signedFallbackKey(device, 'fb') });
+    await client.upload({
+      device_keys: signedDeviceKeys(device),
+      one_time_keys: signedOneTimeKeys(device, ['a', 'b']),
+      fallback_keys: signedFallbackKey(device, 'fb'),
+    });
     await publish({ schema: 'hs.v1', id: 'ev-delete-1', type: 'device.deleted', user_id: userId, device_id: 'OLD', ts: 3 });
     const gone = await eventually(
       () => client.query({ device_keys: { [userId]: [] } }),

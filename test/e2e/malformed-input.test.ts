@@ -40,7 +40,12 @@ describe('bad input gets Matrix errors', () => {
     ['a string timeout', 'query', { device_keys: { [userId]: [] }, timeout: 'soon' }, 'M_BAD_JSON'],
     ['a body over the size limit', 'upload', { device_keys: valid, padding: 'x'.repeat(70_000) }, 'M_TOO_LARGE'],
     // Found by the fuzz tier (issue 16): the canonical-JSON encoder overflowed the stack, a 500.
-    ['a value nested 5,000 arrays deep inside device_keys', 'upload', `{"device_keys":${JSON.stringify(valid).slice(0, -1)},"deep":${'['.repeat(5000)}${']'.repeat(5000)}}}`, 'M_BAD_JSON'],
+    [
+      'a value nested 5,000 arrays deep inside device_keys',
+      'upload',
+      `{"device_keys":${JSON.stringify(valid).slice(0, -1)},"deep":${'['.repeat(5000)}${']'.repeat(5000)}}}`,
+      'M_BAD_JSON',
+    ],
   ];
 
   it.each(bodies)('%s', async (_name, endpoint, body, errcode) => {
@@ -53,7 +58,9 @@ describe('bad input gets Matrix errors', () => {
 
   it('answers a body without a content type as JSON, as Synapse does', async () => {
     const client = new MatrixClient(url, tokenFor(userId, 'M1'));
-    const result = await client.request('POST', '/_matrix/client/v3/keys/query', JSON.stringify({ device_keys: { [userId]: [] } }), { 'content-type': 'text/plain' });
+    const result = await client.request('POST', '/_matrix/client/v3/keys/query', JSON.stringify({ device_keys: { [userId]: [] } }), {
+      'content-type': 'text/plain',
+    });
     expect(result.status).toBe(200);
   });
 
@@ -62,7 +69,11 @@ describe('bad input gets Matrix errors', () => {
     ['an empty bearer', { authorization: 'Bearer ' }, 'M_MISSING_TOKEN'],
     ['another scheme', { authorization: 'Basic abc' }, 'M_MISSING_TOKEN'],
     ['a garbage token', { authorization: 'Bearer garbage' }, 'M_UNKNOWN_TOKEN'],
-    ['a token signed with another secret', { authorization: `Bearer ${signJwt('other', { sub: userId, device_id: 'M1', exp: 4102444800 })}` }, 'M_UNKNOWN_TOKEN'],
+    [
+      'a token signed with another secret',
+      { authorization: `Bearer ${signJwt('other', { sub: userId, device_id: 'M1', exp: 4102444800 })}` },
+      'M_UNKNOWN_TOKEN',
+    ],
     ['an expired token', { authorization: `Bearer ${signJwt('test-secret', { sub: userId, device_id: 'M1', exp: 1 })}` }, 'M_UNKNOWN_TOKEN'],
   ];
 
@@ -93,11 +104,16 @@ describe('bad input gets Matrix errors', () => {
   });
 
   /** Status below 500 and, for an error, a Matrix body (a 401 challenge carries `flows` instead). */
-  function expectMatrixAnswer(result: { status: number; body: any }, what: string) { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  function expectMatrixAnswer(result: { status: number; body: any }, what: string) {
     const seen = `${what} -> ${result.status} ${JSON.stringify(result.body)}`;
     expect({ seen, under500: result.status < 500 }).toEqual({ seen, under500: true });
     if (result.status >= 400 && !(result.status === 401 && result.body?.flows)) {
-      expect({ seen, errcode: result.body?.errcode, error: typeof result.body?.error }).toEqual({ seen, errcode: expect.stringMatching(/^M_[A-Z_]+$/), error: 'string' });
+      expect({ seen, errcode: result.body?.errcode, error: typeof result.body?.error }).toEqual({
+        seen,
+        errcode: expect.stringMatching(/^M_[A-Z_]+$/),
+        error: 'string',
+      });
     }
   }
 
@@ -110,78 +126,127 @@ describe('bad input gets Matrix errors', () => {
     const j = (value: unknown) => JSON.stringify(value);
     const v = j(valid).slice(1, -1);
     const sessionJson = j(session).slice(1, -1);
-    const member = (extra: string) => `{"type": "m.room.member", "event_id": "$e1", "room_id": "!r:test.local", "state_key": "${userId}", "content": {"membership": "join"${extra}}}`;
+    const member = (extra: string) =>
+      `{"type": "m.room.member", "event_id": "$e1", "room_id": "!r:test.local", "state_key": "${userId}", "content": {"membership": "join"${extra}}}`;
     const endpoints: [string, string, string[]][] = [
-      ['POST', '/_matrix/client/v3/keys/upload', [
-        '{"$K": {"$K": {}}}',
-        '{"one_time_keys": {"$K": {"$K": 1}}}',
-        '{"one_time_keys": {"signed_curve25519:$K": {"key": "k", "$K": {"$K": []}}}}',
-        '{"fallback_keys": {"$K": "k"}}',
-        `{"device_keys": {${v}, "$K": {"$K": {"$K": 1}}}}`,
-        `{"device_keys": {${v}, "keys": {"$K": "x"}}}`,
-        `{"device_keys": {${v}, "signatures": {"$K": {"$K": "s"}}}}`,
-        `{"device_keys": {${v}, "unsigned": {"$K": {}}}}`,
-      ]],
-      ['POST', '/_matrix/client/v3/keys/query', [
-        '{"timeout": {"$K": {}}, "device_keys": {}}',
-        '{"device_keys": {"$K": []}}',
-        '{"device_keys": {"$K": {"$K": []}}}',
-        `{"device_keys": {"${userId}": ["$K"]}, "$K": {"$K": 1}}`,
-        `{"device_keys": {"${userId}": {"$K": ["$K"]}}}`,
-        '{"token": {"$K": "x"}, "device_keys": {}}',
-      ]],
-      ['POST', '/_matrix/client/v3/keys/claim', [
-        '{"one_time_keys": {"$K": {"DEV": "signed_curve25519"}}}',
-        `{"one_time_keys": {"${userId}": {"$K": "signed_curve25519"}}}`,
-        `{"one_time_keys": {"${userId}": {"M1": "$K"}}}`,
-        `{"one_time_keys": {"${userId}": {"$K": {"$K": 1}}}}`,
-        '{"one_time_keys": {}, "timeout": {"$K": {}}, "$K": []}',
-      ]],
-      ['POST', '/_matrix/client/v3/keys/device_signing/upload', [
-        '{"$K": {"$K": {}}}',
-        '{"master_key": {"$K": {}}}',
-        `{"master_key": {"user_id": "${userId}", "usage": ["master"], "keys": {"$K": "x"}}}`,
-        `{"master_key": ${j(master)}, "self_signing_key": {"$K": {"$K": []}}}`,
-        `{"master_key": ${j(master)}, "auth": {"$K": {}, "type": {"$K": 1}}}`,
-      ]],
-      ['POST', '/_matrix/client/v3/keys/signatures/upload', [
-        '{"$K": {"$K": {}}}',
-        `{"${userId}": {"$K": {"$K": {"$K": 1}}}}`,
-        `{"${userId}": {"M1": {${v}, "signatures": {"$K": {"$K": "s"}}}}}`,
-        `{"${userId}": {"masterkey": {"$K": []}}}`,
-      ]],
-      ['PUT', '/_matrix/client/v3/sendToDevice/m.test/txn-$K-$I', [
-        '{"messages": {"$K": {"$K": {}}}}',
-        `{"messages": {"${userId}": {"$K": {"$K": {"$K": 1}}}}}`,
-        `{"messages": {"${userId}": {"*": {"$K": []}}}, "$K": 1}`,
-        `{"messages": {"${userId}": {"$K": "not an object"}}}`,
-      ]],
-      ['POST', '/_matrix/client/v3/room_keys/version', [
-        '{"algorithm": "$K", "auth_data": {"$K": {"$K": 1}}}',
-        '{"$K": {}, "algorithm": "m.megolm_backup.v1.curve25519-aes-sha2", "auth_data": {}}',
-        '{"algorithm": {"$K": 1}, "auth_data": {}}',
-      ]],
-      ['PUT', '/_matrix/client/v3/room_keys/version/1', [
-        '{"algorithm": "$K", "auth_data": {"$K": 1}, "version": {"$K": 1}}',
-        '{"algorithm": "m.megolm_backup.v1.curve25519-aes-sha2", "auth_data": {"$K": []}, "$K": 1}',
-      ]],
-      ['PUT', '/_matrix/client/v3/room_keys/keys?version=1', [
-        `{"rooms": {"$K": {"sessions": {"$K": {${sessionJson}, "session_data": {"$K": {}}}}}}}`,
-        `{"rooms": {"${room}": {"$K": {}}}}`,
-        '{"rooms": {"$K": "x"}, "$K": {}}',
-      ]],
-      ['PUT', `/_matrix/client/v3/room_keys/keys/${encodeURIComponent(room)}?version=1`, [`{"sessions": {"$K": {${sessionJson}, "$K": 1}}}`, '{"sessions": {"$K": {"$K": {}}}}']],
+      [
+        'POST',
+        '/_matrix/client/v3/keys/upload',
+        [
+          '{"$K": {"$K": {}}}',
+          '{"one_time_keys": {"$K": {"$K": 1}}}',
+          '{"one_time_keys": {"signed_curve25519:$K": {"key": "k", "$K": {"$K": []}}}}',
+          '{"fallback_keys": {"$K": "k"}}',
+          `{"device_keys": {${v}, "$K": {"$K": {"$K": 1}}}}`,
+          `{"device_keys": {${v}, "keys": {"$K": "x"}}}`,
+          `{"device_keys": {${v}, "signatures": {"$K": {"$K": "s"}}}}`,
+          `{"device_keys": {${v}, "unsigned": {"$K": {}}}}`,
+        ],
+      ],
+      [
+        'POST',
+        '/_matrix/client/v3/keys/query',
+        [
+          '{"timeout": {"$K": {}}, "device_keys": {}}',
+          '{"device_keys": {"$K": []}}',
+          '{"device_keys": {"$K": {"$K": []}}}',
+          `{"device_keys": {"${userId}": ["$K"]}, "$K": {"$K": 1}}`,
+          `{"device_keys": {"${userId}": {"$K": ["$K"]}}}`,
+          '{"token": {"$K": "x"}, "device_keys": {}}',
+        ],
+      ],
+      [
+        'POST',
+        '/_matrix/client/v3/keys/claim',
+        [
+          '{"one_time_keys": {"$K": {"DEV": "signed_curve25519"}}}',
+          `{"one_time_keys": {"${userId}": {"$K": "signed_curve25519"}}}`,
+          `{"one_time_keys": {"${userId}": {"M1": "$K"}}}`,
+          `{"one_time_keys": {"${userId}": {"$K": {"$K": 1}}}}`,
+          '{"one_time_keys": {}, "timeout": {"$K": {}}, "$K": []}',
+        ],
+      ],
+      [
+        'POST',
+        '/_matrix/client/v3/keys/device_signing/upload',
+        [
+          '{"$K": {"$K": {}}}',
+          '{"master_key": {"$K": {}}}',
+          `{"master_key": {"user_id": "${userId}", "usage": ["master"], "keys": {"$K": "x"}}}`,
+          `{"master_key": ${j(master)}, "self_signing_key": {"$K": {"$K": []}}}`,
+          `{"master_key": ${j(master)}, "auth": {"$K": {}, "type": {"$K": 1}}}`,
+        ],
+      ],
+      [
+        'POST',
+        '/_matrix/client/v3/keys/signatures/upload',
+        [
+          '{"$K": {"$K": {}}}',
+          `{"${userId}": {"$K": {"$K": {"$K": 1}}}}`,
+          `{"${userId}": {"M1": {${v}, "signatures": {"$K": {"$K": "s"}}}}}`,
+          `{"${userId}": {"masterkey": {"$K": []}}}`,
+        ],
+      ],
+      [
+        'PUT',
+        '/_matrix/client/v3/sendToDevice/m.test/txn-$K-$I',
+        [
+          '{"messages": {"$K": {"$K": {}}}}',
+          `{"messages": {"${userId}": {"$K": {"$K": {"$K": 1}}}}}`,
+          `{"messages": {"${userId}": {"*": {"$K": []}}}, "$K": 1}`,
+          `{"messages": {"${userId}": {"$K": "not an object"}}}`,
+        ],
+      ],
+      [
+        'POST',
+        '/_matrix/client/v3/room_keys/version',
+        [
+          '{"algorithm": "$K", "auth_data": {"$K": {"$K": 1}}}',
+          '{"$K": {}, "algorithm": "m.megolm_backup.v1.curve25519-aes-sha2", "auth_data": {}}',
+          '{"algorithm": {"$K": 1}, "auth_data": {}}',
+        ],
+      ],
+      [
+        'PUT',
+        '/_matrix/client/v3/room_keys/version/1',
+        [
+          '{"algorithm": "$K", "auth_data": {"$K": 1}, "version": {"$K": 1}}',
+          '{"algorithm": "m.megolm_backup.v1.curve25519-aes-sha2", "auth_data": {"$K": []}, "$K": 1}',
+        ],
+      ],
+      [
+        'PUT',
+        '/_matrix/client/v3/room_keys/keys?version=1',
+        [
+          `{"rooms": {"$K": {"sessions": {"$K": {${sessionJson}, "session_data": {"$K": {}}}}}}}`,
+          `{"rooms": {"${room}": {"$K": {}}}}`,
+          '{"rooms": {"$K": "x"}, "$K": {}}',
+        ],
+      ],
+      [
+        'PUT',
+        `/_matrix/client/v3/room_keys/keys/${encodeURIComponent(room)}?version=1`,
+        [`{"sessions": {"$K": {${sessionJson}, "$K": 1}}}`, '{"sessions": {"$K": {"$K": {}}}}'],
+      ],
       ['PUT', '/_matrix/client/v3/room_keys/keys/$K/$K?version=$K', [`{${sessionJson}, "$K": {"$K": 1}}`]],
-      ['PUT', '/_matrix/app/v1/transactions/txn-$K-$I', [
-        '{"events": [{"$K": {"$K": 1}}], "$K": 1}',
-        `{"events": [${member(', "$K": {"$K": []}')}]}`,
-        `{"events": [{"type": "m.room.member", "event_id": "$e2", "room_id": "!$K:test.local", "state_key": "$K", "content": {"membership": "$K"}}]}`,
-        '{"events": [{"type": "m.room.encryption", "event_id": "$e3", "room_id": "!$K:test.local", "state_key": "", "content": {"algorithm": "$K"}}]}',
-      ]],
+      [
+        'PUT',
+        '/_matrix/app/v1/transactions/txn-$K-$I',
+        [
+          '{"events": [{"$K": {"$K": 1}}], "$K": 1}',
+          `{"events": [${member(', "$K": {"$K": []}')}]}`,
+          `{"events": [{"type": "m.room.member", "event_id": "$e2", "room_id": "!$K:test.local", "state_key": "$K", "content": {"membership": "$K"}}]}`,
+          '{"events": [{"type": "m.room.encryption", "event_id": "$e3", "room_id": "!$K:test.local", "state_key": "", "content": {"algorithm": "$K"}}]}',
+        ],
+      ],
     ];
     const cases = endpoints.flatMap(([method, path, templates]) =>
       NAMES.flatMap((name) =>
-        templates.map((template, i): [string, string, string] => [method, path.replaceAll('$K', encodeURIComponent(name)).replace('$I', String(i)), template.replaceAll('"$K"', j(name)).replaceAll('$K', name)]),
+        templates.map((template, i): [string, string, string] => [
+          method,
+          path.replaceAll('$K', encodeURIComponent(name)).replace('$I', String(i)),
+          template.replaceAll('"$K"', j(name)).replaceAll('$K', name),
+        ]),
       ),
     );
 
@@ -209,10 +274,18 @@ describe('bad input gets Matrix errors', () => {
       const queried = await other.query({ device_keys: { [owner]: [] } });
       expect(queried.status).toBe(200);
       expect(Object.keys(queried.body.device_keys[owner])).toEqual([deviceId]);
-      const claimed = await other.request('POST', '/_matrix/client/v3/keys/claim', `{"one_time_keys": {"${owner}": {${JSON.stringify(deviceId)}: "signed_curve25519"}}}`);
+      const claimed = await other.request(
+        'POST',
+        '/_matrix/client/v3/keys/claim',
+        `{"one_time_keys": {"${owner}": {${JSON.stringify(deviceId)}: "signed_curve25519"}}}`,
+      );
       expect(claimed.status).toBe(200);
       expect(Object.keys(claimed.body.one_time_keys[owner])).toEqual([deviceId]);
-      const sent = await other.request('PUT', `/_matrix/client/v3/sendToDevice/m.test/to-${encodeURIComponent(deviceId)}`, `{"messages": {"${owner}": {${JSON.stringify(deviceId)}: {"n": 1}}}}`);
+      const sent = await other.request(
+        'PUT',
+        `/_matrix/client/v3/sendToDevice/m.test/to-${encodeURIComponent(deviceId)}`,
+        `{"messages": {"${owner}": {${JSON.stringify(deviceId)}: {"n": 1}}}}`,
+      );
       expect(sent.status).toBe(200);
       expect((await client.upload({})).body.one_time_key_counts).toEqual({ signed_curve25519: 0 });
     });

@@ -27,7 +27,11 @@ describe('memberships from the homeserver', () => {
     new MatrixClient(system.apis[0].url, token).request('PUT', path, { events });
   async function members(room: string): Promise<string[]> {
     await waitForProjection(env, 'device-lists', 1);
-    const members = await membersOfRoom(mongoDeviceListDocs(mongo.db(env.MONGODB_DB).collection(collectionName('device-lists', 1))), room, Number(env.KAFKA_PARTITIONS));
+    const members = await membersOfRoom(
+      mongoDeviceListDocs(mongo.db(env.MONGODB_DB).collection(collectionName('device-lists', 1))),
+      room,
+      Number(env.KAFKA_PARTITIONS),
+    );
     return [...members].map(([user, membership]) => `${user}:${membership}`).sort();
   }
   /** Pushes are acknowledged once in Kafka; deciding and projecting follow: poll, bounded. */
@@ -42,7 +46,11 @@ describe('memberships from the homeserver', () => {
   }
 
   it('records m.room.member events pushed by the homeserver, once even when a transaction is retried', async () => {
-    const events = [member('!r1:test.local', '@a:test.local', 'join', '$e1'), member('!r1:test.local', '@b:test.local', 'invite', '$e2'), { type: 'm.room.message', content: {} }];
+    const events = [
+      member('!r1:test.local', '@a:test.local', 'join', '$e1'),
+      member('!r1:test.local', '@b:test.local', 'invite', '$e2'),
+      { type: 'm.room.message', content: {} },
+    ];
     expect(await push('txn1', events)).toMatchObject({ status: 200, body: {} });
     expect(await push('txn1', events)).toMatchObject({ status: 200, body: {} });
     expect(await push('txn2', [member('!r1:test.local', '@b:test.local', 'join', '$e3')], 'hs-secret', '/transactions/txn2')).toMatchObject({ status: 200 });
@@ -51,7 +59,9 @@ describe('memberships from the homeserver', () => {
     // The leave is decided after the retried join of the same user (same partition, log order).
     await push('txn3', [member('!r1:test.local', '@a:test.local', 'leave', '$e4')]);
     expect(await membersEventually('!r1:test.local', ['@b:test.local:join'])).toEqual(['@b:test.local:join']);
-    const changes = (await readEvents(env)).filter((e) => e.type === 'MembershipChanged').map((e) => `${e.key}:${(e.data as { membership: string }).membership}`);
+    const changes = (await readEvents(env))
+      .filter((e) => e.type === 'MembershipChanged')
+      .map((e) => `${e.key}:${(e.data as { membership: string }).membership}`);
     expect(changes.sort()).toEqual(['@a:test.local:join', '@a:test.local:leave', '@b:test.local:invite', '@b:test.local:join']);
   });
 
@@ -66,7 +76,13 @@ describe('memberships from the homeserver', () => {
     const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
     const producer = new KafkaKeyedProducer(createKafka(kafkaSettingsFromEnv('members-test', env)), 4);
     await producer.send([
-      { topic: topics.homeserver, key: '@c:test.local', value: Buffer.from(JSON.stringify({ schema: 'hs.v1', id: '$k1', type: 'membership', room_id: '!r2:test.local', user_id: '@c:test.local', membership: 'join', ts: 1 })) },
+      {
+        topic: topics.homeserver,
+        key: '@c:test.local',
+        value: Buffer.from(
+          JSON.stringify({ schema: 'hs.v1', id: '$k1', type: 'membership', room_id: '!r2:test.local', user_id: '@c:test.local', membership: 'join', ts: 1 }),
+        ),
+      },
     ]);
     await producer.disconnect();
     expect(await membersEventually('!r2:test.local', ['@c:test.local:join'])).toEqual(['@c:test.local:join']);

@@ -23,7 +23,8 @@ describe('one-time keys, fallback keys and claims', () => {
     return { userId, device, client };
   }
   const claimer = () => new MatrixClient(url, tokenFor('@claimer:test.local', 'CLAIMER'));
-  const claimOne = (userId: string) => claimer().request('POST', '/_matrix/client/v3/keys/claim', { one_time_keys: { [userId]: { OTKDEV: 'signed_curve25519' } }, timeout: 10000 });
+  const claimOne = (userId: string) =>
+    claimer().request('POST', '/_matrix/client/v3/keys/claim', { one_time_keys: { [userId]: { OTKDEV: 'signed_curve25519' } }, timeout: 10000 });
 
   it('always reports one_time_key_counts, with signed_curve25519: 0 when there are none', async () => {
     const { client, device } = await newDevice();
@@ -78,9 +79,15 @@ describe('one-time keys, fallback keys and claims', () => {
     const { device, client } = await newDevice();
     const one = Object.values(signedOneTimeKeys(device, ['a']))[0];
     expect(await client.upload({ one_time_keys: { nocolon: one } })).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
-    expect(await client.upload({ one_time_keys: { 'signed_curve25519:A': { key: 'abc' } } })).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_SIGNATURE' } });
+    expect(await client.upload({ one_time_keys: { 'signed_curve25519:A': { key: 'abc' } } })).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_INVALID_SIGNATURE' },
+    });
     expect(await client.upload({ one_time_keys: { 'signed_curve25519:A': 5 } })).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
-    expect(await client.upload({ fallback_keys: { ...signedFallbackKey(device, 'F1'), ...signedFallbackKey(device, 'F2') } })).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_PARAM' } });
+    expect(await client.upload({ fallback_keys: { ...signedFallbackKey(device, 'F1'), ...signedFallbackKey(device, 'F2') } })).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_INVALID_PARAM' },
+    });
     const many = Object.fromEntries(Array.from({ length: 1001 }, (_, i) => [`curve25519:${i}`, 'k']));
     expect(await client.upload({ one_time_keys: many })).toMatchObject({ status: 413, body: { errcode: 'M_TOO_LARGE' } });
     expect((await client.upload({})).body.one_time_key_counts).toEqual({ signed_curve25519: 0 });
@@ -89,7 +96,11 @@ describe('one-time keys, fallback keys and claims', () => {
   it('leaves unknown users and devices out, reports remote servers in failures, and validates the body', async () => {
     const { userId } = await newDevice();
     const result = await claimer().request('POST', '/_matrix/client/r0/keys/claim', {
-      one_time_keys: { [userId]: { NOPE: 'signed_curve25519' }, '@ghost:test.local': { X: 'signed_curve25519' }, '@far:remote.example': { Y: 'signed_curve25519' } },
+      one_time_keys: {
+        [userId]: { NOPE: 'signed_curve25519' },
+        '@ghost:test.local': { X: 'signed_curve25519' },
+        '@far:remote.example': { Y: 'signed_curve25519' },
+      },
     });
     expect(result).toMatchObject({ status: 200, body: { one_time_keys: {}, failures: { 'remote.example': expect.any(Object) } } });
     for (const body of [{}, { one_time_keys: [] }, { one_time_keys: { [userId]: ['OTKDEV'] } }, { one_time_keys: { [userId]: { OTKDEV: 1 } } }]) {

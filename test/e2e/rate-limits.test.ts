@@ -39,7 +39,9 @@ describe('request limits', () => {
 
   const as = (api: RunningApi, user: string, device = 'DEV') => new MatrixClient(api.url, tokenFor(user, device));
   const claim = (api: RunningApi, claimer: string, targets: string[], version = 'v3') =>
-    as(api, claimer).request('POST', `/_matrix/client/${version}/keys/claim`, { one_time_keys: Object.fromEntries(targets.map((t) => [t, { DEV: 'signed_curve25519' }])) });
+    as(api, claimer).request('POST', `/_matrix/client/${version}/keys/claim`, {
+      one_time_keys: Object.fromEntries(targets.map((t) => [t, { DEV: 'signed_curve25519' }])),
+    });
   const keyOf = (result: HttpResult, target: string) => Object.keys(result.body.one_time_keys[target]?.DEV ?? {})[0];
 
   /** A user whose device DEV uploaded one-time keys `<name>1`, `<name>2`, ... (handed out in that order). */
@@ -101,7 +103,8 @@ describe('request limits', () => {
     const recipient = '@inbox:test.local';
     const receiver = as(limited, recipient, 'R');
     expect((await receiver.upload({ device_keys: signedDeviceKeys(newDeviceIdentity(recipient, 'R')) })).status).toBe(200);
-    const send = (api: RunningApi, n: number) => as(api, '@chatty:test.local').request('PUT', `/_matrix/client/v3/sendToDevice/org.example.test/t${n}`, { messages: { [recipient]: { R: { n } } } });
+    const send = (api: RunningApi, n: number) =>
+      as(api, '@chatty:test.local').request('PUT', `/_matrix/client/v3/sendToDevice/org.example.test/t${n}`, { messages: { [recipient]: { R: { n } } } });
     expect((await send(limited, 1)).status).toBe(200);
     expect((await send(limited, 2)).status).toBe(200);
     expectLimited(await send(limited, 3), 100_000);
@@ -124,7 +127,13 @@ describe('request limits', () => {
     const popular = await target('popular', 8);
     for (let i = 1; i <= 8; i++) expect(keyOf(await claim(unlimited, '@greedy:test.local', [popular]), popular)).toBe(`signed_curve25519:popular${i}`);
     for (let i = 0; i < 8; i++) {
-      expect((await as(unlimited, '@greedy:test.local').request('PUT', `/_matrix/client/v3/sendToDevice/org.example.test/g${i}`, { messages: { [popular]: { DEV: { i } } } })).status).toBe(200);
+      expect(
+        (
+          await as(unlimited, '@greedy:test.local').request('PUT', `/_matrix/client/v3/sendToDevice/org.example.test/g${i}`, {
+            messages: { [popular]: { DEV: { i } } },
+          })
+        ).status,
+      ).toBe(200);
       expect((await as(unlimited, '@greedy:test.local').query({ device_keys: { [popular]: [] } })).status).toBe(200);
     }
   });

@@ -13,7 +13,8 @@ describe('keys-api readiness follows the command-processor', () => {
   const processor = ServiceProcess.processor(env);
   const api = systemForSuite(env, () => startApiBeside(processor, env));
 
-  async function readyWithin(ms: number, status: number): Promise<{ status: number; body: any; afterMs: number }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  async function readyWithin(ms: number, status: number): Promise<{ status: number; body: any; afterMs: number }> {
     const client = new MatrixClient(api.url);
     const started = Date.now();
     for (;;) {
@@ -25,11 +26,20 @@ describe('keys-api readiness follows the command-processor', () => {
 
   it('answers 503 naming the check once no processor is left, and 200 again after a restart', async () => {
     const SESSION_TIMEOUT_MS = 10_000;
-    expect(await readyWithin(SESSION_TIMEOUT_MS + DECIDERS_CACHE_MS, 200)).toMatchObject({ status: 200, body: { status: 'ready', checks: { 'command-processors': 'ok' } } });
+    expect(await readyWithin(SESSION_TIMEOUT_MS + DECIDERS_CACHE_MS, 200)).toMatchObject({
+      status: 200,
+      body: { status: 'ready', checks: { 'command-processors': 'ok' } },
+    });
 
     await processor.kill('SIGKILL');
     const down = await readyWithin(SESSION_TIMEOUT_MS + DECIDERS_CACHE_MS + 3000, 503);
-    expect(down).toMatchObject({ status: 503, body: { status: 'unavailable', checks: { 'command-processors': expect.stringMatching(/^down: no command-processor in consumer group/), kafka: 'ok', mongodb: 'ok' } } });
+    expect(down).toMatchObject({
+      status: 503,
+      body: {
+        status: 'unavailable',
+        checks: { 'command-processors': expect.stringMatching(/^down: no command-processor in consumer group/), kafka: 'ok', mongodb: 'ok' },
+      },
+    });
 
     await processor.start();
     expect(await readyWithin(DECIDERS_CACHE_MS + 5000, 200)).toMatchObject({ status: 200 });

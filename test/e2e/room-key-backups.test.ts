@@ -30,12 +30,21 @@ describe('room-key backups', () => {
     const authData = { public_key: 'abc', signatures: { '@v:test.local': { 'ed25519:DEV': 'sig' } } };
     expect((await c.request('POST', v3('version'), { algorithm: ALG, auth_data: authData })).body).toEqual({ version: '1' });
     expect((await c.request('POST', v3('version'), { algorithm: ALG, auth_data: { public_key: 'def' } })).body).toEqual({ version: '2' });
-    expect((await as('@v:test.local', 1).request('GET', v3('version'))).body).toEqual({ algorithm: ALG, auth_data: { public_key: 'def' }, count: 0, etag: '0', version: '2' });
+    expect((await as('@v:test.local', 1).request('GET', v3('version'))).body).toEqual({
+      algorithm: ALG,
+      auth_data: { public_key: 'def' },
+      count: 0,
+      etag: '0',
+      version: '2',
+    });
     expect((await c.request('GET', v3('version/1'))).body).toEqual({ algorithm: ALG, auth_data: authData, count: 0, etag: '0', version: '1' });
 
     expect((await c.request('PUT', v3('version/1'), { algorithm: ALG, auth_data: { public_key: 'abc2' }, version: '1' })).status).toBe(200);
     expect((await c.request('GET', v3('version/1'))).body.auth_data).toEqual({ public_key: 'abc2' });
-    expect(await c.request('PUT', v3('version/1'), { algorithm: ALG, auth_data: {}, version: '2' })).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_PARAM' } });
+    expect(await c.request('PUT', v3('version/1'), { algorithm: ALG, auth_data: {}, version: '2' })).toMatchObject({
+      status: 400,
+      body: { errcode: 'M_INVALID_PARAM' },
+    });
     expect(await c.request('PUT', v3('version/1'), { algorithm: 'other', auth_data: {} })).toMatchObject({ status: 400, body: { errcode: 'M_INVALID_PARAM' } });
 
     expect((await c.request('DELETE', v3('version/2'))).status).toBe(200);
@@ -56,7 +65,9 @@ describe('room-key backups', () => {
     expect((await c.request('GET', v3(`keys/${enc}?version=${version}`))).body).toEqual({ sessions: {} });
     expect(await c.request('GET', v3(`keys/${enc}/nope?version=${version}`))).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
 
-    const first = await c.request('PUT', v3(`keys?version=${version}`), { rooms: { [room]: { sessions: { s1: key(5, false, 0, 'a'), s2: key(0, false, 0, 'b') } } } });
+    const first = await c.request('PUT', v3(`keys?version=${version}`), {
+      rooms: { [room]: { sessions: { s1: key(5, false, 0, 'a'), s2: key(0, false, 0, 'b') } } },
+    });
     expect(first.body).toEqual({ etag: '1', count: 2 });
     // Worse copies are not stored: unverified with a higher index; same index more forwards; a full tie.
     expect((await c.request('PUT', v3(`keys/${enc}/s1?version=${version}`), key(9, false, 0, 'worse'))).body).toEqual({ etag: '1', count: 2 });
@@ -66,7 +77,10 @@ describe('room-key backups', () => {
     // Verified beats a lower index; then a lower index wins.
     expect((await c.request('PUT', v3(`keys/${enc}/s1?version=${version}`), key(7, true, 0, 'verified'))).body).toEqual({ etag: '2', count: 2 });
     expect((await c.request('PUT', v3(`keys/${enc}/s1?version=${version}`), key(1, false, 0, 'lower-unverified'))).body).toEqual({ etag: '2', count: 2 });
-    expect((await c.request('PUT', v3(`keys/${enc}?version=${version}`), { sessions: { s1: key(2, true, 0, 'lower-verified') } })).body).toEqual({ etag: '3', count: 2 });
+    expect((await c.request('PUT', v3(`keys/${enc}?version=${version}`), { sessions: { s1: key(2, true, 0, 'lower-verified') } })).body).toEqual({
+      etag: '3',
+      count: 2,
+    });
     expect((await as('@k:test.local', 1).request('GET', v3(`keys?version=${version}`))).body).toEqual({
       rooms: { [room]: { sessions: { s1: key(2, true, 0, 'lower-verified'), s2: key(0, false, 0, 'b') } } },
     });
@@ -83,11 +97,18 @@ describe('room-key backups', () => {
     await c.request('POST', v3('version'), { algorithm: ALG, auth_data: {} });
     await c.request('POST', v3('version'), { algorithm: ALG, auth_data: {} });
     const body = { rooms: { '!r:test.local': { sessions: { s: key(0) } } } };
-    expect(await c.request('PUT', v3('keys?version=1'), body)).toMatchObject({ status: 403, body: { errcode: 'M_WRONG_ROOM_KEYS_VERSION', current_version: '2' } });
+    expect(await c.request('PUT', v3('keys?version=1'), body)).toMatchObject({
+      status: 403,
+      body: { errcode: 'M_WRONG_ROOM_KEYS_VERSION', current_version: '2' },
+    });
     expect(await c.request('PUT', v3('keys?version=42'), body)).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
     expect(await c.request('GET', v3('keys?version=42'))).toMatchObject({ status: 404, body: { errcode: 'M_NOT_FOUND' } });
     expect(await c.request('PUT', v3('keys'), body)).toMatchObject({ status: 400, body: { errcode: 'M_MISSING_PARAM' } });
-    for (const bad of [{ rooms: [] }, { rooms: { '!r:test.local': { sessions: { s: { ...key(0), first_message_index: -1 } } } } }, { rooms: { '!r:test.local': { sessions: { s: { ...key(0), session_data: 'x' } } } } }]) {
+    for (const bad of [
+      { rooms: [] },
+      { rooms: { '!r:test.local': { sessions: { s: { ...key(0), first_message_index: -1 } } } } },
+      { rooms: { '!r:test.local': { sessions: { s: { ...key(0), session_data: 'x' } } } } },
+    ]) {
       expect(await c.request('PUT', v3('keys?version=2'), bad)).toMatchObject({ status: 400, body: { errcode: 'M_BAD_JSON' } });
     }
     expect((await c.request('PUT', v3('keys?version=2'), body)).body).toEqual({ etag: '1', count: 1 });
@@ -115,7 +136,11 @@ describe('room-key backups', () => {
     expect(stored.map((e) => (e.data as unknown as { sessions: unknown[] }).sessions.length)).toEqual(Array(10).fill(1000));
     const all = await c.request('GET', v3(`keys?version=${version}`));
     expect(all.body).toEqual({ rooms });
-    expect(await c.request('PUT', v3(`keys?version=${version}`), { rooms: { '!x:test.local': { sessions: Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`s${i}`, key(0)])) } } })).toMatchObject({
+    expect(
+      await c.request('PUT', v3(`keys?version=${version}`), {
+        rooms: { '!x:test.local': { sessions: Object.fromEntries(Array.from({ length: 10_001 }, (_, i) => [`s${i}`, key(0)])) } },
+      }),
+    ).toMatchObject({
       status: 413,
       body: { errcode: 'M_TOO_LARGE' },
     });

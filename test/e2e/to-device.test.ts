@@ -157,7 +157,9 @@ describe('to-device messages', () => {
     running = false;
     await Promise.all(loops);
     for (let r = 0; r < 5; r++) {
-      const expected = Array.from({ length: total }, (_, i) => i).filter((i) => i % 5 === r).map((i) => `m${i}`);
+      const expected = Array.from({ length: total }, (_, i) => i)
+        .filter((i) => i % 5 === r)
+        .map((i) => `m${i}`);
       expect([...got[r]].sort()).toEqual([...expected].sort());
     }
   });

@@ -28,7 +28,13 @@ describe('device keys: upload and query', () => {
     const bob = user('bob');
     const query = await clientOf(apiB, bob, 'BOB1').query({ device_keys: { [alice]: [] } });
     expect(query.status).toBe(200);
-    expect(query.body).toEqual({ device_keys: { [alice]: { ALICE1: { ...keys, unsigned: {} } } }, failures: {}, master_keys: {}, self_signing_keys: {}, user_signing_keys: {} });
+    expect(query.body).toEqual({
+      device_keys: { [alice]: { ALICE1: { ...keys, unsigned: {} } } },
+      failures: {},
+      master_keys: {},
+      self_signing_keys: {},
+      user_signing_keys: {},
+    });
   });
 
   it('answers /r0/ and /unstable/ like /v3/', async () => {
@@ -90,7 +96,13 @@ describe('device keys: upload and query', () => {
     const legacy = await startApi(env, { KEYS_VERIFY_SIGNATURES: 'false' });
     try {
       const hank = user('hank');
-      const fake = { user_id: hank, device_id: 'H1', algorithms: ['m.olm.v1.curve25519-aes-sha2'], keys: { 'ed25519:H1': 'fake', 'curve25519:H1': 'fake' }, signatures: {} };
+      const fake = {
+        user_id: hank,
+        device_id: 'H1',
+        algorithms: ['m.olm.v1.curve25519-aes-sha2'],
+        keys: { 'ed25519:H1': 'fake', 'curve25519:H1': 'fake' },
+        signatures: {},
+      };
       expect((await clientOf(legacy.url, hank, 'H1').upload({ device_keys: fake })).status).toBe(200);
       expect((await clientOf(apiA, hank, 'H1').query({ device_keys: { [hank]: [] } })).body.device_keys[hank].H1.keys).toEqual(fake.keys);
     } finally {

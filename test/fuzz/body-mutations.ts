@@ -10,12 +10,12 @@ const extraKey = fc.oneof(protoName, unicodeText);
 const protoInner = fc.oneof(fc.constantFrom<Json>({}, [], 1, 'x', null), fc.constant<Json>({ [PROTO_NAMES[1]]: { prototype: 1 } }));
 
 const byType: [string, fc.Arbitrary<Json>][] = [
-    ['null', fc.constant(null)],
-    ['boolean', fc.boolean()],
-    ['number', fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0.5, -0, 1e300, 2 ** 53 + 2, -(2 ** 63)))],
-    ['string', fc.oneof(unicodeText, protoName)],
-    ['array', fc.array(fc.jsonValue({ maxDepth: 1 }) as fc.Arbitrary<Json>, { maxLength: 3 })],
-    ['object', fc.constantFrom<Json>({}, { a: 1 })],
+  ['null', fc.constant(null)],
+  ['boolean', fc.boolean()],
+  ['number', fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom(0.5, -0, 1e300, 2 ** 53 + 2, -(2 ** 63)))],
+  ['string', fc.oneof(unicodeText, protoName)],
+  ['array', fc.array(fc.jsonValue({ maxDepth: 1 }) as fc.Arbitrary<Json>, { maxLength: 3 })],
+  ['object', fc.constantFrom<Json>({}, { a: 1 })],
 ];
 const otherTypes = new Map(byType.map(([kind]) => [kind, fc.oneof(...byType.filter(([name]) => name !== kind).map(([, arbitrary]) => arbitrary))]));
 
@@ -61,10 +61,12 @@ export function mutated(valid: Json): fc.Arbitrary<Json> {
     // wrong type
     anyPath.chain((path) => otherType(valueAt(valid, path)).map((other) => at(path, () => other))),
     // a field missing
-    fc.tuple(objectPath, fc.nat()).map(([path, i]) => at(path, (node) => {
-      const keys = Object.keys(node as JsonObject);
-      return keys.length ? editAt(node, [keys[i % keys.length]], () => undefined) : node;
-    })),
+    fc.tuple(objectPath, fc.nat()).map(([path, i]) =>
+      at(path, (node) => {
+        const keys = Object.keys(node as JsonObject);
+        return keys.length ? editAt(node, [keys[i % keys.length]], () => undefined) : node;
+      }),
+    ),
     // an extra field, often prototype-named
     fc.tuple(objectPath, extraKey, smallJson).map(([path, key, extra]) => at(path, (node) => setOwn(cloneJson(node) as JsonObject, key, extra))),
     // prototype keys at every level, or as the name of an existing entry

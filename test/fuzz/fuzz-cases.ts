@@ -19,15 +19,21 @@ export interface FuzzCase {
 
 /** Bodies a real client would send for this identity, correctly signed, so that 2xx paths are reached too. */
 // Not fc.stringMatching: its regex arbitrary costs milliseconds per value.
-const keyIds = fc.uniqueArray(fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), minLength: 6, maxLength: 6 }), { minLength: 1, maxLength: 5 });
+const keyIds = fc.uniqueArray(
+  fc.string({ unit: fc.constantFrom(...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'), minLength: 6, maxLength: 6 }),
+  { minLength: 1, maxLength: 5 },
+);
 
 function signedBody(endpoint: FuzzEndpoint, identity: FuzzIdentity): fc.Arbitrary<Json> | null {
   if (endpoint.name === 'keys/upload') {
-    return fc.tuple(keyIds, fc.boolean()).map(([ids, fallback]) => ({
-      device_keys: signedDeviceKeys(identity.device),
-      one_time_keys: signedOneTimeKeys(identity.device, ids),
-      ...(fallback ? { fallback_keys: signedFallbackKey(identity.device, `F${ids[0]}`) } : {}),
-    }) as Json);
+    return fc.tuple(keyIds, fc.boolean()).map(
+      ([ids, fallback]) =>
+        ({
+          device_keys: signedDeviceKeys(identity.device),
+          one_time_keys: signedOneTimeKeys(identity.device, ids),
+          ...(fallback ? { fallback_keys: signedFallbackKey(identity.device, `F${ids[0]}`) } : {}),
+        }) as Json,
+    );
   }
   if (endpoint.name === 'keys/device_signing/upload') {
     return fc.constant(null).map(() => {
@@ -39,7 +45,10 @@ function signedBody(endpoint: FuzzEndpoint, identity: FuzzIdentity): fc.Arbitrar
 }
 
 type Body = { kind: string; body?: string };
-const noBody: fc.Arbitrary<Body> = fc.oneof({ weight: 12, arbitrary: fc.constant({ kind: 'no body' }) }, { weight: 1, arbitrary: fc.constantFrom({ kind: 'unexpected body', body: '{"a":1}' }, { kind: 'unexpected body', body: '{' }) });
+const noBody: fc.Arbitrary<Body> = fc.oneof(
+  { weight: 12, arbitrary: fc.constant({ kind: 'no body' }) },
+  { weight: 1, arbitrary: fc.constantFrom({ kind: 'unexpected body', body: '{"a":1}' }, { kind: 'unexpected body', body: '{' }) },
+);
 
 /** Bodies for one endpoint as one identity; `fromSchema` is built once per endpoint (building arbitraries is the slow part). */
 function bodyFor(endpoint: FuzzEndpoint, identity: FuzzIdentity, fromSchema: fc.Arbitrary<Json> | undefined): fc.Arbitrary<Body> {
@@ -70,7 +79,11 @@ export function fuzzCases(identities: readonly FuzzIdentity[], serverName: strin
   const params = pathParams(ids);
   const schemaBodies = new Map(endpoints.map((endpoint) => [endpoint, endpoint.body && arbitraryFor(endpoint.body, ids)]));
   return fc
-    .tuple(fc.constantFrom(...identities), fc.constantFrom(...endpoints), fc.oneof({ weight: 20, arbitrary: fc.constantFrom('v3', 'r0', 'unstable') }, { weight: 1, arbitrary: fc.constantFrom('v1', 'v4', '') }))
+    .tuple(
+      fc.constantFrom(...identities),
+      fc.constantFrom(...endpoints),
+      fc.oneof({ weight: 20, arbitrary: fc.constantFrom('v3', 'r0', 'unstable') }, { weight: 1, arbitrary: fc.constantFrom('v1', 'v4', '') }),
+    )
     .chain(([identity, endpoint, version]) => {
       const names = [...endpoint.path.matchAll(/\{(\w+)\}/g)].map((match) => match[1]);
       return fc.record({
@@ -89,7 +102,9 @@ export function fuzzCases(identities: readonly FuzzIdentity[], serverName: strin
       const route = endpoint.path.replace(/\{(\w+)\}/g, (_, name: string) => values[name]);
       const prefixed = route.startsWith('/_') ? route : `/_matrix/client/${version}${route}`;
       const pairs = auth === 'query' ? [...query, ['access_token', identity.token]] : query;
-      const search = pairs.length ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '?'))}`).join('&')}` : '';
+      const search = pairs.length
+        ? `?${pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v.replace(/[\ud800-\udfff]/g, '?'))}`).join('&')}`
+        : '';
       const headers: Record<string, string> = {};
       if (auth === 'token') headers.authorization = `Bearer ${identity.token}`;
       else if (auth !== 'none' && auth !== 'query') headers.authorization = auth;

@@ -12,22 +12,40 @@ export interface FuzzEndpoint {
   readonly query: fc.Arbitrary<[string, string][]>;
 }
 
-const numberish = fc.oneof(fc.constantFrom('1', '2', '3'), fc.nat().map(String), fc.constantFrom('-1', '1.5', '1e3', '0x10', '99999999999999999999', ''), unicodeText);
+const numberish = fc.oneof(
+  fc.constantFrom('1', '2', '3'),
+  fc.nat().map(String),
+  fc.constantFrom('-1', '1.5', '1e3', '0x10', '99999999999999999999', ''),
+  unicodeText,
+);
 const streamToken = fc.oneof(
-  fc.array(fc.integer({ min: 0, max: 40 }).map((n) => n.toString(36)), { minLength: 1, maxLength: 6 }).map((parts) => `k1_${parts.join('_')}`),
+  fc
+    .array(
+      fc.integer({ min: 0, max: 40 }).map((n) => n.toString(36)),
+      { minLength: 1, maxLength: 6 },
+    )
+    .map((parts) => `k1_${parts.join('_')}`),
   fc.constantFrom('k1_', 'k1_zzzzzzzzzzz', 'k1_zzzzzzzz', `k1_${'1_'.repeat(5000)}1`, 's72594_4483_1934', 'k1_-1', 'k1_A'),
   unicodeText,
 );
 
 /** Query parameters: the named ones (each maybe absent), plus a few stray ones, prototype names included. */
 function query(named: Record<string, fc.Arbitrary<string>>): fc.Arbitrary<[string, string][]> {
-  const stray = fc.array(fc.tuple(fc.constantFrom('__proto__', 'constructor', 'toString', 'x', 'version', 'access_token'), fc.oneof(numberish, fc.constant(''))), { maxLength: 2 });
-  const wanted = Object.entries(named).map(([name, value]) => fc.option(value.map((v): [string, string] => [name, v]), { freq: 4 }));
+  const stray = fc.array(
+    fc.tuple(fc.constantFrom('__proto__', 'constructor', 'toString', 'x', 'version', 'access_token'), fc.oneof(numberish, fc.constant(''))),
+    { maxLength: 2 },
+  );
+  const wanted = Object.entries(named).map(([name, value]) =>
+    fc.option(
+      value.map((v): [string, string] => [name, v]),
+      { freq: 4 },
+    ),
+  );
   return fc.tuple(stray, ...wanted).map(([extra, ...chosen]) => [...chosen.filter((entry): entry is [string, string] => entry !== null), ...extra]);
 }
 
 /** Every endpoint of the brief, request schemas read from the spec's client-server/*.yaml. */
-export function fuzzEndpoints(ids: FuzzIds): FuzzEndpoint[] {
+export function fuzzEndpoints(_ids: FuzzIds): FuzzEndpoint[] {
   const none = query({});
   const backupVersion = query({ version: numberish });
   return [
@@ -35,13 +53,43 @@ export function fuzzEndpoints(ids: FuzzIds): FuzzEndpoint[] {
     { name: 'keys/query', method: 'POST', path: '/keys/query', body: requestSchema('keys.yaml', '/keys/query', 'post'), query: none },
     { name: 'keys/claim', method: 'POST', path: '/keys/claim', body: requestSchema('keys.yaml', '/keys/claim', 'post'), query: none },
     { name: 'keys/changes', method: 'GET', path: '/keys/changes', query: query({ from: streamToken, to: streamToken }) },
-    { name: 'keys/device_signing/upload', method: 'POST', path: '/keys/device_signing/upload', body: requestSchema('cross_signing.yaml', '/keys/device_signing/upload', 'post'), query: none },
-    { name: 'keys/signatures/upload', method: 'POST', path: '/keys/signatures/upload', body: requestSchema('cross_signing.yaml', '/keys/signatures/upload', 'post'), query: none },
-    { name: 'sendToDevice', method: 'PUT', path: '/sendToDevice/{eventType}/{txnId}', body: requestSchema('to_device.yaml', '/sendToDevice/{eventType}/{txnId}', 'put'), query: none },
-    { name: 'room_keys/version POST', method: 'POST', path: '/room_keys/version', body: requestSchema('key_backup.yaml', '/room_keys/version', 'post'), query: none },
+    {
+      name: 'keys/device_signing/upload',
+      method: 'POST',
+      path: '/keys/device_signing/upload',
+      body: requestSchema('cross_signing.yaml', '/keys/device_signing/upload', 'post'),
+      query: none,
+    },
+    {
+      name: 'keys/signatures/upload',
+      method: 'POST',
+      path: '/keys/signatures/upload',
+      body: requestSchema('cross_signing.yaml', '/keys/signatures/upload', 'post'),
+      query: none,
+    },
+    {
+      name: 'sendToDevice',
+      method: 'PUT',
+      path: '/sendToDevice/{eventType}/{txnId}',
+      body: requestSchema('to_device.yaml', '/sendToDevice/{eventType}/{txnId}', 'put'),
+      query: none,
+    },
+    {
+      name: 'room_keys/version POST',
+      method: 'POST',
+      path: '/room_keys/version',
+      body: requestSchema('key_backup.yaml', '/room_keys/version', 'post'),
+      query: none,
+    },
     { name: 'room_keys/version GET', method: 'GET', path: '/room_keys/version', query: none },
     { name: 'room_keys/version/{v} GET', method: 'GET', path: '/room_keys/version/{version}', query: none },
-    { name: 'room_keys/version/{v} PUT', method: 'PUT', path: '/room_keys/version/{version}', body: requestSchema('key_backup.yaml', '/room_keys/version/{version}', 'put'), query: none },
+    {
+      name: 'room_keys/version/{v} PUT',
+      method: 'PUT',
+      path: '/room_keys/version/{version}',
+      body: requestSchema('key_backup.yaml', '/room_keys/version/{version}', 'put'),
+      query: none,
+    },
     { name: 'room_keys/version/{v} DELETE', method: 'DELETE', path: '/room_keys/version/{version}', query: none },
     ...(['PUT', 'GET', 'DELETE'] as const).flatMap((method): FuzzEndpoint[] =>
       ['/room_keys/keys', '/room_keys/keys/{roomId}', '/room_keys/keys/{roomId}/{sessionId}'].map((path) => ({

@@ -12,7 +12,12 @@ export interface FuzzIdentity {
 }
 
 export function fuzzIdentities(serverName: string): FuzzIdentity[] {
-  const names: [string, string][] = [['fuzz-a', 'FUZZA'], ['fuzz-b', 'FUZZB'], ['fuzz-c', 'FUZZC'], ...PROTO_NAMES.map((name, i): [string, string] => [name, PROTO_NAMES[(i + 1) % PROTO_NAMES.length]])];
+  const names: [string, string][] = [
+    ['fuzz-a', 'FUZZA'],
+    ['fuzz-b', 'FUZZB'],
+    ['fuzz-c', 'FUZZC'],
+    ...PROTO_NAMES.map((name, i): [string, string] => [name, PROTO_NAMES[(i + 1) % PROTO_NAMES.length]]),
+  ];
   return names.map(([local, deviceId]) => {
     const userId = `@${local}:${serverName}`;
     return { userId, deviceId, token: tokenFor(userId, deviceId), device: newDeviceIdentity(userId, deviceId) };
@@ -23,7 +28,10 @@ const protoName = fc.constantFrom(...PROTO_NAMES);
 /** Short strings over all of Unicode, lone surrogates and NUL included. */
 // (Not unit 'grapheme': fast-check rebuilds a reverse map of all graphemes for every such value.)
 const oddCharacters = fc.constantFrom('\u0000', '\ud800', '\udc00', 'é', 'e\u0301', '👩‍👩‍👧', '\u202e', '\ufeff', '\uffff', '𝄞', '"', '\\', ':', '@', '!');
-export const unicodeText = fc.oneof(fc.string({ unit: 'binary', maxLength: 12 }), fc.array(oddCharacters, { maxLength: 6 }).map((chars) => chars.join('')));
+export const unicodeText = fc.oneof(
+  fc.string({ unit: 'binary', maxLength: 12 }),
+  fc.array(oddCharacters, { maxLength: 6 }).map((chars) => chars.join('')),
+);
 
 /** Any of the fuzz ids, as the server would see them in a body, path or query. */
 export function idArbitraries(identities: readonly FuzzIdentity[], serverName: string) {
@@ -31,10 +39,26 @@ export function idArbitraries(identities: readonly FuzzIdentity[], serverName: s
   const userId = fc.oneof(
     { weight: 6, arbitrary: known((i) => i.userId) },
     { weight: 1, arbitrary: protoName.map((name) => `@${name}:${serverName}`) },
-    { weight: 1, arbitrary: fc.oneof(protoName, unicodeText.map((text) => `@${text}:${serverName}`), fc.constantFrom('@', '@:', '@x', `@remote:elsewhere.example`, `@${'u'.repeat(300)}:${serverName}`)) },
+    {
+      weight: 1,
+      arbitrary: fc.oneof(
+        protoName,
+        unicodeText.map((text) => `@${text}:${serverName}`),
+        fc.constantFrom('@', '@:', '@x', `@remote:elsewhere.example`, `@${'u'.repeat(300)}:${serverName}`),
+      ),
+    },
   );
-  const deviceId = fc.oneof({ weight: 5, arbitrary: known((i) => i.deviceId) }, { weight: 1, arbitrary: protoName }, { weight: 1, arbitrary: fc.oneof(unicodeText, fc.constant('*')) });
-  const roomId = fc.oneof(fc.constant(`!room:${serverName}`), protoName.map((name) => `!${name}:${serverName}`), protoName, unicodeText.map((text) => `!${text}:${serverName}`));
+  const deviceId = fc.oneof(
+    { weight: 5, arbitrary: known((i) => i.deviceId) },
+    { weight: 1, arbitrary: protoName },
+    { weight: 1, arbitrary: fc.oneof(unicodeText, fc.constant('*')) },
+  );
+  const roomId = fc.oneof(
+    fc.constant(`!room:${serverName}`),
+    protoName.map((name) => `!${name}:${serverName}`),
+    protoName,
+    unicodeText.map((text) => `!${text}:${serverName}`),
+  );
   /** Names of map entries that are neither user nor room ids: key ids, algorithms, session ids. */
   const mapKey = fc.oneof(
     { weight: 3, arbitrary: fc.constantFrom('signed_curve25519:AAAAAQ', 'curve25519:AAAAAg', 'signed_curve25519', 'session1', 'm.megolm.v1.aes-sha2') },

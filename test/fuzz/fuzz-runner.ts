@@ -29,7 +29,12 @@ function describe(fuzzCase: FuzzCase): string {
 }
 
 async function send(agent: Agent, baseUrl: string, fuzzCase: FuzzCase): Promise<FuzzAnswer> {
-  const response = await request(`${baseUrl}${fuzzCase.path}`, { dispatcher: agent, method: fuzzCase.method as 'GET', headers: fuzzCase.headers, body: fuzzCase.body });
+  const response = await request(`${baseUrl}${fuzzCase.path}`, {
+    dispatcher: agent,
+    method: fuzzCase.method as 'GET',
+    headers: fuzzCase.headers,
+    body: fuzzCase.body,
+  });
   return { status: response.statusCode, headers: response.headers, text: await response.body.text() };
 }
 
@@ -43,7 +48,11 @@ function statusKey(answer: FuzzAnswer): string {
 }
 
 /** Sends every case with at most `concurrency` in flight and checks each answer against the Matrix property. */
-export async function runFuzz(baseUrl: string, cases: Iterable<FuzzCase>, options: { concurrency: number; keep?: number; onProgress?: (done: number) => void }): Promise<FuzzReport> {
+export async function runFuzz(
+  baseUrl: string,
+  cases: Iterable<FuzzCase>,
+  options: { concurrency: number; keep?: number; onProgress?: (done: number) => void },
+): Promise<FuzzReport> {
   const agent = new Agent({ connections: options.concurrency, headersTimeout: 30_000, bodyTimeout: 30_000 });
   const statuses: Record<string, number> = {};
   const waitedMs: Record<string, number> = {};

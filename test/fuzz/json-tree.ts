@@ -31,7 +31,11 @@ export function cloneJson(value: Json): Json {
 
 /** Every node's path, the root first. */
 export function pathsOf(value: Json, at: JsonPath = []): JsonPath[] {
-  const children = Array.isArray(value) ? value.map((child, i) => pathsOf(child, [...at, i])) : isObject(value) ? Object.keys(value).map((key) => pathsOf(value[key], [...at, key])) : [];
+  const children = Array.isArray(value)
+    ? value.map((child, i) => pathsOf(child, [...at, i]))
+    : isObject(value)
+      ? Object.keys(value).map((key) => pathsOf(value[key], [...at, key]))
+      : [];
   return [at, ...children.flat()];
 }
 

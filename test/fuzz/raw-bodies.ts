@@ -7,7 +7,10 @@ export interface Nesting {
   readonly kind: 'array' | 'object';
 }
 
-export const nesting: fc.Arbitrary<Nesting> = fc.record({ depth: fc.constantFrom(64, 512, 4_000, 12_000), kind: fc.constantFrom('array' as const, 'object' as const) });
+export const nesting: fc.Arbitrary<Nesting> = fc.record({
+  depth: fc.constantFrom(64, 512, 4_000, 12_000),
+  kind: fc.constantFrom('array' as const, 'object' as const),
+});
 
 /** The JSON text of `value`, with a deep-nesting marker written out `nesting.depth` levels deep. */
 export function bodyText(value: Json, deep: Nesting): string {
@@ -19,7 +22,29 @@ export function bodyText(value: Json, deep: Nesting): string {
 }
 
 const notJsonAtAll = fc.oneof(
-  fc.constantFrom('', ' ', '{', '}', '[', 'nul', 'NaN', 'undefined', "{'a': 1}", '{"a": 1,}', '{"a" 1}', '{"a": 01}', '{"a": 1e999}', '{"a": -}', '{"a": "\\x"}', '{"a": "\\ud800"}', '\uFEFF{}', '{}{}', '{"a":1}\u0000', '"\\u0000"', '{"__proto__": 1, "__proto__": {}}'),
+  fc.constantFrom(
+    '',
+    ' ',
+    '{',
+    '}',
+    '[',
+    'nul',
+    'NaN',
+    'undefined',
+    "{'a': 1}",
+    '{"a": 1,}',
+    '{"a" 1}',
+    '{"a": 01}',
+    '{"a": 1e999}',
+    '{"a": -}',
+    '{"a": "\\x"}',
+    '{"a": "\\ud800"}',
+    '\uFEFF{}',
+    '{}{}',
+    '{"a":1}\u0000',
+    '"\\u0000"',
+    '{"__proto__": 1, "__proto__": {}}',
+  ),
   fc.string({ unit: 'binary', maxLength: 40 }),
 );
 const trailing = fc.constantFrom('{"a":1} trailing', ']', '/* c */{}');

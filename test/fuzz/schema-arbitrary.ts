@@ -39,7 +39,9 @@ function objectFor(schema: JsonSchema, ids: FuzzIds): fc.Arbitrary<Json> {
   const properties = Object.entries(schema.properties ?? {});
   const patterns = Object.entries(schema.patternProperties ?? {});
   const additional = schema.additionalProperties;
-  const extras: fc.Arbitrary<[string, Json][]>[] = patterns.map(([pattern, valueSchema]) => fc.array(fc.tuple(keysFor(pattern, ids), arbitraryFor(valueSchema, ids)), { maxLength: 3 }));
+  const extras: fc.Arbitrary<[string, Json][]>[] = patterns.map(([pattern, valueSchema]) =>
+    fc.array(fc.tuple(keysFor(pattern, ids), arbitraryFor(valueSchema, ids)), { maxLength: 3 }),
+  );
   if (typeof additional === 'object') {
     const count = schema.maxProperties ?? 3;
     extras.push(fc.array(fc.tuple(ids.mapKey, arbitraryFor(additional, ids)), { minLength: Math.min(schema.minProperties ?? 0, count), maxLength: count }));
@@ -47,7 +49,9 @@ function objectFor(schema: JsonSchema, ids: FuzzIds): fc.Arbitrary<Json> {
     return dictionary(fc.oneof(ids.mapKey, fc.string({ maxLength: 8 })), freeJson, 4); // free-form content
   }
   const required = new Set(schema.required ?? []);
-  const declared = fc.record(Object.fromEntries(properties.map(([name, value]) => [name, arbitraryFor(value, ids)])), { requiredKeys: properties.map(([name]) => name).filter((name) => required.has(name)) });
+  const declared = fc.record(Object.fromEntries(properties.map(([name, value]) => [name, arbitraryFor(value, ids)])), {
+    requiredKeys: properties.map(([name]) => name).filter((name) => required.has(name)),
+  });
   return fc.tuple(declared, ...extras).map(([fixed, ...more]) => objectFrom([...Object.entries(fixed as Record<string, Json>), ...more.flat()]));
 }
 
@@ -57,7 +61,9 @@ export function arbitraryFor(raw: JsonSchema, ids: FuzzIds): fc.Arbitrary<Json> 
   if (schema.enum) return fc.constantFrom(...(schema.enum as Json[]));
   const alternatives = schema.oneOf ?? schema.anyOf;
   if (alternatives) return fc.oneof(...alternatives.map((alternative) => arbitraryFor({ ...schema, oneOf: undefined, anyOf: undefined, ...alternative }, ids)));
-  const type = Array.isArray(schema.type) ? schema.type[0] : schema.type ?? (schema.properties || schema.additionalProperties || schema.patternProperties ? 'object' : undefined);
+  const type = Array.isArray(schema.type)
+    ? schema.type[0]
+    : (schema.type ?? (schema.properties || schema.additionalProperties || schema.patternProperties ? 'object' : undefined));
   switch (type) {
     case 'object':
       return objectFor(schema, ids);

@@ -60,7 +60,8 @@ function dereference(node: unknown, file: string, depth = 0): unknown {
 /** The request body schema of `method path` in client-server/<file>, references resolved. */
 export function requestSchema(file: string, path: string, method: string): JsonSchema {
   const specFile = join(SPEC_DIR, 'client-server', file);
-  const operation = pointer(load(specFile), `/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}`) as Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
+  const operation = pointer(load(specFile), `/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}`) as
+    Record<string, any> | undefined; // eslint-disable-line @typescript-eslint/no-explicit-any
   const schema = operation?.requestBody?.content?.['application/json']?.schema;
   if (!schema) throw new Error(`no request body schema for ${method} ${path} in ${specFile}`);
   return dereference(schema, specFile) as JsonSchema;

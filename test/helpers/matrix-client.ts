@@ -13,7 +13,10 @@ export interface HttpResult {
 
 /** A thin client-server API client, as a Matrix client would call us. */
 export class MatrixClient {
-  constructor(private readonly baseUrl: string, private readonly token?: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly token?: string,
+  ) {}
 
   withToken(token: string): MatrixClient {
     return new MatrixClient(this.baseUrl, token);
@@ -22,7 +25,11 @@ export class MatrixClient {
   async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
     const response = await fetch(`${this.baseUrl}${path}`, {
       method,
-      headers: { ...(this.token ? { authorization: `Bearer ${this.token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(this.token ? { authorization: `Bearer ${this.token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await response.text();

@@ -60,15 +60,28 @@ export async function startSynapseSystem(env: NodeJS.ProcessEnv) {
 /** Registers a user on Synapse (open registration, no verification) and logs in its first device. */
 export async function register(baseUrl: string, localpart: string, deviceName = 'first'): Promise<{ userId: string; deviceId: string; accessToken: string }> {
   const body = { username: localpart, password: `pw-${localpart}`, initial_device_display_name: deviceName, auth: { type: 'm.login.dummy' } };
-  const response = await fetch(`${baseUrl}/_matrix/client/v3/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`${baseUrl}/_matrix/client/v3/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer = (await response.json()) as { user_id: string; device_id: string; access_token: string };
   if (response.status !== 200) throw new Error(`register ${localpart}: ${response.status} ${JSON.stringify(answer)}`);
   return { userId: answer.user_id, deviceId: answer.device_id, accessToken: answer.access_token };
 }
 
 export async function login(baseUrl: string, localpart: string, deviceName: string): Promise<{ userId: string; deviceId: string; accessToken: string }> {
-  const body = { type: 'm.login.password', identifier: { type: 'm.id.user', user: localpart }, password: `pw-${localpart}`, initial_device_display_name: deviceName };
-  const response = await fetch(`${baseUrl}/_matrix/client/v3/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const body = {
+    type: 'm.login.password',
+    identifier: { type: 'm.id.user', user: localpart },
+    password: `pw-${localpart}`,
+    initial_device_display_name: deviceName,
+  };
+  const response = await fetch(`${baseUrl}/_matrix/client/v3/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer = (await response.json()) as { user_id: string; device_id: string; access_token: string };
   if (response.status !== 200) throw new Error(`login ${localpart}: ${response.status} ${JSON.stringify(answer)}`);
   return { userId: answer.user_id, deviceId: answer.device_id, accessToken: answer.access_token };

@@ -52,7 +52,10 @@ export class ServiceProcess {
   private child?: ChildProcess;
   exited?: Promise<void>;
 
-  constructor(private readonly entry: string, private readonly env: NodeJS.ProcessEnv) {}
+  constructor(
+    private readonly entry: string,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
 
   static processor(env: NodeJS.ProcessEnv) {
     return new ServiceProcess('apps/command-processor/src/main.ts', env);
@@ -105,7 +108,10 @@ export async function cleanUp(env: NodeJS.ProcessEnv): Promise<void> {
   await admin.deleteTopics({ topics: [topics.commands, topics.events, topics.replies, topics.deadLetter, topics.homeserver] }).catch(() => undefined);
   await admin.disconnect();
   const client = new MongoClient(env.MONGODB_URI!);
-  await client.db(env.MONGODB_DB).dropDatabase().catch(() => undefined);
+  await client
+    .db(env.MONGODB_DB)
+    .dropDatabase()
+    .catch(() => undefined);
   await client.close();
 }
 

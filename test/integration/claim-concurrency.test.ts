@@ -29,7 +29,9 @@ describe('claims under concurrency, and replay of the pools', () => {
     const owner = new MatrixClient(system.apis[0].url, tokenFor(target, 'POP'));
     const ids = Array.from({ length: K }, (_, i) => `key${String(i).padStart(3, '0')}`);
     const fallback = signedFallbackKey(device, 'FALLBACK');
-    expect((await owner.upload({ device_keys: signedDeviceKeys(device), one_time_keys: signedOneTimeKeys(device, ids), fallback_keys: fallback })).body).toEqual({
+    expect(
+      (await owner.upload({ device_keys: signedDeviceKeys(device), one_time_keys: signedOneTimeKeys(device, ids), fallback_keys: fallback })).body,
+    ).toEqual({
       one_time_key_counts: { signed_curve25519: K },
     });
 
@@ -51,15 +53,25 @@ describe('claims under concurrency, and replay of the pools', () => {
     await waitForProjection(env, 'one-time-keys', 1);
     const db = mongo.db(env.MONGODB_DB);
     const pools = await ProjectionBuckets.forReading<OneTimeKeysDoc>(db, 'one-time-keys', 1);
-    expect(await oneTimeKeySummary(pools, target, 'POP')).toEqual({ device_one_time_keys_count: { signed_curve25519: 0 }, device_unused_fallback_key_types: [] });
+    expect(await oneTimeKeySummary(pools, target, 'POP')).toEqual({
+      device_one_time_keys_count: { signed_curve25519: 0 },
+      device_unused_fallback_key_types: [],
+    });
   });
 
   it('rebuilds identical counts and fallback flags on replay', async () => {
     const owner = '@pools:test.local';
     const device = newDeviceIdentity(owner, 'PD');
     const client = new MatrixClient(system.apis[1].url, tokenFor(owner, 'PD'));
-    await client.upload({ device_keys: signedDeviceKeys(device), one_time_keys: signedOneTimeKeys(device, ['a1', 'a2', 'a3', 'a4']), fallback_keys: signedFallbackKey(device, 'f') });
-    const claim = () => new MatrixClient(system.apis[0].url, tokenFor('@c:test.local', 'C')).request('POST', '/_matrix/client/v3/keys/claim', { one_time_keys: { [owner]: { PD: 'signed_curve25519' } } });
+    await client.upload({
+      device_keys: signedDeviceKeys(device),
+      one_time_keys: signedOneTimeKeys(device, ['a1', 'a2', 'a3', 'a4']),
+      fallback_keys: signedFallbackKey(device, 'f'),
+    });
+    const claim = () =>
+      new MatrixClient(system.apis[0].url, tokenFor('@c:test.local', 'C')).request('POST', '/_matrix/client/v3/keys/claim', {
+        one_time_keys: { [owner]: { PD: 'signed_curve25519' } },
+      });
     await claim();
     await claim();
     await waitForProjection(env, 'one-time-keys', 1);

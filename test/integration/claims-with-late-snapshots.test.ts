@@ -16,7 +16,12 @@ describe.each([
 ])('1,002 sequential claims of 1,000 keys %s', (_name, crash) => {
   // One claimer draining one device with 1,002 claims back to back is exactly the loop the claim
   // limits stop: they are off here, as the test is about the processor's snapshots.
-  const env = suiteEnv(crash ? 'late-snap-kill' : 'late-snap', { SNAPSHOT_INTERVAL_MS: '20', SNAPSHOT_WRITE_DELAY_MS: '150', COMMAND_TIMEOUT_MS: '60000', RATE_LIMITS: 'off' });
+  const env = suiteEnv(crash ? 'late-snap-kill' : 'late-snap', {
+    SNAPSHOT_INTERVAL_MS: '20',
+    SNAPSHOT_WRITE_DELAY_MS: '150',
+    COMMAND_TIMEOUT_MS: '60000',
+    RATE_LIMITS: 'off',
+  });
   const processor = ServiceProcess.processor(env);
   const api = systemForSuite(env, () => startApiBeside(processor, env));
 

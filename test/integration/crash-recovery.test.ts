@@ -30,24 +30,29 @@ describe('crash recovery of the command-processor and the projector', () => {
   it('loses nothing acknowledged and applies nothing twice', async () => {
     const plan = planUploads('crash', 40, 3);
     const crashes: Promise<void>[] = [];
-    const { retries } = await uploadAll(() => api.url, plan, 8, (count) => {
-      if (count === 30) {
-        crashes.push(
-          (async () => {
-            await processor.kill('SIGKILL');
-            await processor.start();
-          })(),
-        );
-      }
-      if (count === 70) {
-        crashes.push(
-          (async () => {
-            await projector.kill('SIGKILL');
-            await projector.start();
-          })(),
-        );
-      }
-    });
+    const { retries } = await uploadAll(
+      () => api.url,
+      plan,
+      8,
+      (count) => {
+        if (count === 30) {
+          crashes.push(
+            (async () => {
+              await processor.kill('SIGKILL');
+              await processor.start();
+            })(),
+          );
+        }
+        if (count === 70) {
+          crashes.push(
+            (async () => {
+              await projector.kill('SIGKILL');
+              await projector.start();
+            })(),
+          );
+        }
+      },
+    );
     await Promise.all(crashes);
 
     // Every acknowledged upload is visible, exactly as uploaded (the read waits for the projection).
@@ -70,7 +75,9 @@ describe('crash recovery of the command-processor and the projector', () => {
     try {
       const buckets = await ProjectionBuckets.forReading<UserDevicesDoc>(client.db(env.MONGODB_DB), 'device-keys', 1);
       expect(await buckets.countDocuments()).toBe(users.length);
-      const listed = (await Promise.all(users.map((u) => buckets.of(u).findOne({ _id: u } as never)))).flatMap((d) => d!.devices.map((x) => `${d!.userId}/${x.deviceId}`));
+      const listed = (await Promise.all(users.map((u) => buckets.of(u).findOne({ _id: u } as never)))).flatMap((d) =>
+        d!.devices.map((x) => `${d!.userId}/${x.deviceId}`),
+      );
       expect(listed.sort()).toEqual(plan.map((p) => `${p.userId}/${p.deviceId}`).sort());
     } finally {
       await client.close();

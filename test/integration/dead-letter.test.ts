@@ -71,12 +71,21 @@ describe('dead-letter topic', () => {
     expect(good.map((r) => [r.status, r.body])).toEqual(['a', 'b', 'c'].map(() => [200, expect.anything()]));
     const refused = (await poisonCommand) as MatrixError;
     expect(refused).toBeInstanceOf(MatrixError);
-    expect({ status: refused.status, body: refused.body() }).toEqual({ status: 500, body: { errcode: 'M_UNKNOWN', error: expect.stringMatching(/could not process/) } });
+    expect({ status: refused.status, body: refused.body() }).toEqual({
+      status: 500,
+      body: { errcode: 'M_UNKNOWN', error: expect.stringMatching(/could not process/) },
+    });
 
     // The poison event, as the processor would have written it for this user (same partition, same writer).
     const ownEvents = (await readTopic(env, 'events')).filter((m) => m.key === userId).map((m) => decodeEvent(m.value));
     const template = ownEvents[ownEvents.length - 1];
-    const poisonEvent: OneTimeKeysUploaded = { ...template, id: 'poison-event', type: 'OneTimeKeysUploaded', causationId: 'poison-event', data: { userId, deviceId: 'POI1' } as never };
+    const poisonEvent: OneTimeKeysUploaded = {
+      ...template,
+      id: 'poison-event',
+      type: 'OneTimeKeysUploaded',
+      causationId: 'poison-event',
+      data: { userId, deviceId: 'POI1' } as never,
+    };
     const producer = new KafkaKeyedProducer(createKafka(kafkaSettingsFromEnv('dlq-poison-test', env)), 4);
     await producer.send([{ topic: topics.events, key: userId, value: encodeMessage(poisonEvent), headers: { type: poisonEvent.type } }]);
     await producer.disconnect();
@@ -98,12 +107,24 @@ describe('dead-letter topic', () => {
     const dead = await readTopic(env, 'deadLetter');
     const bySource = (source: string) => dead.filter((m) => m.headers['x-dead-letter-source'] === source);
     expect(bySource('decide').map((m) => ({ ...m.headers, value: JSON.parse(m.value!.toString()) }))).toEqual([
-      expect.objectContaining({ 'x-consumer-group': `${topics.prefix}e2ee.command-processor`, 'x-command-type': 'UploadKeys', value: expect.objectContaining({ data: { userId, deviceId: 'POI2' } }) }),
+      expect.objectContaining({
+        'x-consumer-group': `${topics.prefix}e2ee.command-processor`,
+        'x-command-type': 'UploadKeys',
+        value: expect.objectContaining({ data: { userId, deviceId: 'POI2' } }),
+      }),
     ]);
     expect(bySource('evolve').map((m) => m.headers)).toEqual([
-      expect.objectContaining({ 'x-consumer-group': `${topics.prefix}e2ee.projector.one-time-keys.v1`, 'x-projection': 'one-time-keys', 'x-event-id': 'poison-event' }),
+      expect.objectContaining({
+        'x-consumer-group': `${topics.prefix}e2ee.projector.one-time-keys.v1`,
+        'x-projection': 'one-time-keys',
+        'x-event-id': 'poison-event',
+      }),
     ]);
-    expect([...bySource('decide'), ...bySource('evolve')].every((m) => m.headers['x-dead-letter-reason'].length > 0 && m.headers['x-dead-letter-at'].startsWith('at '))).toBe(true);
+    expect(
+      [...bySource('decide'), ...bySource('evolve')].every(
+        (m) => m.headers['x-dead-letter-reason'].length > 0 && m.headers['x-dead-letter-at'].startsWith('at '),
+      ),
+    ).toBe(true);
 
     const counted = async (app: typeof system.processor, source: string) =>
       (await app.get(Metrics).deadLettered.get()).values.filter((v) => v.labels.source === source).reduce((n, v) => n + v.value, 0);

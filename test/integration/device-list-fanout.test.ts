@@ -38,11 +38,16 @@ describe('device-list fan-out by room', () => {
     process.stderr.write(`${MEMBERS} memberships through the pipeline in ${Date.now() - fedAt} ms\n`);
 
     const from = (await new MatrixClient(system.apis[0].url, tokenFor(watcher, 'W')).request('GET', '/_keyserver/v1/sync')).body.next_batch;
-    const upload = await new MatrixClient(system.apis[0].url, tokenFor(changer, 'NEW')).upload({ device_keys: signedDeviceKeys(newDeviceIdentity(changer, 'NEW')) });
+    const upload = await new MatrixClient(system.apis[0].url, tokenFor(changer, 'NEW')).upload({
+      device_keys: signedDeviceKeys(newDeviceIdentity(changer, 'NEW')),
+    });
     expect(upload.status).toBe(200);
     await settle(env, 'device-lists');
 
-    const uploaded = (await readTopic(env, 'events')).find((m) => { const e = decodeEvent(m.value); return e.type === 'DeviceKeysUploaded' && e.key === changer; })!;
+    const uploaded = (await readTopic(env, 'events')).find((m) => {
+      const e = decodeEvent(m.value);
+      return e.type === 'DeviceKeysUploaded' && e.key === changer;
+    })!;
     const docs = mongo.db(env.MONGODB_DB).collection(collectionName('device-lists', 1));
     const partition = uploaded.partition;
     // The upload changed the changer's own document and one part of each of their two rooms.

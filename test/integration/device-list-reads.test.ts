@@ -1,7 +1,15 @@
 import fc from 'fast-check';
 import { MongoClient } from 'mongodb';
 import { DomainEvent, PositionVector, RecordedEvent } from '@app/contracts';
-import { DeviceListRow, MembershipRow, deviceListChanges, deviceListChangesSince, deviceListsProjection, mongoDeviceListDocs, planDeviceListRows } from '@app/read-models';
+import {
+  DeviceListRow,
+  MembershipRow,
+  deviceListChanges,
+  deviceListChangesSince,
+  deviceListsProjection,
+  mongoDeviceListDocs,
+  planDeviceListRows,
+} from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp } from '../helpers/system';
 
@@ -28,7 +36,12 @@ function history(steps: readonly Step[]): { events: RecordedEvent[]; rows: Devic
           : { type: 'MembershipChanged', data: { userId: USERS[step.user], roomId: ROOMS[step.room], membership: step.kind } };
     const recorded = { event: data as unknown as DomainEvent, partition, offset: String(offset) } as RecordedEvent;
     events.push(recorded);
-    rows.push(...planDeviceListRows([recorded], rows.filter((r): r is MembershipRow => r.kind === 'member')));
+    rows.push(
+      ...planDeviceListRows(
+        [recorded],
+        rows.filter((r): r is MembershipRow => r.kind === 'member'),
+      ),
+    );
     tokens.push([...ends]);
   }
   return { events, rows, tokens };
@@ -50,30 +63,53 @@ describe('device-list documents in the store', () => {
     const db = mongo.db(env.MONGODB_DB);
     const collection = db.collection('docs');
     const step: fc.Arbitrary<Step> = fc.oneof(
-      fc.record({ kind: fc.constantFrom('join' as const, 'leave' as const, 'device' as const), user: fc.nat(USERS.length - 1), room: fc.nat(ROOMS.length - 1) }),
+      fc.record({
+        kind: fc.constantFrom('join' as const, 'leave' as const, 'device' as const),
+        user: fc.nat(USERS.length - 1),
+        room: fc.nat(ROOMS.length - 1),
+      }),
       fc.record({ kind: fc.constant('encrypt' as const), room: fc.nat(ROOMS.length - 1) }),
     );
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 30 }), fc.nat(), fc.nat(USERS.length - 1), fc.boolean(), fc.integer({ min: 1, max: 6 }), async (steps, at, reader, encryptedRoomsOnly, batchSize) => {
-        const { events, rows, tokens } = history(steps);
-        await collection.deleteMany({});
-        for (let p = 0; p < PARTITIONS; p++) {
-          const ofPartition = events.filter((e) => e.partition === p);
-          for (let i = 0; i < ofPartition.length; i += batchSize) {
-            const batch = ofPartition.slice(i, i + batchSize);
-            await deviceListsProjection.apply(collection, batch, { db, version: 1, live: false, tuning: { bulkChunk: 8, bucketWriters: 4 } });
-            if (i % 2 === 0) await deviceListsProjection.apply(collection, batch, { db, version: 1, live: false, tuning: { bulkChunk: 8, bucketWriters: 4 } }); // redelivered
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 30 }),
+        fc.nat(),
+        fc.nat(USERS.length - 1),
+        fc.boolean(),
+        fc.integer({ min: 1, max: 6 }),
+        async (steps, at, reader, encryptedRoomsOnly, batchSize) => {
+          const { events, rows, tokens } = history(steps);
+          await collection.deleteMany({});
+          for (let p = 0; p < PARTITIONS; p++) {
+            const ofPartition = events.filter((e) => e.partition === p);
+            for (let i = 0; i < ofPartition.length; i += batchSize) {
+              const batch = ofPartition.slice(i, i + batchSize);
+              await deviceListsProjection.apply(collection, batch, { db, version: 1, live: false, tuning: { bulkChunk: 8, bucketWriters: 4 } });
+              if (i % 2 === 0)
+                await deviceListsProjection.apply(collection, batch, { db, version: 1, live: false, tuning: { bulkChunk: 8, bucketWriters: 4 } }); // redelivered
+            }
           }
-        }
-        const from = at % 3 === 0 ? [] : tokens[at % tokens.length];
-        const rules = { encryptedRoomsOnly };
-        const read = await deviceListChangesSince(mongoDeviceListDocs(collection), USERS[reader], from, PARTITIONS, rules);
-        expect({ changed: read.changed, left: read.left }).toEqual(deviceListChanges(USERS[reader], from, rows, rules));
-      }),
+          const from = at % 3 === 0 ? [] : tokens[at % tokens.length];
+          const rules = { encryptedRoomsOnly };
+          const read = await deviceListChangesSince(mongoDeviceListDocs(collection), USERS[reader], from, PARTITIONS, rules);
+          expect({ changed: read.changed, left: read.left }).toEqual(deviceListChanges(USERS[reader], from, rows, rules));
+        },
+      ),
       {
         numRuns: 60,
         // Found by the row-based version of this property once: the reader joins a room whose member has not changed since.
-        examples: [[[{ kind: 'join', user: 1, room: 1 }, { kind: 'join', user: 0, room: 1 }], 1, 0, false, 1]],
+        examples: [
+          [
+            [
+              { kind: 'join', user: 1, room: 1 },
+              { kind: 'join', user: 0, room: 1 },
+            ],
+            1,
+            0,
+            false,
+            1,
+          ],
+        ],
       },
     );
   }, 300_000);

@@ -24,11 +24,23 @@ describe('latest offsets', () => {
       fallbacks.push(t);
       return byAdmin();
     });
-    expect(await latest.of(topic)).toEqual(new Map([[0, '0'], [1, '0'], [2, '0']]));
+    expect(await latest.of(topic)).toEqual(
+      new Map([
+        [0, '0'],
+        [1, '0'],
+        [2, '0'],
+      ]),
+    );
     const producer = new KafkaKeyedProducer(kafka, 3);
     await producer.send(Array.from({ length: 7 }, (_, i) => ({ topic, key: `k${i}`, partition: i % 3, value: Buffer.from(String(i)) })));
     await producer.disconnect();
-    expect(await latest.of(topic)).toEqual(new Map([[0, '3'], [1, '2'], [2, '2']]));
+    expect(await latest.of(topic)).toEqual(
+      new Map([
+        [0, '3'],
+        [1, '2'],
+        [2, '2'],
+      ]),
+    );
     expect(await latest.of(topic)).toEqual(await byAdmin());
     expect(await admin.endOffsets(topic)).toEqual(await byAdmin());
     expect(fallbacks).toEqual([]);

@@ -23,15 +23,27 @@ describe('partition reader', () => {
     const reader = new KafkaPartitionReader(kafka, admin, `${env.KAFKA_TOPIC_PREFIX}reader`, { sessionTimeout: 6000 });
     const seen: string[] = [];
     let slow = true;
-    const ends = await reader.readRange(topic, new Map([[0, '0'], [1, '50']]), async (messages) => {
-      if (slow) {
-        slow = false;
-        await new Promise((r) => setTimeout(r, 12_000));
-      }
-      seen.push(...messages.map((m) => `${m.partition}/${m.offset}`));
-    });
+    const ends = await reader.readRange(
+      topic,
+      new Map([
+        [0, '0'],
+        [1, '50'],
+      ]),
+      async (messages) => {
+        if (slow) {
+          slow = false;
+          await new Promise((r) => setTimeout(r, 12_000));
+        }
+        seen.push(...messages.map((m) => `${m.partition}/${m.offset}`));
+      },
+    );
 
-    expect(ends).toEqual(new Map([[0, '300'], [1, '300']]));
+    expect(ends).toEqual(
+      new Map([
+        [0, '300'],
+        [1, '300'],
+      ]),
+    );
     const expected = [...Array.from({ length: 300 }, (_, o) => `0/${o}`), ...Array.from({ length: 250 }, (_, o) => `1/${o + 50}`)];
     expect([...seen].sort()).toEqual([...expected].sort());
     for (const partition of [0, 1]) {

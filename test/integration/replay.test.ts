@@ -34,9 +34,9 @@ describe('replay of the device-keys projection', () => {
     // readers must follow the layout recorded for the version they read.
     const liveBuckets = (await ProjectionBuckets.forReading(db, 'device-keys', 1)).count;
     process.env.PROJECTION_BUCKETS = String(liveBuckets + 3);
-    const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), deviceKeysProjection as never, (done) => progress.push(done)).finally(
-      () => delete process.env.PROJECTION_BUCKETS,
-    );
+    const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), deviceKeysProjection as never, (done) =>
+      progress.push(done),
+    ).finally(() => delete process.env.PROJECTION_BUCKETS);
 
     expect(report.version).toBe(2);
     expect(report.buckets).toBe(liveBuckets + 3);

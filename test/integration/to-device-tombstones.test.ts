@@ -1,6 +1,17 @@
 import { MongoClient } from 'mongodb';
 import { RecordedEvent } from '@app/contracts';
-import { InboxEvent, InboxHead, ProjectionContext, collectionName, foldInbox, inboxHeadId, inboxIdsToRead, mongoInboxStore, pendingToDevice, toDeviceProjection } from '@app/read-models';
+import {
+  InboxEvent,
+  InboxHead,
+  ProjectionContext,
+  collectionName,
+  foldInbox,
+  inboxHeadId,
+  inboxIdsToRead,
+  mongoInboxStore,
+  pendingToDevice,
+  toDeviceProjection,
+} from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp } from '../helpers/system';
 
@@ -8,7 +19,11 @@ import { cleanUp } from '../helpers/system';
 const tuning = { bulkChunk: 8, bucketWriters: 4 };
 
 const at = (offset: number, type: InboxEvent['type'], data: Record<string, unknown>): RecordedEvent<InboxEvent> =>
-  ({ event: { id: `${type}@${offset}`, type, schemaVersion: 1, key: data.userId, time: 1, correlationId: 'c', causationId: null, data }, partition: 0, offset: String(offset) }) as never;
+  ({
+    event: { id: `${type}@${offset}`, type, schemaVersion: 1, key: data.userId, time: 1, correlationId: 'c', causationId: null, data },
+    partition: 0,
+    offset: String(offset),
+  }) as never;
 const queued = (userId: string, offset: number, seq: number, text: string) =>
   at(offset, 'ToDeviceQueued', { userId, deviceId: 'D', seq, sender: '@s:test.local', type: 'm.test', contentJson: JSON.stringify({ text }) });
 const deleted = (userId: string, offset: number) => at(offset, 'DeviceDeleted', { userId, deviceId: 'D' });
@@ -44,7 +59,13 @@ describe('to-device tombstones on the store', () => {
     await stale.write(heads.puts, heads.deletes);
     expect(await apply(old)).toBe(0); // a redelivery is skipped at the tombstone
 
-    expect(await collection().findOne({ _id: inboxHeadId(user, 'D') } as never)).toMatchObject({ deleted: true, lastSeq: 0, ackedSeq: 0, deletedAt: 20, _meta: { offset: 20 } });
+    expect(await collection().findOne({ _id: inboxHeadId(user, 'D') } as never)).toMatchObject({
+      deleted: true,
+      lastSeq: 0,
+      ackedSeq: 0,
+      deletedAt: 20,
+      _meta: { offset: 20 },
+    });
     expect(await contents(user)).toEqual([]);
 
     await apply([queued(user, 21, 1, 'new 1'), queued(user, 22, 2, 'new 2')]);

@@ -22,11 +22,23 @@ const upload = (id: string, keyIds: string[]) =>
   routed({
     id,
     type: 'UploadKeys',
-    data: { userId: USER, deviceId: 'DEV', deviceKeysJson: null, oneTimeKeys: keyIds.map((k) => ({ keyName: `signed_curve25519:${k}`, json: JSON.stringify({ key: k }) })), fallbackKeys: [], verifySignatures: false },
+    data: {
+      userId: USER,
+      deviceId: 'DEV',
+      deviceKeysJson: null,
+      oneTimeKeys: keyIds.map((k) => ({ keyName: `signed_curve25519:${k}`, json: JSON.stringify({ key: k }) })),
+      fallbackKeys: [],
+      verifySignatures: false,
+    },
   } as Pick<UploadKeysCommand, 'id' | 'type' | 'data'>);
 const claim = (id: string) =>
-  routed({ id, type: 'ClaimKeys', data: { userId: USER, claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }], claimedBy: '@bob:test.local|B' } } as Pick<ClaimKeysCommand, 'id' | 'type' | 'data'>);
-const keysOf = (reply: CommandReply | undefined) => (reply?.outcome.ok && reply.outcome.result.kind === 'claim' ? reply.outcome.result.claimed.map((c) => c.keyName.split(':')[1]) : reply);
+  routed({
+    id,
+    type: 'ClaimKeys',
+    data: { userId: USER, claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }], claimedBy: '@bob:test.local|B' },
+  } as Pick<ClaimKeysCommand, 'id' | 'type' | 'data'>);
+const keysOf = (reply: CommandReply | undefined) =>
+  reply?.outcome.ok && reply.outcome.result.kind === 'claim' ? reply.outcome.result.claimed.map((c) => c.keyName.split(':')[1]) : reply;
 
 /**
  * Two processors on one partition of a real e2ee.events and a real store, as after a rebalance
@@ -55,11 +67,18 @@ describe('writer fencing on Kafka and FerretDB', () => {
     const reader = new KafkaPartitionReader(kafka, admin, `${topics.prefix}fencing-reader`);
     const events = new KafkaEventLog(producer, topics.events);
     const store = new UserStateStore(new MongoSnapshotStore(db, 1, 8), new MongoPartitionCheckpoints(db, PROCESSOR_CHECKPOINT, 4), 10);
-    const processor = new PartitionProcessor(store, new BatchDecider(new FencedEventLog(events, reader, topics.events), outbox), reader, events, topics.events, {
-      caughtUp: () => undefined,
-      undecodable: () => undefined,
-      flushFailed: () => undefined,
-    });
+    const processor = new PartitionProcessor(
+      store,
+      new BatchDecider(new FencedEventLog(events, reader, topics.events), outbox),
+      reader,
+      events,
+      topics.events,
+      {
+        caughtUp: () => undefined,
+        undecodable: () => undefined,
+        flushFailed: () => undefined,
+      },
+    );
     const send = async (command: RoutedCommand) => {
       await processor.handle(0, [command]);
       return outbox.replies.find((r) => r.commandId === command.id);

@@ -14,7 +14,8 @@ describe('interop: cross-signing with matrix-sdk-crypto', () => {
   /** Sends the machine's queued key uploads and queries and feeds the answers back. */
   async function flush(machine: OlmMachine, client: MatrixClient): Promise<void> {
     for (const request of await machine.outgoingRequests()) {
-      const path = request instanceof KeysUploadRequest ? '/_matrix/client/v3/keys/upload' : request instanceof KeysQueryRequest ? '/_matrix/client/v3/keys/query' : null;
+      const path =
+        request instanceof KeysUploadRequest ? '/_matrix/client/v3/keys/upload' : request instanceof KeysQueryRequest ? '/_matrix/client/v3/keys/query' : null;
       if (path === null) continue;
       const response = await client.request('POST', path, JSON.parse(request.body));
       expect({ path, status: response.status }).toEqual({ path, status: 200 });
@@ -30,7 +31,9 @@ describe('interop: cross-signing with matrix-sdk-crypto', () => {
       expect(r.status).toBe(200);
       await machine.markRequestAsSent(String(requests.uploadKeysRequest.id), requests.uploadKeysRequest.type, JSON.stringify(r.body));
     }
-    expect(await client.request('POST', '/_matrix/client/v3/keys/device_signing/upload', JSON.parse(requests.uploadSigningKeysRequest.body))).toMatchObject({ status: 200 });
+    expect(await client.request('POST', '/_matrix/client/v3/keys/device_signing/upload', JSON.parse(requests.uploadSigningKeysRequest.body))).toMatchObject({
+      status: 200,
+    });
     expect(await client.request('POST', '/_matrix/client/v3/keys/signatures/upload', JSON.parse(requests.uploadSignaturesRequest.body))).toMatchObject({
       status: 200,
       body: { failures: {} },
@@ -46,7 +49,12 @@ describe('interop: cross-signing with matrix-sdk-crypto', () => {
     const aliceClient = new MatrixClient(url, tokenFor(aliceId, 'ALICEDEVICE'));
     const bobClient = new MatrixClient(url, tokenFor(bobId, 'BOBDEVICE'));
     const carolClient = new MatrixClient(url, tokenFor(carolId, 'CAROLDEVICE'));
-    for (const [machine, client] of [[alice, aliceClient], [bob, bobClient], [carol, carolClient]] as const) await flush(machine, client);
+    for (const [machine, client] of [
+      [alice, aliceClient],
+      [bob, bobClient],
+      [carol, carolClient],
+    ] as const)
+      await flush(machine, client);
 
     await bootstrap(alice, aliceClient);
     await bootstrap(bob, bobClient);
@@ -63,7 +71,10 @@ describe('interop: cross-signing with matrix-sdk-crypto', () => {
 
     // Bob verifies Alice: his user-signing key signs her master key, uploaded through us.
     const verification = await (identity as OtherUserIdentity).verify();
-    expect(await bobClient.request('POST', '/_matrix/client/v3/keys/signatures/upload', JSON.parse(verification.body))).toMatchObject({ status: 200, body: { failures: {} } });
+    expect(await bobClient.request('POST', '/_matrix/client/v3/keys/signatures/upload', JSON.parse(verification.body))).toMatchObject({
+      status: 200,
+      body: { failures: {} },
+    });
     const seenByBob = await bobClient.request('POST', '/_matrix/client/v3/keys/query', { device_keys: { [aliceId]: [] } });
     expect(Object.keys(seenByBob.body.master_keys[aliceId].signatures)).toContain(bobId);
 

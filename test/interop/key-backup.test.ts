@@ -33,7 +33,11 @@ describe('interop: server-side key backup with matrix-sdk-crypto', () => {
       await first.markRequestAsSent(request.id, request.type, JSON.stringify(response.body));
     }
     await first.shareRoomKey(new RoomId(roomId), [new UserId(userId)], new EncryptionSettings());
-    const content = await first.encryptRoomEvent(new RoomId(roomId), 'm.room.message', JSON.stringify({ msgtype: 'm.text', body: 'from before the new device' }));
+    const content = await first.encryptRoomEvent(
+      new RoomId(roomId),
+      'm.room.message',
+      JSON.stringify({ msgtype: 'm.text', body: 'from before the new device' }),
+    );
 
     // Backup: a new version with the backup public key, then the machine's own upload request.
     const backupKey = BackupDecryptionKey.createRandomKey();
@@ -51,9 +55,14 @@ describe('interop: server-side key backup with matrix-sdk-crypto', () => {
 
     // A fresh device of the same user restores from the backup.
     const second = await OlmMachine.initialize(new UserId(userId), new DeviceId('SECOND'));
-    const download = await new MatrixClient(system.apis[0].url, tokenFor(userId, 'SECOND')).request('GET', `/_matrix/client/v3/room_keys/keys?version=${version}`);
+    const download = await new MatrixClient(system.apis[0].url, tokenFor(userId, 'SECOND')).request(
+      'GET',
+      `/_matrix/client/v3/room_keys/keys?version=${version}`,
+    );
     const keys = new Map<RoomId, Map<string, unknown>>();
-    for (const [room, { sessions }] of Object.entries(download.body.rooms as Record<string, { sessions: Record<string, { session_data: Record<string, string> }> }>)) {
+    for (const [room, { sessions }] of Object.entries(
+      download.body.rooms as Record<string, { sessions: Record<string, { session_data: Record<string, string> }> }>,
+    )) {
       const bySession = new Map<string, unknown>();
       for (const [sessionId, data] of Object.entries(sessions)) {
         const { ephemeral, mac, ciphertext } = data.session_data;

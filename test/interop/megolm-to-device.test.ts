@@ -70,7 +70,11 @@ describe('interop: a Megolm room key through /sendToDevice and the sync extensio
       expect(sent.status).toBe(200);
       await bob.markRequestAsSent(share.id, share.type, '{}');
     }
-    const content = await bob.encryptRoomEvent(new RoomId(roomId), 'm.room.message', JSON.stringify({ msgtype: 'm.text', body: 'hello through the key server' }));
+    const content = await bob.encryptRoomEvent(
+      new RoomId(roomId),
+      'm.room.message',
+      JSON.stringify({ msgtype: 'm.text', body: 'hello through the key server' }),
+    );
 
     // Alice's sync extension hands her the encrypted room key; her machine takes it in.
     const synced = (await aliceClient.request('GET', `/_keyserver/v1/sync?since=${start}&timeout=10000`)).body;
@@ -82,7 +86,14 @@ describe('interop: a Megolm room key through /sendToDevice and the sync extensio
       new Set(synced.device_unused_fallback_key_types as string[]),
     );
 
-    const event = { type: 'm.room.encrypted', event_id: '$message', sender: bobId, origin_server_ts: Date.now(), room_id: roomId, content: JSON.parse(content) };
+    const event = {
+      type: 'm.room.encrypted',
+      event_id: '$message',
+      sender: bobId,
+      origin_server_ts: Date.now(),
+      room_id: roomId,
+      content: JSON.parse(content),
+    };
     const decrypted = await alice.decryptRoomEvent(JSON.stringify(event), new RoomId(roomId), new DecryptionSettings(TrustRequirement.Untrusted));
     expect(JSON.parse(decrypted.event)).toMatchObject({ type: 'm.room.message', content: { body: 'hello through the key server' } });
     alice.close();

@@ -19,7 +19,12 @@ export async function bootstrapGateway(env: NodeJS.ProcessEnv = process.env): Pr
   const settings = gatewaySettingsFromEnv(env); // an invalid setting stops the start here
   const logger = new JsonLogger('gateway', settings.service.logLevel);
   const kafka = settings.publishDevices ? kafkaSettingsFromEnv('gateway', env) : null;
-  const producer = kafka ? new KafkaKeyedProducer(createKafka(kafka, (level, msg, fields) => logger.write(level, msg, fields)), kafka.partitions) : null;
+  const producer = kafka
+    ? new KafkaKeyedProducer(
+        createKafka(kafka, (level, msg, fields) => logger.write(level, msg, fields)),
+        kafka.partitions,
+      )
+    : null;
   const app = await buildGateway(settings, {
     accounts: new HttpHomeserverAccounts(settings.homeserverUrl),
     sink: producer ? new KafkaDeviceEventSink(producer, topicNames(kafka!.topicPrefix)) : null,

@@ -35,7 +35,10 @@ export async function buildGateway(settings: GatewaySettings, ports: GatewayPort
   // Bodies stay streams: proxied as they came, read only where the gateway learns from them.
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', (_request, payload, done) => done(null, payload));
-  await app.register(replyFrom, { undici: { connections: 256, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 }, disableRequestLogging: true });
+  await app.register(replyFrom, {
+    undici: { connections: 256, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 },
+    disableRequestLogging: true,
+  });
 
   // The merged /sync's own calls to both sources, on kept-alive connections (cut when the server closes).
   const syncPool = new Agent({ connections: 256, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });

@@ -30,7 +30,8 @@ export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
     routerOptions: { maxParamLength: MAX_REQUEST_HEAD_BYTES },
     frameworkErrors: answerFrameworkError,
     clientErrorHandler: answerClientError,
-    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) => (typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID()),
+    genReqId: (req: { headers: Record<string, string | string[] | undefined> }) =>
+      typeof req.headers['x-request-id'] === 'string' ? req.headers['x-request-id'] : randomUUID(),
   });
   const app = await NestFactory.create<NestFastifyApplication>(KeysApiModule.forEnv(env, settings), adapter, { bufferLogs: true, bodyParser: false });
   const logger = app.get(JsonLogger);
@@ -47,7 +48,11 @@ export async function bootstrapKeysApi(env: NodeJS.ProcessEnv = process.env) {
   fastify.addContentTypeParser('application/json', { parseAs: 'string' }, parseJsonBody);
   fastify.addContentTypeParser('*', { parseAs: 'string' }, parseJsonBody);
   const gateway = app.get(CommandGateway);
-  registerOpsRoutes(fastify, app.get(Metrics), [...app.get(READINESS), { name: 'command-replies', check: async () => gateway.assertReady() }, app.get(CommandDecidersCheck)]);
+  registerOpsRoutes(fastify, app.get(Metrics), [
+    ...app.get(READINESS),
+    { name: 'command-replies', check: async () => gateway.assertReady() },
+    app.get(CommandDecidersCheck),
+  ]);
   await app.listen(settings.service.httpPort, settings.service.httpHost);
   const address = fastify.server.address();
   const url = typeof address === 'object' && address ? `http://127.0.0.1:${address.port}` : String(address);

@@ -56,7 +56,9 @@ export class KeysApiModule {
           provide: DeviceSightings,
           inject: [CommandGateway, JsonLogger, DeviceDeletions, KEYS_API_SETTINGS],
           useFactory: (gateway: CommandGateway, logger: JsonLogger, deletions: DeviceDeletions, s: KeysApiSettings) => {
-            const sightings = new DeviceSightings(new CommandDeviceAnnouncer(gateway), (err) => logger.write('warn', 'a device seen for the first time could not be announced', { err: err.message }));
+            const sightings = new DeviceSightings(new CommandDeviceAnnouncer(gateway), (err) =>
+              logger.write('warn', 'a device seen for the first time could not be announced', { err: err.message }),
+            );
             // A deleted device that logs in again is announced again. Only where a deleted device's
             // tokens die with it (the homeserver's whoami): a JWT stays valid until it expires, and
             // must not bring back the device it names.
@@ -71,7 +73,10 @@ export class KeysApiModule {
         { provide: RequestLimits, inject: [KEYS_API_SETTINGS], useFactory: (s: KeysApiSettings) => new RequestLimits(s.rateLimits, () => performance.now()) },
         ReadBarrier,
         ReadCaches,
-        { provide: RelevantOffsets, useFactory: () => new RelevantOffsets(new Map(Object.values(PROJECTIONS).map((p) => [p.name, new Set<string>(p.handles)]))) },
+        {
+          provide: RelevantOffsets,
+          useFactory: () => new RelevantOffsets(new Map(Object.values(PROJECTIONS).map((p) => [p.name, new Set<string>(p.handles)]))),
+        },
         PerUserReads,
         ...USE_CASES.handlers,
         DeviceListReader,

@@ -30,7 +30,10 @@ describe('settings from the environment', () => {
     [() => wholeNumberSetting({ N: '1e3' }, 'N', 7), 'N must be a whole number, at least 0; got "1e3"'],
     [() => wholeNumberSetting({ N: '-1' }, 'N', 7), 'N must be a whole number, at least 0; got "-1"'],
     [() => wholeNumberSetting({ N: '99999999999999999999' }, 'N', 7), 'N must be a whole number, at least 0'],
-    [() => wholeNumberSetting({ P: '70000' }, 'P', 80, { min: 0, max: 65535, meaning: 'a TCP port' }), 'P must be a whole number of a TCP port, from 0 to 65535; got "70000"'],
+    [
+      () => wholeNumberSetting({ P: '70000' }, 'P', 80, { min: 0, max: 65535, meaning: 'a TCP port' }),
+      'P must be a whole number of a TCP port, from 0 to 65535; got "70000"',
+    ],
     [() => positiveNumberSetting({ R: '0' }, 'R', 1, 'requests per second'), 'R must be a number of requests per second, greater than 0; got "0"'],
     [() => positiveNumberSetting({ R: '0.0' }, 'R', 1), 'R must be a number, greater than 0; got "0.0"'],
     [() => positiveNumberSetting({ R: '-2' }, 'R', 1), 'R must be a number, greater than 0; got "-2"'],

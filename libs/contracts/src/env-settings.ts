@@ -40,7 +40,8 @@ export function positiveNumberSetting(env: Env, name: string, fallback: number, 
   const raw = given(env, name);
   if (raw === undefined) return fallback;
   const value = Number(raw);
-  if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || !Number.isFinite(value) || value <= 0) refuse(env, name, `a number${meaning ? ` of ${meaning}` : ''}, greater than 0`);
+  if (!/^[0-9]+(\.[0-9]+)?$/.test(raw) || !Number.isFinite(value) || value <= 0)
+    refuse(env, name, `a number${meaning ? ` of ${meaning}` : ''}, greater than 0`);
   return value;
 }
 

@@ -222,7 +222,13 @@ export const EVENT_TYPES: readonly DomainEventType[] = [
 ];
 
 /** Events after which readers sharing a room with the user must re-query the user's devices. */
-export const DEVICE_LIST_CHANGE_EVENTS = ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted', 'CrossSigningKeysUploaded', 'SignaturesUploaded'] as const satisfies readonly DomainEventType[];
+export const DEVICE_LIST_CHANGE_EVENTS = [
+  'DeviceKeysUploaded',
+  'DeviceDisplayNameChanged',
+  'DeviceDeleted',
+  'CrossSigningKeysUploaded',
+  'SignaturesUploaded',
+] as const satisfies readonly DomainEventType[];
 
 /** An event as read back from the log, with where it sits. */
 export interface RecordedEvent<E extends DomainEvent = DomainEvent> {

@@ -4,11 +4,49 @@
  * `schema`; a field is never reused with another meaning.
  */
 export type HomeserverEvent =
-  | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'device.created'; readonly user_id: string; readonly device_id: string; readonly display_name?: string | null; readonly ts: number }
-  | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'device.renamed'; readonly user_id: string; readonly device_id: string; readonly display_name: string | null; readonly ts: number }
-  | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'device.deleted'; readonly user_id: string; readonly device_id: string; readonly ts: number }
-  | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'membership'; readonly room_id: string; readonly user_id: string; readonly membership: Membership; readonly ts: number }
-  | { readonly schema: 'hs.v1'; readonly id: string; readonly type: 'room.encryption'; readonly room_id: string; readonly algorithm: string; readonly ts: number };
+  | {
+      readonly schema: 'hs.v1';
+      readonly id: string;
+      readonly type: 'device.created';
+      readonly user_id: string;
+      readonly device_id: string;
+      readonly display_name?: string | null;
+      readonly ts: number;
+    }
+  | {
+      readonly schema: 'hs.v1';
+      readonly id: string;
+      readonly type: 'device.renamed';
+      readonly user_id: string;
+      readonly device_id: string;
+      readonly display_name: string | null;
+      readonly ts: number;
+    }
+  | {
+      readonly schema: 'hs.v1';
+      readonly id: string;
+      readonly type: 'device.deleted';
+      readonly user_id: string;
+      readonly device_id: string;
+      readonly ts: number;
+    }
+  | {
+      readonly schema: 'hs.v1';
+      readonly id: string;
+      readonly type: 'membership';
+      readonly room_id: string;
+      readonly user_id: string;
+      readonly membership: Membership;
+      readonly ts: number;
+    }
+  | {
+      readonly schema: 'hs.v1';
+      readonly id: string;
+      readonly type: 'room.encryption';
+      readonly room_id: string;
+      readonly algorithm: string;
+      readonly ts: number;
+    };
 
 export const MEMBERSHIPS = ['join', 'leave', 'invite', 'ban', 'knock'] as const;
 export type Membership = (typeof MEMBERSHIPS)[number];
@@ -31,7 +69,8 @@ export function decodeHomeserverEvent(raw: Buffer | null): HomeserverEvent {
   if (value.type === 'membership') {
     if (typeof value.room_id !== 'string' || !value.room_id.startsWith('!')) throw new InvalidHomeserverEventError('room_id must be a room id');
     if (typeof value.user_id !== 'string') throw new InvalidHomeserverEventError('user_id must be a string');
-    if (!(MEMBERSHIPS as readonly unknown[]).includes(value.membership)) throw new InvalidHomeserverEventError(`unknown membership ${String(value.membership)}`);
+    if (!(MEMBERSHIPS as readonly unknown[]).includes(value.membership))
+      throw new InvalidHomeserverEventError(`unknown membership ${String(value.membership)}`);
     return value as unknown as HomeserverEvent;
   }
   if (value.type === 'room.encryption') {

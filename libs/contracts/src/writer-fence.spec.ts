@@ -2,7 +2,17 @@ import { DomainEvent } from './events';
 import { WriterFence, decodeFencePosition, encodeFencePosition, writerStarted } from './writer-fence';
 
 const event = (writer?: string): DomainEvent =>
-  ({ id: 'e', type: 'DeviceDeleted', schemaVersion: 1, key: '@u:x', time: 1, correlationId: 'c', causationId: null, data: { userId: '@u:x', deviceId: 'D' }, writer }) as DomainEvent;
+  ({
+    id: 'e',
+    type: 'DeviceDeleted',
+    schemaVersion: 1,
+    key: '@u:x',
+    time: 1,
+    correlationId: 'c',
+    causationId: null,
+    data: { userId: '@u:x', deviceId: 'D' },
+    writer,
+  }) as DomainEvent;
 
 describe('WriterFence: which events of a partition stand', () => {
   it('before any marker every event stands (a log written before fencing)', () => {

@@ -55,7 +55,16 @@ export function decodeFencePosition(encoded: string | undefined | null): FencePo
 
 /** The marker a new owner appends to its partition before anything else. */
 export function writerStarted(writer: string, partition: number, now: number = Date.now()): WriterStarted {
-  return { id: randomUUID(), type: 'WriterStarted', schemaVersion: 1, key: `partition:${partition}`, time: now, correlationId: writer, causationId: null, data: { writer } };
+  return {
+    id: randomUUID(),
+    type: 'WriterStarted',
+    schemaVersion: 1,
+    key: `partition:${partition}`,
+    time: now,
+    correlationId: writer,
+    causationId: null,
+    data: { writer },
+  };
 }
 
 /** The fence of each partition, for a reader that reads several from their start (replay, audits). */

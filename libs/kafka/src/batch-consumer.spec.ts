@@ -15,7 +15,8 @@ function fakeKafka() {
     commitOffsets: async () => undefined,
   };
   const kafka = { consumer: () => consumer } as unknown as Kafka;
-  const crash = (restart: boolean) => listeners.get('consumer.crash')?.forEach((l) => l({ payload: { error: new Error('The coordinator is not aware of this member'), groupId: 'g', restart } }));
+  const crash = (restart: boolean) =>
+    listeners.get('consumer.crash')?.forEach((l) => l({ payload: { error: new Error('The coordinator is not aware of this member'), groupId: 'g', restart } }));
   return { kafka, calls, crash };
 }
 

@@ -65,8 +65,14 @@ export class BatchConsumer {
   private readonly background: BackgroundCommits;
   private rejoinTimer?: NodeJS.Timeout;
 
-  constructor(kafka: Kafka, private readonly options: BatchConsumerOptions) {
-    this.background = new BackgroundCommits((offsets) => this.consumer.commitOffsets(offsets), (err) => options.commitFailed?.(err));
+  constructor(
+    kafka: Kafka,
+    private readonly options: BatchConsumerOptions,
+  ) {
+    this.background = new BackgroundCommits(
+      (offsets) => this.consumer.commitOffsets(offsets),
+      (err) => options.commitFailed?.(err),
+    );
     this.consumer = kafka.consumer({
       groupId: options.groupId,
       // The broker answers a fetch as soon as a message arrives (minBytes 1): the wait only bounds

@@ -26,7 +26,10 @@ describe('Kafka settings from the environment', () => {
     [{ KAFKA_REPLICATION_FACTOR: '2.5' }, /KAFKA_REPLICATION_FACTOR must be a whole number/],
     [{ KAFKA_MIN_INSYNC_REPLICAS: '0' }, /KAFKA_MIN_INSYNC_REPLICAS must be a whole number of in-sync replicas a write needs, at least 1; got "0"/],
     [{ KAFKA_MIN_INSYNC_REPLICAS: '-2' }, /KAFKA_MIN_INSYNC_REPLICAS must be a whole number/],
-    [{ KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' }, /KAFKA_MIN_INSYNC_REPLICAS=3 is more than KAFKA_REPLICATION_FACTOR=2: no acks=all write could ever succeed/],
+    [
+      { KAFKA_REPLICATION_FACTOR: '2', KAFKA_MIN_INSYNC_REPLICAS: '3' },
+      /KAFKA_MIN_INSYNC_REPLICAS=3 is more than KAFKA_REPLICATION_FACTOR=2: no acks=all write could ever succeed/,
+    ],
     [{ KAFKA_PARTITIONS: 'eight' }, /KAFKA_PARTITIONS must be a whole number of partitions/],
     [{ KAFKA_PARTITIONS_CONCURRENTLY: '0' }, /KAFKA_PARTITIONS_CONCURRENTLY must be a whole number of partitions, at least 1; got "0"/],
   ])('refuses %j with a message naming the setting', (env, message) => {

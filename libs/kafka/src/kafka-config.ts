@@ -23,7 +23,10 @@ export interface KafkaSettings {
 /** Throws, naming the variable, when a setting is not what Kafka could work with: a service refuses to start on it. */
 export function kafkaSettingsFromEnv(clientId: string, env: Env): KafkaSettings {
   return {
-    brokers: textSetting(env, 'KAFKA_BROKERS', '127.0.0.1:19092').split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: textSetting(env, 'KAFKA_BROKERS', '127.0.0.1:19092')
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     clientId,
     partitions: wholeNumberSetting(env, 'KAFKA_PARTITIONS', DEFAULT_PARTITIONS, { min: 1, meaning: 'partitions' }),
     durability: durabilityFromEnv(env),
@@ -38,7 +41,10 @@ export function durabilityFromEnv(env: Env): TopicDurability {
   const replicationFactor =
     raw === undefined || raw === '' || raw === '-1'
       ? -1
-      : wholeNumberSetting(env, 'KAFKA_REPLICATION_FACTOR', -1, { min: 1, meaning: "brokers holding each partition (or -1 for the broker's default.replication.factor)" });
+      : wholeNumberSetting(env, 'KAFKA_REPLICATION_FACTOR', -1, {
+          min: 1,
+          meaning: "brokers holding each partition (or -1 for the broker's default.replication.factor)",
+        });
   const minInsyncReplicas = wholeNumberSetting(env, 'KAFKA_MIN_INSYNC_REPLICAS', 1, { min: 1, meaning: 'in-sync replicas a write needs' });
   if (replicationFactor !== -1 && minInsyncReplicas > replicationFactor) {
     throw new Error(

@@ -8,7 +8,9 @@ interface OffsetsCluster {
   refreshMetadataIfNecessary(): Promise<void>;
   refreshMetadata(): Promise<void>;
   findTopicPartitionMetadata(topic: string): { partitionId: number }[];
-  fetchTopicsOffset(topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[]): Promise<{ partitions: { partition: number; offset: string }[] }[]>;
+  fetchTopicsOffset(
+    topics: { topic: string; fromBeginning: boolean; partitions: { partition: number }[] }[],
+  ): Promise<{ partitions: { partition: number; offset: string }[] }[]>;
 }
 
 /** The factory kafkajs 2.2.4 keeps on its client under this symbol (what `admin()` builds its cluster with). */

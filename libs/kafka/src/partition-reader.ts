@@ -28,11 +28,7 @@ export class KafkaPartitionReader implements PartitionReader {
   }
 
   /** Returns the end offsets it read up to (exclusive), per partition. */
-  async readRange(
-    topic: string,
-    from: ReadonlyMap<number, string>,
-    onMessages: (messages: ConsumedMessage[]) => Promise<void>,
-  ): Promise<Map<number, string>> {
+  async readRange(topic: string, from: ReadonlyMap<number, string>, onMessages: (messages: ConsumedMessage[]) => Promise<void>): Promise<Map<number, string>> {
     const ends = await this.admin.endOffsets(topic);
     const remaining = new Map<number, bigint>();
     for (const [partition, offset] of from) {

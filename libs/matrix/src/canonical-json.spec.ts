@@ -10,8 +10,16 @@ describe('canonicalJson', () => {
     [{ a: '\u65E5' }, '{"a":"日"}'],
     [{ a: null }, '{"a":null}'],
     [{ a: -0, b: 1e10 }, '{"a":0,"b":10000000000}'],
-    [{ auth: { success: true, mxid: '@john.doe:example.com', profile: { display_name: 'John Doe', three_pids: [{ medium: 'email', address: 'john.doe@example.org' }] } } },
-      '{"auth":{"mxid":"@john.doe:example.com","profile":{"display_name":"John Doe","three_pids":[{"address":"john.doe@example.org","medium":"email"}]},"success":true}}'],
+    [
+      {
+        auth: {
+          success: true,
+          mxid: '@john.doe:example.com',
+          profile: { display_name: 'John Doe', three_pids: [{ medium: 'email', address: 'john.doe@example.org' }] },
+        },
+      },
+      '{"auth":{"mxid":"@john.doe:example.com","profile":{"display_name":"John Doe","three_pids":[{"address":"john.doe@example.org","medium":"email"}]},"success":true}}',
+    ],
   ])('encodes the spec examples: %j', (value, expected) => {
     expect(canonicalJson(value)).toBe(expected);
   });

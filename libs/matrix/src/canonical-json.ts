@@ -4,7 +4,10 @@
  * integers only, in the range [-(2^53)+1, (2^53)-1].
  */
 export class CanonicalJsonError extends Error {
-  constructor(message: string, readonly path: string) {
+  constructor(
+    message: string,
+    readonly path: string,
+  ) {
     super(`${message} at ${path || '<root>'}`);
   }
 }

@@ -18,12 +18,7 @@ export function ed25519PublicKey(unpaddedBase64: string): KeyObject | undefined 
  * Verifies `object.signatures[signerUserId][keyId]` with the given ed25519 public key.
  * Returns false for a missing, malformed or wrong signature.
  */
-export function verifyObjectSignature(
-  object: Record<string, unknown>,
-  signerUserId: string,
-  keyId: string,
-  publicKeyBase64: string,
-): boolean {
+export function verifyObjectSignature(object: Record<string, unknown>, signerUserId: string, keyId: string, publicKeyBase64: string): boolean {
   const signatures = object.signatures as Record<string, Record<string, unknown>> | undefined;
   const signature = signatures?.[signerUserId]?.[keyId];
   if (typeof signature !== 'string') return false;

@@ -1,5 +1,5 @@
 // Matrix user ids: @localpart:server.name (spec appendices, "User Identifiers").
-const USER_ID = /^@[^:\s]+:([A-Za-z0-9.\-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$/;
+const USER_ID = /^@[^:\s]+:([A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(:[0-9]{1,5})?$/;
 
 export function isUserId(value: unknown): value is string {
   return typeof value === 'string' && value.length <= 255 && USER_ID.test(value);

@@ -31,13 +31,27 @@ export async function decodeOrDeadLetter<T>(messages: readonly ConsumedMessage[]
  * group, and `details` as headers), counted by source and logged as an error. A failed write
  * throws: the caller's batch is then retried, as for any I/O failure.
  */
-export async function deadLetterMessage(message: ConsumedMessage, source: DeadLetterSource, err: unknown, sink: DeadLetterSink, details: Record<string, string> = {}): Promise<void> {
+export async function deadLetterMessage(
+  message: ConsumedMessage,
+  source: DeadLetterSource,
+  err: unknown,
+  sink: DeadLetterSink,
+  details: Record<string, string> = {},
+): Promise<void> {
   const reason = err instanceof Error ? err.message : String(err);
   const at = thrownAt(err);
   await deadLetter(sink.producer, sink.topic, message, { source, reason, at, consumerGroup: sink.consumerGroup, details });
   sink.metrics.deadLettered.labels(message.topic, source).inc();
   const what = source === 'decode' ? 'undecodable message dead-lettered' : `message dead-lettered: ${source} threw`;
-  sink.logger.write('error', what, { topic: message.topic, partition: message.partition, offset: message.offset, group: sink.consumerGroup, reason, at, ...details });
+  sink.logger.write('error', what, {
+    topic: message.topic,
+    partition: message.partition,
+    offset: message.offset,
+    group: sink.consumerGroup,
+    reason,
+    at,
+    ...details,
+  });
 }
 
 /** The first stack frame (`at f (file:line:col)`): where it threw, without the whole stack. */

@@ -26,7 +26,8 @@ export function answerFrameworkError(error: FastifyError, _request: FastifyReque
 
 /** What Node's HTTP parser refused (no request object exists yet): a head over the limit, a malformed request, a timeout. */
 export function clientErrorToMatrix(error: { code?: string }): MatrixError {
-  if (error.code === 'HPE_HEADER_OVERFLOW') return new MatrixError('M_TOO_LARGE', `The request line and headers may be at most ${MAX_REQUEST_HEAD_BYTES} bytes`, 431);
+  if (error.code === 'HPE_HEADER_OVERFLOW')
+    return new MatrixError('M_TOO_LARGE', `The request line and headers may be at most ${MAX_REQUEST_HEAD_BYTES} bytes`, 431);
   if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') return new MatrixError('M_UNKNOWN', 'Request timeout', 408);
   return new MatrixError('M_UNKNOWN', 'Malformed HTTP request', 400);
 }
@@ -37,6 +38,9 @@ export function answerClientError(error: { code?: string }, socket: Duplex): voi
   const matrix = clientErrorToMatrix(error);
   const body = JSON.stringify(matrix.body());
   // end(), not write() + destroy(): the answer must be flushed before the socket closes.
-  if (socket.writable) socket.end(`HTTP/1.1 ${matrix.status} ${STATUS_CODES[matrix.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`);
+  if (socket.writable)
+    socket.end(
+      `HTTP/1.1 ${matrix.status} ${STATUS_CODES[matrix.status]}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nContent-Type: application/json\r\nConnection: close\r\n\r\n${body}`,
+    );
   else socket.destroy();
 }

@@ -10,7 +10,10 @@ const ORDER: Record<Level, number> = { error: 0, warn: 1, info: 2, debug: 3 };
 export class JsonLogger implements LoggerService {
   private readonly threshold: number;
 
-  constructor(private readonly service: string, level: LogLevel = 'info') {
+  constructor(
+    private readonly service: string,
+    level: LogLevel = 'info',
+  ) {
     this.threshold = ORDER[level];
   }
 

@@ -9,6 +9,7 @@ describe('topic creation', () => {
     const topics = topicNames('p.');
     await ensureTopology(admin, topics, 4, { replicationFactor: 3, minInsyncReplicas: 2 });
     expect(created.map((s) => s.topic).sort()).toEqual([topics.commands, topics.deadLetter, topics.events, topics.homeserver, topics.replies].sort());
-    for (const spec of created) expect({ topic: spec.topic, rf: spec.replicationFactor, isr: spec.config?.['min.insync.replicas'] }).toEqual({ topic: spec.topic, rf: 3, isr: '2' });
+    for (const spec of created)
+      expect({ topic: spec.topic, rf: spec.replicationFactor, isr: spec.config?.['min.insync.replicas'] }).toEqual({ topic: spec.topic, rf: 3, isr: '2' });
   });
 });

@@ -14,7 +14,12 @@ export async function ensureTopology(admin: TopicAdmin, topics: TopicNames, part
   const { replicationFactor } = durability;
   const minInsync = { 'min.insync.replicas': String(durability.minInsyncReplicas) };
   await admin.ensureTopics([
-    { topic: topics.commands, partitions, replicationFactor, config: { 'retention.ms': String(7 * 24 * 3600 * 1000), 'max.message.bytes': MAX_MESSAGE_BYTES, ...minInsync } },
+    {
+      topic: topics.commands,
+      partitions,
+      replicationFactor,
+      config: { 'retention.ms': String(7 * 24 * 3600 * 1000), 'max.message.bytes': MAX_MESSAGE_BYTES, ...minInsync },
+    },
     { topic: topics.events, partitions, replicationFactor, config: { 'retention.ms': '-1', 'max.message.bytes': MAX_MESSAGE_BYTES, ...minInsync } },
     { topic: topics.replies, partitions: REPLY_PARTITIONS, replicationFactor, config: { 'retention.ms': String(3600 * 1000), ...minInsync } },
     { topic: topics.deadLetter, partitions: 1, replicationFactor, config: { 'retention.ms': '-1', ...minInsync } },

@@ -33,7 +33,13 @@ async function startClient(account: { userId: string; deviceId: string; accessTo
     if (String(input).includes('/sync?') && response.ok) syncs.push((await response.clone().json()) as Record<string, unknown>);
     return response;
   };
-  const client = sdk.createClient({ baseUrl: base, userId: account.userId, deviceId: account.deviceId, accessToken: account.accessToken, fetchFn: fetchFn as typeof fetch });
+  const client = sdk.createClient({
+    baseUrl: base,
+    userId: account.userId,
+    deviceId: account.deviceId,
+    accessToken: account.accessToken,
+    fetchFn: fetchFn as typeof fetch,
+  });
   await client.initRustCrypto({ useIndexedDB: false });
   const prepared = new Promise<void>((resolve) => client.on(sdk.ClientEvent.Sync, (state) => state === 'PREPARED' && resolve()));
   await client.startClient({ initialSyncLimit: 20 });
@@ -62,11 +68,16 @@ async function main(): Promise<void> {
   await bob.joinRoom(roomId);
   await until('alice sees bob joined', () => alice.getRoom(roomId)?.getMember(bobAccount.userId)?.membership === 'join');
   await alice.sendStateEvent(roomId, 'm.room.encryption' as never, { algorithm: 'm.megolm.v1.aes-sha2' } as never, '');
-  await until('encryption on for both', async () => (await alice.getCrypto()!.isEncryptionEnabledInRoom(roomId)) && (await bob.getCrypto()!.isEncryptionEnabledInRoom(roomId)));
+  await until(
+    'encryption on for both',
+    async () => (await alice.getCrypto()!.isEncryptionEnabledInRoom(roomId)) && (await bob.getCrypto()!.isEncryptionEnabledInRoom(roomId)),
+  );
   step('room encrypted', { roomId });
 
   // bob's client uploads its keys in the background once started: alice encrypts for the devices she knows.
-  await until('alice knows bob\'s device and its keys', async () => (await alice.getCrypto()!.getUserDeviceInfo([bobAccount.userId], true)).get(bobAccount.userId)?.has(bobAccount.deviceId));
+  await until("alice knows bob's device and its keys", async () =>
+    (await alice.getCrypto()!.getUserDeviceInfo([bobAccount.userId], true)).get(bobAccount.userId)?.has(bobAccount.deviceId),
+  );
   await alice.sendMessage(roomId, { msgtype: sdk.MsgType.Text, body: 'hello bob' });
   const first = await until('bob decrypts the first message', () => decrypted(bob, roomId, 'hello bob'));
   step('bob decrypted', { body: first });

@@ -1,4 +1,13 @@
-import { CrossSigningKeyPair, DeviceIdentity, crossSigningKey, newDeviceIdentity, signObject, signedDeviceKeys, signedFallbackKey, signedOneTimeKeys } from '@app/testing';
+import {
+  CrossSigningKeyPair,
+  DeviceIdentity,
+  crossSigningKey,
+  newDeviceIdentity,
+  signObject,
+  signedDeviceKeys,
+  signedFallbackKey,
+  signedOneTimeKeys,
+} from '@app/testing';
 import { MatrixClient, tokenFor } from '../matrix-client';
 
 export const ALICE = '@alice:test.local';
@@ -8,7 +17,12 @@ export const BACKUP_ALG = 'm.megolm_backup.v1.curve25519-aes-sha2';
 export const ALICE_ROOM = '!alice-room:test.local';
 export const rk = (path: string) => `/_matrix/client/v3/room_keys/${path}`;
 
-export const sessionKey = (tag: string, firstMessageIndex = 0) => ({ first_message_index: firstMessageIndex, forwarded_count: 0, is_verified: false, session_data: { ciphertext: tag } });
+export const sessionKey = (tag: string, firstMessageIndex = 0) => ({
+  first_message_index: firstMessageIndex,
+  forwarded_count: 0,
+  is_verified: false,
+  session_data: { ciphertext: tag },
+});
 
 /**
  * Alice (devices A1, A2) with device keys, one-time and fallback keys, cross-signing keys and a
@@ -48,15 +62,35 @@ export class AuthzFixture {
 
   async setUp(url: string): Promise<void> {
     this.connect(url);
-    for (const [device, client] of [['A1', this.a1], ['A2', this.a2], ['B1', this.b1]] as const) this.since[device] = await nextBatch(client);
-    expect((await this.a1.upload({ device_keys: signedDeviceKeys(this.a1Device), one_time_keys: signedOneTimeKeys(this.a1Device, ['k1', 'k2', 'k3']), fallback_keys: signedFallbackKey(this.a1Device, 'f1') })).status).toBe(200);
-    expect((await this.a2.upload({ device_keys: signedDeviceKeys(this.a2Device), one_time_keys: signedOneTimeKeys(this.a2Device, ['j1', 'j2']) })).status).toBe(200);
+    for (const [device, client] of [
+      ['A1', this.a1],
+      ['A2', this.a2],
+      ['B1', this.b1],
+    ] as const)
+      this.since[device] = await nextBatch(client);
+    expect(
+      (
+        await this.a1.upload({
+          device_keys: signedDeviceKeys(this.a1Device),
+          one_time_keys: signedOneTimeKeys(this.a1Device, ['k1', 'k2', 'k3']),
+          fallback_keys: signedFallbackKey(this.a1Device, 'f1'),
+        })
+      ).status,
+    ).toBe(200);
+    expect((await this.a2.upload({ device_keys: signedDeviceKeys(this.a2Device), one_time_keys: signedOneTimeKeys(this.a2Device, ['j1', 'j2']) })).status).toBe(
+      200,
+    );
     expect((await this.b1.upload({ device_keys: signedDeviceKeys(this.b1Device), one_time_keys: signedOneTimeKeys(this.b1Device, ['b1']) })).status).toBe(200);
     const aliceSigning = { master_key: this.aliceMaster.object, self_signing_key: this.aliceSelf.object, user_signing_key: this.aliceUserSigning.object };
     expect((await this.a1.request('POST', '/_matrix/client/v3/keys/device_signing/upload', aliceSigning)).status).toBe(200);
     expect((await this.b1.request('POST', '/_matrix/client/v3/keys/device_signing/upload', { master_key: this.bobMaster.object })).status).toBe(200);
-    expect((await this.a1.request('POST', '/_matrix/client/v3/keys/signatures/upload', { [ALICE]: { A1: this.a1SignedBySelf } })).body).toEqual({ failures: {} });
-    for (const [client, owner] of [[this.a1, 'alice'], [this.c1, 'carol']] as const) {
+    expect((await this.a1.request('POST', '/_matrix/client/v3/keys/signatures/upload', { [ALICE]: { A1: this.a1SignedBySelf } })).body).toEqual({
+      failures: {},
+    });
+    for (const [client, owner] of [
+      [this.a1, 'alice'],
+      [this.c1, 'carol'],
+    ] as const) {
       expect((await client.request('POST', rk('version'), { algorithm: BACKUP_ALG, auth_data: { owner } })).body).toEqual({ version: '1' });
       expect((await client.request('PUT', rk(`keys/${encodeURIComponent(ALICE_ROOM)}/s-${owner}?version=1`), sessionKey(owner))).status).toBe(200);
     }

@@ -7,7 +7,10 @@ import { Rng } from './prng';
 export class ZipfSampler {
   private readonly cumulative: Float64Array;
 
-  constructor(readonly n: number, readonly s: number) {
+  constructor(
+    readonly n: number,
+    readonly s: number,
+  ) {
     if (!(n >= 1)) throw new Error('Zipf needs at least one rank');
     this.cumulative = new Float64Array(n);
     let sum = 0;

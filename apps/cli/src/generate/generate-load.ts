@@ -70,7 +70,14 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
   options.log(`population: ${JSON.stringify(described)}`);
   const plan = new TrafficPlan(
     population,
-    { oneTimeKeyTarget: options.oneTimeKeys, stormQueriers: options.stormQueriers, maxQueryUsers: 10_000, serverName: options.population.serverName, idPrefix: `g${runId}_`, ts: Date.now },
+    {
+      oneTimeKeyTarget: options.oneTimeKeys,
+      stormQueriers: options.stormQueriers,
+      maxQueryUsers: 10_000,
+      serverName: options.population.serverName,
+      idPrefix: `g${runId}_`,
+      ts: Date.now,
+    },
     rng.fork('traffic'),
   );
   await lag?.start();
@@ -91,7 +98,8 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
       });
       await sink.close();
       options.log(`setup: ${JSON.stringify(phases.setup)}`);
-      if (recorder.errors.size > 0) options.log(`errors: ${JSON.stringify(Object.fromEntries(recorder.errors))}; first: ${recorder.errorSamples.slice(0, 3).join(' | ')}`);
+      if (recorder.errors.size > 0)
+        options.log(`errors: ${JSON.stringify(Object.fromEntries(recorder.errors))}; first: ${recorder.errorSamples.slice(0, 3).join(' | ')}`);
     }
     options.onPhase?.('traffic');
     phases.traffic = await runPhase(plan.traffic(), sink, lag, {
@@ -106,12 +114,28 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
     });
     await sink.close();
     options.log(`traffic: ${JSON.stringify(phases.traffic)}`);
-    if (recorder.errors.size > 0) options.log(`errors: ${JSON.stringify(Object.fromEntries(recorder.errors))}; first: ${recorder.errorSamples.slice(0, 3).join(' | ')}`);
+    if (recorder.errors.size > 0)
+      options.log(`errors: ${JSON.stringify(Object.fromEntries(recorder.errors))}; first: ${recorder.errorSamples.slice(0, 3).join(' | ')}`);
     const drainedSeconds = lag ? await drain(lag, options.drainSeconds, options.log) : null;
     return buildReport(
       {
-        parameters: { ...options, http: options.http ? { url: options.http.url } : undefined, log: undefined, until: undefined, observe: undefined, onPhase: undefined, prefix: topics.prefix, partitions: settings.partitions },
-        machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version, platform: process.platform },
+        parameters: {
+          ...options,
+          http: options.http ? { url: options.http.url } : undefined,
+          log: undefined,
+          until: undefined,
+          observe: undefined,
+          onPhase: undefined,
+          prefix: topics.prefix,
+          partitions: settings.partitions,
+        },
+        machine: {
+          cpus: cpus().length,
+          cpuModel: cpus()[0]?.model,
+          memoryGiB: Math.round(totalmem() / 2 ** 30),
+          node: process.version,
+          platform: process.platform,
+        },
         population: described,
         phases,
         lag: lag?.samples ?? [],

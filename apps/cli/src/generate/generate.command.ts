@@ -98,13 +98,16 @@ export async function generateCommand(args: string[]): Promise<number> {
         stormQueriers: num('storm', 50),
         drainSeconds: num('drain', 120),
         progress: process.stderr.isTTY === true || a.has('progress'),
-        http: mode === 'http' ? { url: a.get('url') ?? system!.url, jwtSecret: env.AUTH_JWT_SECRET!, appserviceToken: env.APPSERVICE_HS_TOKEN ?? null } : undefined,
+        http:
+          mode === 'http' ? { url: a.get('url') ?? system!.url, jwtSecret: env.AUTH_JWT_SECRET!, appserviceToken: env.APPSERVICE_HS_TOKEN ?? null } : undefined,
         log,
       },
       env,
     );
     const files = writeReport(a.get('out') ?? join('generate-report', new Date().toISOString().replace(/[:.]/g, '-')), report);
-    process.stdout.write(`${JSON.stringify({ phases: report.phases, endpoints: report.endpoints, drained: report.drained, skipped: report.skipped }, null, 2)}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ phases: report.phases, endpoints: report.endpoints, drained: report.drained, skipped: report.skipped }, null, 2)}\n`,
+    );
     log(`report: ${files.json}, ${files.html}`);
     return 0;
   } finally {
@@ -123,6 +126,9 @@ async function cleanUp(env: NodeJS.ProcessEnv): Promise<void> {
   if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
   await admin.disconnect();
   const client = new MongoClient(env.MONGODB_URI!);
-  await client.db(env.MONGODB_DB).dropDatabase().catch(() => undefined);
+  await client
+    .db(env.MONGODB_DB)
+    .dropDatabase()
+    .catch(() => undefined);
   await client.close();
 }

@@ -66,9 +66,15 @@ export class HttpSink implements Sink {
         });
         return;
       case 'query':
-        await this.call(op.storm ? 'POST /keys/query (encryption storm)' : 'POST /keys/query', 'POST', '/_matrix/client/v3/keys/query', await this.token(op.requester, 'GEN'), {
-          device_keys: Object.fromEntries(op.users.map((u) => [u, []])),
-        });
+        await this.call(
+          op.storm ? 'POST /keys/query (encryption storm)' : 'POST /keys/query',
+          'POST',
+          '/_matrix/client/v3/keys/query',
+          await this.token(op.requester, 'GEN'),
+          {
+            device_keys: Object.fromEntries(op.users.map((u) => [u, []])),
+          },
+        );
         return;
       case 'changes': {
         const from = await (this.changesFrom ??= this.firstToken(op.requester));
@@ -137,12 +143,36 @@ export class HttpSink implements Sink {
       const text = await response.text();
       const ok = response.status === 200;
       this.recorder.record(endpoint, performance.now() - started, ok, ok ? undefined : `${response.status} ${text.slice(0, 200)}`);
-      this.observe?.({ endpoint, method, path, requestBody: body, requester: this.requesters.get(token) ?? null, status: response.status, retryAfter: response.headers.get('retry-after'), responseText: text, error: null, startedAt, endedAt: Date.now() });
+      this.observe?.({
+        endpoint,
+        method,
+        path,
+        requestBody: body,
+        requester: this.requesters.get(token) ?? null,
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        responseText: text,
+        error: null,
+        startedAt,
+        endedAt: Date.now(),
+      });
       return ok ? JSON.parse(text) : null;
     } catch (err) {
       const message = describeFetchError(err);
       this.recorder.record(endpoint, performance.now() - started, false, message);
-      this.observe?.({ endpoint, method, path, requestBody: body, requester: this.requesters.get(token) ?? null, status: null, retryAfter: null, responseText: '', error: message, startedAt, endedAt: Date.now() });
+      this.observe?.({
+        endpoint,
+        method,
+        path,
+        requestBody: body,
+        requester: this.requesters.get(token) ?? null,
+        status: null,
+        retryAfter: null,
+        responseText: '',
+        error: message,
+        startedAt,
+        endedAt: Date.now(),
+      });
       return null;
     }
   }
@@ -157,10 +187,26 @@ function describeFetchError(err: unknown): string {
 
 function toRoomEvent(e: HomeserverEvent): Record<string, unknown> {
   if (e.type === 'membership') {
-    return { type: 'm.room.member', event_id: e.id, room_id: e.room_id, sender: e.user_id, state_key: e.user_id, content: { membership: e.membership }, origin_server_ts: e.ts };
+    return {
+      type: 'm.room.member',
+      event_id: e.id,
+      room_id: e.room_id,
+      sender: e.user_id,
+      state_key: e.user_id,
+      content: { membership: e.membership },
+      origin_server_ts: e.ts,
+    };
   }
   if (e.type === 'room.encryption') {
-    return { type: 'm.room.encryption', event_id: e.id, room_id: e.room_id, sender: '@admin:generator', state_key: '', content: { algorithm: e.algorithm }, origin_server_ts: e.ts };
+    return {
+      type: 'm.room.encryption',
+      event_id: e.id,
+      room_id: e.room_id,
+      sender: '@admin:generator',
+      state_key: '',
+      content: { algorithm: e.algorithm },
+      origin_server_ts: e.ts,
+    };
   }
   throw new Error(`${e.type} is not a room event`);
 }

@@ -38,7 +38,8 @@ export class KafkaForms {
       case 'upload': {
         const body = this.keys.uploadBody(op);
         const deviceKeys = body.device_keys as Record<string, unknown> | undefined;
-        const keyList = (map: unknown) => Object.entries((map ?? {}) as Record<string, unknown>).map(([keyName, value]) => ({ keyName, json: canonicalJson(value) }));
+        const keyList = (map: unknown) =>
+          Object.entries((map ?? {}) as Record<string, unknown>).map(([keyName, value]) => ({ keyName, json: canonicalJson(value) }));
         return this.command('UploadKeys', op.userId, {
           userId: op.userId,
           deviceId: op.deviceId,
@@ -161,7 +162,9 @@ export class KafkaSink implements Sink {
     );
     if (form.command) {
       const { endpoint, command } = form.command;
-      sent.push(this.sender.enqueue(endpoint, { topic: this.topics.commands, key: command.key, value: encodeMessage(command), headers: { type: command.type } }));
+      sent.push(
+        this.sender.enqueue(endpoint, { topic: this.topics.commands, key: command.key, value: encodeMessage(command), headers: { type: command.type } }),
+      );
     }
     return Promise.all(sent).then(() => undefined);
   }

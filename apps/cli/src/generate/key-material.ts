@@ -32,13 +32,21 @@ export class KeyMaterial {
   }
 
   /** The body of POST /keys/upload. */
-  uploadBody(op: { userId: string; deviceId: string; deviceKeys: boolean; oneTimeKeyIds: readonly string[]; fallbackId: string | null }): Record<string, unknown> {
+  uploadBody(op: {
+    userId: string;
+    deviceId: string;
+    deviceKeys: boolean;
+    oneTimeKeyIds: readonly string[];
+    fallbackId: string | null;
+  }): Record<string, unknown> {
     const device = this.identity(op.userId, op.deviceId);
     const sign = (object: Record<string, unknown>) => signObject(object, device.userId, `ed25519:${device.deviceId}`, device.privateKey);
     const curve = () => encodeUnpaddedBase64(randomBytes(32));
     return {
       ...(op.deviceKeys ? { device_keys: signedDeviceKeys(device) } : {}),
-      ...(op.oneTimeKeyIds.length > 0 ? { one_time_keys: Object.fromEntries(op.oneTimeKeyIds.map((id) => [`signed_curve25519:${id}`, sign({ key: curve() })])) } : {}),
+      ...(op.oneTimeKeyIds.length > 0
+        ? { one_time_keys: Object.fromEntries(op.oneTimeKeyIds.map((id) => [`signed_curve25519:${id}`, sign({ key: curve() })])) }
+        : {}),
       ...(op.fallbackId ? { fallback_keys: { [`signed_curve25519:${op.fallbackId}`]: sign({ key: curve(), fallback: true }) } } : {}),
     };
   }

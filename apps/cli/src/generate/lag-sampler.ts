@@ -19,7 +19,11 @@ export class LagSampler {
   private admin?: Admin;
   private inFlight?: Promise<LagSample | undefined>;
 
-  constructor(private readonly kafka: Kafka, private readonly topics: TopicNames, private readonly startedAt: number) {}
+  constructor(
+    private readonly kafka: Kafka,
+    private readonly topics: TopicNames,
+    private readonly startedAt: number,
+  ) {}
 
   async start(intervalMs = 1000): Promise<void> {
     this.admin = this.kafka.admin();

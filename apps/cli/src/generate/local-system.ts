@@ -7,7 +7,9 @@ const SERVICES = ['apps/command-processor/src/main.ts', 'apps/projector/src/main
 
 async function waitReady(url: string, deadline: number): Promise<void> {
   for (;;) {
-    const ok = await fetch(url).then((r) => r.status === 200).catch(() => false);
+    const ok = await fetch(url)
+      .then((r) => r.status === 200)
+      .catch(() => false);
     if (ok) return;
     if (Date.now() > deadline) throw new Error(`${url} not ready in time`);
     await new Promise((r) => setTimeout(r, 250));
@@ -18,7 +20,11 @@ async function waitReady(url: string, deadline: number): Promise<void> {
  * The three services as child processes on free ports (the CLI does not import the apps), for
  * `generate` runs that bring their own system: returns the keys-api URL and a stop function.
  */
-export async function startLocalSystem(projectRoot: string, env: NodeJS.ProcessEnv, log: (msg: string) => void): Promise<{ url: string; stop: () => Promise<void>; pids: number[] }> {
+export async function startLocalSystem(
+  projectRoot: string,
+  env: NodeJS.ProcessEnv,
+  log: (msg: string) => void,
+): Promise<{ url: string; stop: () => Promise<void>; pids: number[] }> {
   const ports = [await freePort(), await freePort(), await freePort()];
   const children: ChildProcess[] = SERVICES.map((entry, i) =>
     spawn(process.execPath, [join(projectRoot, 'scripts', 'run.js'), join(projectRoot, entry)], {

@@ -54,7 +54,11 @@ export function renderHtml(report: RunReport): string {
     consumers.map((name) => ({ name, points: report.lag.map((s) => [s.t, s.lag[name] ?? 0] as const) })),
   );
   const latencyRows = Object.entries(report.endpoints).map(([name, s]) => [name, s.count, s.errors, s.p50, s.p90, s.p99, s.p999, s.max, s.mean]);
-  const kv = (o: Record<string, unknown>) => table(['', ''], Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? v : String(JSON.stringify(v))]));
+  const kv = (o: Record<string, unknown>) =>
+    table(
+      ['', ''],
+      Object.entries(o).map(([k, v]) => [k, typeof v === 'number' ? v : String(JSON.stringify(v))]),
+    );
   return `<!doctype html><html><head><meta charset="utf-8"><title>generate report ${esc(report.generatedAt)}</title>
 <style>body{font-family:sans-serif;margin:24px;max-width:1000px}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}td:first-child,th:first-child{text-align:left}h2{margin-top:28px}</style></head><body>
 <h1>Load generation report</h1><p>${esc(report.generatedAt)}</p>
@@ -62,7 +66,10 @@ export function renderHtml(report: RunReport): string {
 <h2>Throughput over time</h2>${throughput}
 <h2>Projection lag over time</h2>${lag}
 <p>Drained: ${report.drained.seconds === null ? 'not within the wait' : `${report.drained.seconds} s after the last operation`}</p>
-<h2>Phases</h2>${table(['phase', 'operations', 'seconds', 'per second'], Object.entries(report.phases).map(([k, p]) => [k, p.operations, p.seconds, p.perSecond]))}
+<h2>Phases</h2>${table(
+    ['phase', 'operations', 'seconds', 'per second'],
+    Object.entries(report.phases).map(([k, p]) => [k, p.operations, p.seconds, p.perSecond]),
+  )}
 <h2>Population</h2>${kv(report.population)}
 <h2>Parameters</h2>${kv(report.parameters)}
 <h2>Machine</h2>${kv(report.machine)}

@@ -37,9 +37,13 @@ export async function runPhase(ops: Iterator<Operation>, sink: Sink, lag: LagSam
   let done = 0;
   let exhausted = false;
   const bar = options.progress
-    ? new SingleBar({ format: `${options.name.padEnd(8)} [{bar}] {percentage}% | {value}/{total} | {rate} ops/s | lag {lag} | {eta_formatted}`, etaBuffer: 50 }, Presets.shades_classic)
+    ? new SingleBar(
+        { format: `${options.name.padEnd(8)} [{bar}] {percentage}% | {value}/{total} | {rate} ops/s | lag {lag} | {eta_formatted}`, etaBuffer: 50 },
+        Presets.shades_classic,
+      )
     : undefined;
-  const total = () => (Number.isFinite(options.maxOperations) ? options.maxOperations : (options.expected ?? Math.max(1, Math.round(options.rate * options.durationSeconds))));
+  const total = () =>
+    Number.isFinite(options.maxOperations) ? options.maxOperations : (options.expected ?? Math.max(1, Math.round(options.rate * options.durationSeconds)));
   bar?.start(total(), 0, { rate: 0, lag: '-' });
   let lastLine = performance.now();
   const ticker = setInterval(() => {

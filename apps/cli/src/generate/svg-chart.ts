@@ -37,14 +37,18 @@ export function lineChart(title: string, xLabel: string, yLabel: string, series:
     const x = (xMax * i) / 4;
     parts.push(`<text x="${sx(x)}" y="${top + h + 16}" text-anchor="middle">${Number(x.toPrecision(3))}</text>`);
   }
-  parts.push(`<line x1="${left}" x2="${left}" y1="${top}" y2="${top + h}" stroke="#333"/><line x1="${left}" x2="${left + w}" y1="${top + h}" y2="${top + h}" stroke="#333"/>`);
+  parts.push(
+    `<line x1="${left}" x2="${left}" y1="${top}" y2="${top + h}" stroke="#333"/><line x1="${left}" x2="${left + w}" y1="${top + h}" y2="${top + h}" stroke="#333"/>`,
+  );
   parts.push(`<text x="${left + w / 2}" y="${height - 6}" text-anchor="middle">${esc(xLabel)}</text>`);
   parts.push(`<text transform="translate(14 ${top + h / 2}) rotate(-90)" text-anchor="middle">${esc(yLabel)}</text>`);
   series.forEach((s, i) => {
     const colour = COLOURS[i % COLOURS.length];
     const points = s.points.map(([x, y]) => `${sx(x).toFixed(1)},${sy(y).toFixed(1)}`).join(' ');
     if (s.points.length > 0) parts.push(`<polyline fill="none" stroke="${colour}" stroke-width="1.5" points="${points}"/>`);
-    parts.push(`<rect x="${left + w + 12}" y="${top + i * 16}" width="10" height="10" fill="${colour}"/><text x="${left + w + 26}" y="${top + i * 16 + 9}">${esc(s.name)}</text>`);
+    parts.push(
+      `<rect x="${left + w + 12}" y="${top + i * 16}" width="10" height="10" fill="${colour}"/><text x="${left + w + 26}" y="${top + i * 16 + 9}">${esc(s.name)}</text>`,
+    );
   });
   parts.push('</svg>');
   return parts.join('');

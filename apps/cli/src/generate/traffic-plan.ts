@@ -6,7 +6,14 @@ import { Population, deviceIdOf } from './population';
 /** One thing a homeserver or a client does. Key material is made by the sink, from these ids. */
 export type Operation =
   | { readonly kind: 'hs'; readonly events: readonly HomeserverEvent[] }
-  | { readonly kind: 'upload'; readonly userId: string; readonly deviceId: string; readonly deviceKeys: boolean; readonly oneTimeKeyIds: readonly string[]; readonly fallbackId: string | null }
+  | {
+      readonly kind: 'upload';
+      readonly userId: string;
+      readonly deviceId: string;
+      readonly deviceKeys: boolean;
+      readonly oneTimeKeyIds: readonly string[];
+      readonly fallbackId: string | null;
+    }
   | { readonly kind: 'claim'; readonly claimer: string; readonly userId: string; readonly deviceId: string }
   | { readonly kind: 'query'; readonly requester: string; readonly users: readonly string[]; readonly storm: boolean }
   | { readonly kind: 'changes'; readonly requester: string };
@@ -43,7 +50,11 @@ export class TrafficPlan {
   private eventSeq = 0;
   private readonly pending: Operation[] = [];
 
-  constructor(private readonly population: Population, private readonly options: TrafficOptions, private readonly rng: Rng) {
+  constructor(
+    private readonly population: Population,
+    private readonly options: TrafficOptions,
+    private readonly rng: Rng,
+  ) {
     this.deviceCounter = population.users.map((u) => u.devices.length);
     this.roomZipf = new ZipfSampler(Math.max(1, population.rooms.length), 1);
   }
@@ -181,11 +192,26 @@ export class TrafficPlan {
   }
 
   private membership(roomId: string, userId: string, membership: 'join' | 'leave'): HomeserverEvent {
-    return { schema: 'hs.v1', id: `$${this.options.idPrefix}${++this.eventSeq}`, type: 'membership', room_id: roomId, user_id: userId, membership, ts: this.options.ts() };
+    return {
+      schema: 'hs.v1',
+      id: `$${this.options.idPrefix}${++this.eventSeq}`,
+      type: 'membership',
+      room_id: roomId,
+      user_id: userId,
+      membership,
+      ts: this.options.ts(),
+    };
   }
 
   private encryption(roomId: string): HomeserverEvent {
-    return { schema: 'hs.v1', id: `$${this.options.idPrefix}${++this.eventSeq}`, type: 'room.encryption', room_id: roomId, algorithm: 'm.megolm.v1.aes-sha2', ts: this.options.ts() };
+    return {
+      schema: 'hs.v1',
+      id: `$${this.options.idPrefix}${++this.eventSeq}`,
+      type: 'room.encryption',
+      room_id: roomId,
+      algorithm: 'm.megolm.v1.aes-sha2',
+      ts: this.options.ts(),
+    };
   }
 
   private deviceEvent(type: 'device.created' | 'device.deleted', userId: string, deviceId: string): HomeserverEvent {

@@ -3,7 +3,16 @@ import { Db } from 'mongodb';
 import { PartitionFences, RecordedEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { KafkaPartitionReader, TopicAdmin } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
-import { AnyProjection, ProjectionBuckets, ProjectionRegistry, ReplayMemory, checkpointOwner, isCustomProjection, projectEvents, projectorGroup } from '@app/read-models';
+import {
+  AnyProjection,
+  ProjectionBuckets,
+  ProjectionRegistry,
+  ReplayMemory,
+  checkpointOwner,
+  isCustomProjection,
+  projectEvents,
+  projectorGroup,
+} from '@app/read-models';
 import { ReplaySettings, replaySettingsFromEnv } from './replay-settings';
 
 export interface ReplayReport {
@@ -69,7 +78,14 @@ export async function replayProjection(
         undecodable++; // the live projector already dead-lettered it
       }
     }
-    applied += await projectEvents(written, projection, recorded, { db, version, live: false, replayMemory, tuning: settings.tuning, poisoned: () => poisoned++ });
+    applied += await projectEvents(written, projection, recorded, {
+      db,
+      version,
+      live: false,
+      replayMemory,
+      tuning: settings.tuning,
+      poisoned: () => poisoned++,
+    });
     const last = messages[messages.length - 1].offset;
     lastOffsets.set(messages[0].partition, last);
     if (!replayMemory.defers) await checkpoints.save(owner, messages[0].partition, last, fences.encodedPositionOf(messages[0].partition));

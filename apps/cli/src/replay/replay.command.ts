@@ -30,12 +30,22 @@ export async function replayCommand(args: string[]): Promise<number> {
     }
     const bar = new SingleBar({ format: `replay ${projection.name} [{bar}] {percentage}% | {value}/{total} events | {eta_formatted}` }, Presets.shades_classic);
     bar.start(1, 0);
-    const report = await replayProjection(kafka, admin, db, topics, projection, (done, total) => {
-      bar.setTotal(Math.max(total, 1));
-      bar.update(done);
-    }, { settings });
+    const report = await replayProjection(
+      kafka,
+      admin,
+      db,
+      topics,
+      projection,
+      (done, total) => {
+        bar.setTotal(Math.max(total, 1));
+        bar.update(done);
+      },
+      { settings },
+    );
     bar.stop();
-    process.stdout.write(`${JSON.stringify({ projection: projection.name, ...report, eventsPerSecond: Math.round(report.events / Math.max(report.seconds, 1e-6)) })}\n`);
+    process.stdout.write(
+      `${JSON.stringify({ projection: projection.name, ...report, eventsPerSecond: Math.round(report.events / Math.max(report.seconds, 1e-6)) })}\n`,
+    );
     return 0;
   } finally {
     await admin.disconnect();
@@ -48,7 +58,10 @@ async function drop(db: Db, partitions: number, name: string, version: number, b
   if ((await new ProjectionRegistry(db).active(name)) === version) throw new Error(`version ${version} of ${name} is active; replay first`);
   await (await ProjectionBuckets.forReading(db, name, version, buckets)).drop();
   // Wake-up notices of the device-lists projection live beside its rows.
-  await db.collection(`${collectionName(name, version)}_feed`).drop().catch(() => undefined);
+  await db
+    .collection(`${collectionName(name, version)}_feed`)
+    .drop()
+    .catch(() => undefined);
   await new CheckpointStore(db, partitions).remove(checkpointOwner(name, version));
   process.stdout.write(`dropped ${collectionName(name, version)}\n`);
   return 0;

@@ -49,11 +49,17 @@ function setUp() {
   const clock = new FakeClock();
   const spawned: FakeChild[] = [];
   const logs: string[] = [];
-  const supervisor = new Supervisor(['processor', 'api'], (name) => {
-    const child = new FakeChild(name);
-    spawned.push(child);
-    return child;
-  }, clock, (msg) => logs.push(msg), POLICY);
+  const supervisor = new Supervisor(
+    ['processor', 'api'],
+    (name) => {
+      const child = new FakeChild(name);
+      spawned.push(child);
+      return child;
+    },
+    clock,
+    (msg) => logs.push(msg),
+    POLICY,
+  );
   const latest = (name: string) => spawned.filter((c) => c.name === name).at(-1)!;
   const count = (name: string) => spawned.filter((c) => c.name === name).length;
   supervisor.start();

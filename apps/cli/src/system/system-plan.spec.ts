@@ -5,7 +5,11 @@ describe('system plan', () => {
 
   it('runs the three services alone without a homeserver', () => {
     const plan = plannedServices(ports, { kind: 'none' });
-    expect(plan.core.map((s) => [s.name, s.port])).toEqual([['command-processor', 8081], ['projector', 8082], ['keys-api', 8080]]);
+    expect(plan.core.map((s) => [s.name, s.port])).toEqual([
+      ['command-processor', 8081],
+      ['projector', 8082],
+      ['keys-api', 8080],
+    ]);
     expect(plan.gateway).toBeNull();
   });
 

@@ -34,9 +34,7 @@ export type Homeserver =
 /** The key server's three services, and the gateway whenever there is a homeserver to stand in front of. */
 export function plannedServices(ports: SystemPorts, homeserver: Homeserver): { core: ServiceSpec[]; gateway: ServiceSpec | null } {
   const keysApiEnv: Record<string, string> =
-    homeserver.kind === 'synapse'
-      ? { AUTH_MODE: 'homeserver', HOMESERVER_URL: homeserver.url, APPSERVICE_HS_TOKEN: homeserver.hsToken }
-      : {};
+    homeserver.kind === 'synapse' ? { AUTH_MODE: 'homeserver', HOMESERVER_URL: homeserver.url, APPSERVICE_HS_TOKEN: homeserver.hsToken } : {};
   const core = [
     { name: 'command-processor', entry: 'apps/command-processor/src/main.ts', port: ports.processor, env: {} },
     { name: 'projector', entry: 'apps/projector/src/main.ts', port: ports.projector, env: {} },

@@ -11,7 +11,11 @@ import { supervisedChild } from './child-process';
 import { Supervisor } from './supervisor';
 import { Homeserver, ServiceSpec, plannedServices, systemPorts } from './system-plan';
 
-const realClock = { now: () => Date.now(), setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms), clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout) };
+const realClock = {
+  now: () => Date.now(),
+  setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+  clearTimeout: (h: unknown) => clearTimeout(h as NodeJS.Timeout),
+};
 
 /**
  * `system [--with-synapse]`: the whole thing on one machine. Local Kafka and FerretDB (unless
@@ -98,7 +102,13 @@ export async function systemCommand(args: string[] = []): Promise<number> {
 
 async function untilAnswers(url: string): Promise<void> {
   for (;;) {
-    if (await fetch(url).then((r) => r.ok, () => false)) return;
+    if (
+      await fetch(url).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return;
     await sleep(250);
   }
 }

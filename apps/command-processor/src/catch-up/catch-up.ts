@@ -49,38 +49,39 @@ export async function catchUpPartition(
     memory.stage(new Map(), markerOffset);
     await store.flush(partition, true);
   }
-  if (lastRead < markerOffset) await reader.read(eventsTopic, partition, String(from), async (messages) => {
-    const decoded: { event: DomainEvent; offset: number }[] = [];
-    for (const m of messages) {
-      try {
-        const event = decodeEvent(m.value);
-        const offset = Number(m.offset);
-        if (fence.admit(event, offset) && event.type !== 'WriterStarted') decoded.push({ event, offset });
-      } catch (err) {
-        onUndecodable(m.offset, (err as Error).message);
+  if (lastRead < markerOffset)
+    await reader.read(eventsTopic, partition, String(from), async (messages) => {
+      const decoded: { event: DomainEvent; offset: number }[] = [];
+      for (const m of messages) {
+        try {
+          const event = decodeEvent(m.value);
+          const offset = Number(m.offset);
+          if (fence.admit(event, offset) && event.type !== 'WriterStarted') decoded.push({ event, offset });
+        } catch (err) {
+          onUndecodable(m.offset, (err as Error).message);
+        }
       }
-    }
-    const snapshots = await memory.load(decoded.map((d) => d.event.key));
-    const changed = new Map<string, UserSnapshot>();
-    for (const { event, offset } of decoded) {
-      const current = changed.get(event.key) ?? snapshots.get(event.key)!;
-      if (offset <= current.lastOffset) continue;
-      let state;
-      try {
-        state = evolveUserKeys(current.state, event);
-      } catch (err) {
-        // A poison event (the pure fold throws): skipped, as the projections skip and dead-letter it.
-        onUndecodable(String(offset), `evolve failed: ${(err as Error).message}`);
-        continue;
+      const snapshots = await memory.load(decoded.map((d) => d.event.key));
+      const changed = new Map<string, UserSnapshot>();
+      for (const { event, offset } of decoded) {
+        const current = changed.get(event.key) ?? snapshots.get(event.key)!;
+        if (offset <= current.lastOffset) continue;
+        let state;
+        try {
+          state = evolveUserKeys(current.state, event);
+        } catch (err) {
+          // A poison event (the pure fold throws): skipped, as the projections skip and dead-letter it.
+          onUndecodable(String(offset), `evolve failed: ${(err as Error).message}`);
+          continue;
+        }
+        changed.set(event.key, { state, lastOffset: offset });
+        folded++;
       }
-      changed.set(event.key, { state, lastOffset: offset });
-      folded++;
-    }
-    lastRead = Number(messages[messages.length - 1].offset);
-    memory.moveFence(fence.current);
-    memory.stage(changed, lastRead);
-    await store.flush(partition, true);
-  });
+      lastRead = Number(messages[messages.length - 1].offset);
+      memory.moveFence(fence.current);
+      memory.stage(changed, lastRead);
+      await store.flush(partition, true);
+    });
   if (lastRead < markerOffset) throw new Error(`partition ${partition}: catch-up ended at ${lastRead}, before its own marker at ${markerOffset}`);
   if (fence.current?.writer !== writerId) throw new WriterFencedError(partition, writerId, fence.current?.writer ?? 'nobody');
   memory.writer = new PartitionWriter(partition, writerId, lastRead + 1);

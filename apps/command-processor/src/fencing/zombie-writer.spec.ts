@@ -19,11 +19,18 @@ function cluster() {
   const checkpoints = new InMemoryCheckpoints();
   const process = () => {
     const outbox = new CollectingOutbox();
-    const processor = new PartitionProcessor(new UserStateStore(snapshots, checkpoints, 1000), new BatchDecider(log.fenced(), outbox), log, log, 'e2ee.events', {
-      caughtUp: () => undefined,
-      undecodable: () => undefined,
-      flushFailed: () => undefined,
-    });
+    const processor = new PartitionProcessor(
+      new UserStateStore(snapshots, checkpoints, 1000),
+      new BatchDecider(log.fenced(), outbox),
+      log,
+      log,
+      'e2ee.events',
+      {
+        caughtUp: () => undefined,
+        undecodable: () => undefined,
+        flushFailed: () => undefined,
+      },
+    );
     const send = async (command: RoutedCommand) => {
       await processor.handle(P, [command]);
       return outbox.replies.find((r) => r.commandId === command.id);

@@ -26,7 +26,11 @@ export class HomeserverIngestService implements OnApplicationBootstrap, OnApplic
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions, this.settings.durability), (m) => this.logger.write('warn', m));
+    await retryUntilReady(
+      'kafka topics',
+      () => ensureTopology(this.admin, this.topics, this.settings.partitions, this.settings.durability),
+      (m) => this.logger.write('warn', m),
+    );
     const group = `${this.topics.prefix}${HS_INGEST_GROUP}`;
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: group,

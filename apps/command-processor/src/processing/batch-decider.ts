@@ -34,7 +34,11 @@ export class BatchDecider {
   async decide(memory: PartitionMemory, commands: readonly RoutedCommand[]): Promise<readonly CommandReply[]> {
     const snapshots = await memory.load(commands.map((c) => c.key));
     const states = new Map<string, UserKeysState>([...snapshots].map(([id, s]) => [id, s.state]));
-    const { decided, poisoned, states: next } = this.poisoned
+    const {
+      decided,
+      poisoned,
+      states: next,
+    } = this.poisoned
       ? decideIsolatingPoison(commands, states, initialUserKeysState)
       : { ...decideBatch(commands, states, initialUserKeysState), poisoned: [] };
 
@@ -50,7 +54,9 @@ export class BatchDecider {
     const replies = decided.map((d): CommandReply => {
       const last = d.events[d.events.length - 1];
       const outcome =
-        d.reply.outcome.ok && last ? { ...d.reply.outcome, lastPosition: { partition: memory.partition, offset: String(offsetOfEvent.get(last.id)!) } } : d.reply.outcome;
+        d.reply.outcome.ok && last
+          ? { ...d.reply.outcome, lastPosition: { partition: memory.partition, offset: String(offsetOfEvent.get(last.id)!) } }
+          : d.reply.outcome;
       const reply = { ...d.reply, outcome };
       this.observe(d, reply);
       return reply;

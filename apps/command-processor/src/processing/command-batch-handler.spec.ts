@@ -7,8 +7,21 @@ import { CommandBatchHandler } from './command-batch-handler';
 
 const a = commandsOf('@a:hs');
 const b = commandsOf('@b:hs');
-const message = (offset: number, value: Buffer): ConsumedMessage => ({ topic: 'e2ee.commands', partition: 3, offset: String(offset), key: null, value, headers: {} });
-const batchOf = (messages: ConsumedMessage[]): ConsumedBatch => ({ topic: 'e2ee.commands', partition: 3, messages, highWatermark: '10', heartbeat: async () => undefined });
+const message = (offset: number, value: Buffer): ConsumedMessage => ({
+  topic: 'e2ee.commands',
+  partition: 3,
+  offset: String(offset),
+  key: null,
+  value,
+  headers: {},
+});
+const batchOf = (messages: ConsumedMessage[]): ConsumedBatch => ({
+  topic: 'e2ee.commands',
+  partition: 3,
+  messages,
+  highWatermark: '10',
+  heartbeat: async () => undefined,
+});
 
 function harness(options: { processorFails?: Error; deadLetterFails?: Error } = {}) {
   const handled: { partition: number; commands: RoutedCommand[] }[] = [];
@@ -41,7 +54,11 @@ function harness(options: { processorFails?: Error; deadLetterFails?: Error } = 
 describe('CommandBatchHandler', () => {
   it('hands the decodable commands to the processor in order, dead-letters the rest, and reports the batch', async () => {
     const h = harness();
-    const batch = batchOf([message(0, encodeMessage(a.upload('u1', ['A']))), message(1, Buffer.from('not json')), message(2, encodeMessage(b.upload('u2', ['A'])))]);
+    const batch = batchOf([
+      message(0, encodeMessage(a.upload('u1', ['A']))),
+      message(1, Buffer.from('not json')),
+      message(2, encodeMessage(b.upload('u2', ['A']))),
+    ]);
     await h.handler.handle(batch);
     expect(h.handled.map((b) => [b.partition, b.commands.map((c) => c.id)])).toEqual([[3, ['u1', 'u2']]]);
     expect(h.deadLettered).toHaveLength(1);
@@ -60,7 +77,9 @@ describe('CommandBatchHandler', () => {
 
   it('fails the batch (retried) when an undecodable message cannot be set aside, before deciding anything', async () => {
     const h = harness({ deadLetterFails: new Error('dead-letter topic down') });
-    await expect(h.handler.handle(batchOf([message(0, Buffer.from('x')), message(1, encodeMessage(a.upload('u1', ['A'])))]))).rejects.toThrow('dead-letter topic down');
+    await expect(h.handler.handle(batchOf([message(0, Buffer.from('x')), message(1, encodeMessage(a.upload('u1', ['A'])))]))).rejects.toThrow(
+      'dead-letter topic down',
+    );
     expect(h.handled).toEqual([]);
     expect(h.forgotten).toEqual([3]);
   });

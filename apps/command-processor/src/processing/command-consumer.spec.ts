@@ -5,7 +5,13 @@ describe('commandConsumerOptions', () => {
   it('consumes e2ee.commands in the (prefixed) processor group, every partition at once, committing in the background', () => {
     const handle = async () => undefined;
     const options = commandConsumerOptions(topicNames('t1.'), 8, { reassigned: jest.fn() }, handle, { commitFailed: jest.fn(), assigned: jest.fn() });
-    expect(options).toMatchObject({ groupId: 't1.e2ee.command-processor', topics: ['t1.e2ee.commands'], fromBeginning: true, partitionsConcurrently: 8, commits: 'background' });
+    expect(options).toMatchObject({
+      groupId: 't1.e2ee.command-processor',
+      topics: ['t1.e2ee.commands'],
+      fromBeginning: true,
+      partitionsConcurrently: 8,
+      commits: 'background',
+    });
     expect(options.handle).toBe(handle);
   });
 

@@ -3,7 +3,20 @@ import { Kafka } from 'kafkajs';
 import { Db } from 'mongodb';
 import { TopicNames, processorGroupOf } from '@app/contracts';
 import { BatchConsumer, KafkaKeyedProducer, KafkaSettings, TopicAdmin } from '@app/kafka';
-import { JsonLogger, KAFKA, KAFKA_SETTINGS, MONGO_DB, MONGO_SETTINGS, MongoSettings, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
+import {
+  JsonLogger,
+  KAFKA,
+  KAFKA_SETTINGS,
+  MONGO_DB,
+  MONGO_SETTINGS,
+  MongoSettings,
+  Metrics,
+  PRODUCER,
+  TOPICS,
+  TOPIC_ADMIN,
+  ensureTopology,
+  retryUntilReady,
+} from '@app/platform';
 import { MongoSnapshotStore } from '../state/mongo-snapshot-store';
 import { CommandBatchHandler } from './command-batch-handler';
 import { commandConsumerOptions } from './command-consumer';
@@ -57,7 +70,13 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
     const log = this.telemetry.notReady;
     await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions, this.settings.durability), log);
     await retryUntilReady('mongodb', () => this.snapshots.ensureIndexes(), log);
-    const deadLetters = { producer: this.producer, topic: this.topics.deadLetter, consumerGroup: processorGroupOf(this.topics), metrics: this.metrics, logger: this.logger };
+    const deadLetters = {
+      producer: this.producer,
+      topic: this.topics.deadLetter,
+      consumerGroup: processorGroupOf(this.topics),
+      metrics: this.metrics,
+      logger: this.logger,
+    };
     const batches = new CommandBatchHandler(this.processor, deadLetters, this.telemetry);
     const options = commandConsumerOptions(this.topics, this.settings.partitions, this.processor, batches.handle, this.telemetry);
     await this.lifecycle.start(this.processor, new BatchConsumer(this.kafka, options), this.processorSettings.snapshotIntervalMs);

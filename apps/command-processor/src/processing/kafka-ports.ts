@@ -12,7 +12,9 @@ export class KafkaEventLog implements RawEventLog {
 
   async append(partition: number, events: readonly DomainEvent[]): Promise<readonly number[]> {
     if (events.length === 0) return [];
-    const positions = await this.producer.send(events.map((e) => ({ topic: this.topic, key: e.key, value: encodeMessage(e), partition, headers: { type: e.type } })));
+    const positions = await this.producer.send(
+      events.map((e) => ({ topic: this.topic, key: e.key, value: encodeMessage(e), partition, headers: { type: e.type } })),
+    );
     return positions.map((p) => {
       if (p.offset === null) throw new Error('broker returned no offset for an acknowledged event');
       return Number(p.offset);

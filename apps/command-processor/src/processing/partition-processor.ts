@@ -33,7 +33,9 @@ export class PartitionProcessor {
     const memory = this.store.partition(partition);
     try {
       if (!memory.writer) {
-        const folded = await catchUpPartition(this.eventsTopic, memory, this.reader, this.markers, this.store, (offset, reason) => this.log.undecodable(partition, offset, reason));
+        const folded = await catchUpPartition(this.eventsTopic, memory, this.reader, this.markers, this.store, (offset, reason) =>
+          this.log.undecodable(partition, offset, reason),
+        );
         this.log.caughtUp(partition, folded);
       }
       // Evicted meanwhile (a rebalance, a failed flush): the live memory is another, not caught up.

@@ -20,7 +20,12 @@ const upload = (id: string, keyIds: string[]) =>
     fallbackKeys: [],
     verifySignatures: false,
   } satisfies UploadKeysCommand['data']);
-const claim = (id: string) => routed(id, 'ClaimKeys', { userId: OWNER, claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }], claimedBy: '@bob:x|B' } satisfies ClaimKeysCommand['data']);
+const claim = (id: string) =>
+  routed(id, 'ClaimKeys', {
+    userId: OWNER,
+    claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }],
+    claimedBy: '@bob:x|B',
+  } satisfies ClaimKeysCommand['data']);
 /** Decodable (an envelope of a known type), but the domain's decide throws on it: it has no key lists. */
 const poison = (id: string) => routed(id, 'UploadKeys', { userId: OWNER, deviceId: 'DEV' });
 
@@ -56,7 +61,8 @@ function harness(withSink = true) {
   return { decide, log, outbox, poisoned, replyTo };
 }
 
-const claimedKey = (reply: CommandReply | undefined) => (reply?.outcome.ok && reply.outcome.result.kind === 'claim' ? reply.outcome.result.claimed[0]?.keyName : reply);
+const claimedKey = (reply: CommandReply | undefined) =>
+  reply?.outcome.ok && reply.outcome.result.kind === 'claim' ? reply.outcome.result.claimed[0]?.keyName : reply;
 
 describe('a command whose decide throws', () => {
   it('is set aside and answered with an error; the others in its batch are decided and answered', async () => {
@@ -135,6 +141,8 @@ describe('dead-lettered commands', () => {
     });
     expect(sent[0].headers).not.toHaveProperty('x-source-offset'); // unknown once decoded
     expect((await metrics.deadLettered.get()).values).toEqual([{ labels: { topic: 'e2ee.commands', source: 'decide' }, value: 1 }]);
-    expect(lines).toEqual([['error', 'message dead-lettered: decide threw', expect.objectContaining({ reason: 'oneTimeKeys is not iterable', 'x-command-id': 'bad' })]]);
+    expect(lines).toEqual([
+      ['error', 'message dead-lettered: decide threw', expect.objectContaining({ reason: 'oneTimeKeys is not iterable', 'x-command-id': 'bad' })],
+    ]);
   });
 });

@@ -18,7 +18,10 @@ describe('ProcessorTelemetry', () => {
   it('counts decided commands by type and outcome, and the to-device messages a full inbox dropped', async () => {
     const metrics = new Metrics('test');
     const telemetry = new ProcessorTelemetry(metrics, new RecordingLogger());
-    telemetry.decided(decided([{ type: 'ToDeviceDropped' }, { type: 'ToDeviceDropped' }, { type: 'OneTimeKeysUploaded' }]), reply({ ok: true } as CommandReply['outcome']));
+    telemetry.decided(
+      decided([{ type: 'ToDeviceDropped' }, { type: 'ToDeviceDropped' }, { type: 'OneTimeKeysUploaded' }]),
+      reply({ ok: true } as CommandReply['outcome']),
+    );
     telemetry.decided(decided([]), reply({ ok: false, rejection: { code: 'not-owner' } } as unknown as CommandReply['outcome']));
     expect(await valueOf(metrics.commandsDecided)).toEqual([
       [{ type: 'UploadKeys', outcome: 'accepted' }, 1],
@@ -27,7 +30,7 @@ describe('ProcessorTelemetry', () => {
     expect(await valueOf(metrics.toDeviceDropped)).toEqual([[{}, 2]]);
   });
 
-  it('sets the lag from the high watermark and logs a batch under its first command\'s correlation id', async () => {
+  it("sets the lag from the high watermark and logs a batch under its first command's correlation id", async () => {
     const metrics = new Metrics('test');
     const logger = new RecordingLogger();
     const seen: (string | undefined)[] = [];

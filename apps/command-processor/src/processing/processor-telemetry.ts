@@ -23,7 +23,8 @@ export class ProcessorTelemetry {
   /** What PartitionProcessor reports about catch-up and background flushes. */
   readonly partitions: ProcessorLog = {
     caughtUp: (partition, folded) => folded > 0 && this.logger.write('info', 'caught up before deciding', { partition, folded }),
-    undecodable: (partition, offset, reason) => this.logger.write('error', 'event skipped during catch-up (undecodable, or its fold throws)', { partition, offset, reason }),
+    undecodable: (partition, offset, reason) =>
+      this.logger.write('error', 'event skipped during catch-up (undecodable, or its fold throws)', { partition, offset, reason }),
     flushFailed: (partition, err) => this.logger.write('warn', 'snapshot flush failed; states stay staged', { partition, err: err.message }),
   };
 

@@ -7,7 +7,14 @@ const { upload } = commandsOf(OWNER);
 
 function ports() {
   const log = new InMemoryEventLog();
-  const wired = { snapshots: new HeldSnapshotStore(), checkpoints: new InMemoryCheckpoints(), events: log, reader: log, outbox: new CollectingOutbox(), eventsTopic: 'e2ee.events' };
+  const wired = {
+    snapshots: new HeldSnapshotStore(),
+    checkpoints: new InMemoryCheckpoints(),
+    events: log,
+    reader: log,
+    outbox: new CollectingOutbox(),
+    eventsTopic: 'e2ee.events',
+  };
   return { ...wired, log } satisfies ProcessorPorts & { log: InMemoryEventLog };
 }
 

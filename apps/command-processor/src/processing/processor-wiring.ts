@@ -35,7 +35,11 @@ export function wireProcessor(
   telemetry: Pick<ProcessorTelemetry, 'decided' | 'partitions'>,
 ): PartitionProcessor {
   const delay = settings.snapshotWriteDelayMs;
-  const store = new UserStateStore(delay > 0 ? new SlowedSnapshotStore(ports.snapshots, delay) : ports.snapshots, ports.checkpoints, settings.snapshotIntervalMs);
+  const store = new UserStateStore(
+    delay > 0 ? new SlowedSnapshotStore(ports.snapshots, delay) : ports.snapshots,
+    ports.checkpoints,
+    settings.snapshotIntervalMs,
+  );
   const decider = new BatchDecider(new FencedEventLog(ports.events, ports.reader, ports.eventsTopic), ports.outbox, telemetry.decided, ports.poisoned);
   return new PartitionProcessor(store, decider, ports.reader, ports.events, ports.eventsTopic, telemetry.partitions);
 }

@@ -49,7 +49,11 @@ export class CommandTraffic {
     const user = this.rng.pick(this.users);
     const device = this.rng.pick(user.devices);
     const command =
-      kind === 'claim' ? this.claim(user) : kind === 'upload' ? this.upload(user, device) : this.deviceChange(user, device, kind === 'delete' ? 'deleted' : 'renamed');
+      kind === 'claim'
+        ? this.claim(user)
+        : kind === 'upload'
+          ? this.upload(user, device)
+          : this.deviceChange(user, device, kind === 'delete' ? 'deleted' : 'renamed');
     this.sent.push({ partition: user.partition, command });
     this.topic.send(user.partition, command);
     return `send ${command.id} ${command.type} ${JSON.stringify(command.data).slice(0, 120)}`;
@@ -93,4 +97,7 @@ export class CommandTraffic {
 const deviceKeys = (userId: string, deviceId: string, variant: string): string =>
   JSON.stringify({ device_id: deviceId, keys: { [`ed25519:${deviceId}`]: `${variant}-${deviceId}` }, user_id: userId });
 
-const key = (userId: string, deviceId: string, keyName: string): UploadedKey => ({ keyName, json: JSON.stringify({ key: `${userId}/${deviceId}/${keyName}` }) });
+const key = (userId: string, deviceId: string, keyName: string): UploadedKey => ({
+  keyName,
+  json: JSON.stringify({ key: `${userId}/${deviceId}/${keyName}` }),
+});

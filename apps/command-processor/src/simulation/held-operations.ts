@@ -112,4 +112,3 @@ export class HeldOperations {
 }
 
 const describe = (op: HeldOperation): string => `${op.kind}#${op.id}${op.partition === null ? '' : ` p${op.partition}`} of ${op.owner}`;
-

@@ -32,7 +32,14 @@ export class ProcessorProcess {
     const ports = simulatedProcessorPorts(id, shared);
     this.store = new UserStateStore(ports.snapshots, ports.checkpoints, intervalMs, now);
     const quiet = { caughtUp: () => undefined, undecodable: () => undefined, flushFailed: () => undefined };
-    this.processor = new PartitionProcessor(this.store, new BatchDecider(new FencedEventLog(ports.events, ports.reader, 'e2ee.events'), ports.outbox), ports.reader, ports.events, 'e2ee.events', quiet);
+    this.processor = new PartitionProcessor(
+      this.store,
+      new BatchDecider(new FencedEventLog(ports.events, ports.reader, 'e2ee.events'), ports.outbox),
+      ports.reader,
+      ports.events,
+      'e2ee.events',
+      quiet,
+    );
   }
 }
 
@@ -152,7 +159,8 @@ export class ProcessorCluster {
     for (let partition = 0; partition < this.topic.partitions; partition++) {
       const writers = this.options.fenceStaleWrites ? this.processes.filter((p) => this.writesInFlight(p, partition)) : [];
       if (writers.length === 0) this.owners.set(partition, this.shared.rng.pick(members));
-      else if (writers.length === 1 && writers[0].state === 'running') this.owners.set(partition, writers[0]); // its writes stay in one chain
+      else if (writers.length === 1 && writers[0].state === 'running')
+        this.owners.set(partition, writers[0]); // its writes stay in one chain
       else {
         this.owners.delete(partition); // nobody takes it before those writes end
         this.rebalanceWanted = true;
@@ -205,6 +213,8 @@ export class ProcessorCluster {
   }
 
   private writesInFlight(process: ProcessorProcess, partition: number): boolean {
-    return this.shared.held.waiting.some((op) => op.owner === process.id && op.partition === partition && (op.kind === 'snapshot.write' || op.kind === 'checkpoint.save'));
+    return this.shared.held.waiting.some(
+      (op) => op.owner === process.id && op.partition === partition && (op.kind === 'snapshot.write' || op.kind === 'checkpoint.save'),
+    );
   }
 }

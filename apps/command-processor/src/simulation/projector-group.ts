@@ -64,7 +64,10 @@ export class ProjectorGroup<D extends ProjectedDoc> {
     owner.busy.add(partition);
     this.note(`project ${this.name} ${partition}[${from},${to}) on ${owner.id}`);
     const projection = this.history.projection;
-    const relevant = log.events(partition).slice(from, to).filter((r) => log.stands(r) && (projection.handles as readonly string[]).includes(r.event.type));
+    const relevant = log
+      .events(partition)
+      .slice(from, to)
+      .filter((r) => log.stands(r) && (projection.handles as readonly string[]).includes(r.event.type));
     const run = async () => {
       if (relevant.length === 0) return; // deferred-checkpoints.ts: nothing to save now
       const ids = new Set(relevant.map((r) => projection.documentId(r.event)));
@@ -141,7 +144,8 @@ export class ProjectorGroup<D extends ProjectedDoc> {
 
   private landWrite(docs: readonly D[]): void {
     for (const doc of this.documents.write(docs)) {
-      if (!this.history.isVersionOfLog(doc)) this.violations.report(`${this.name} document ${doc._id} at offset ${doc._meta.offset} is no state the log had there`);
+      if (!this.history.isVersionOfLog(doc))
+        this.violations.report(`${this.name} document ${doc._id} at offset ${doc._meta.offset} is no state the log had there`);
     }
   }
 

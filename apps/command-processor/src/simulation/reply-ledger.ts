@@ -39,8 +39,13 @@ export class ReplyLedger {
       }
     }
     if (result.kind !== 'claim') return;
-    const handedOut = result.claimed.filter((c) => !c.fallback).map((c) => JSON.stringify([c.deviceId, c.keyName])).sort();
-    const recorded = events.flatMap((e) => (e.event.type === 'OneTimeKeyClaimed' ? [JSON.stringify([e.event.data.deviceId, e.event.data.keyName])] : [])).sort();
+    const handedOut = result.claimed
+      .filter((c) => !c.fallback)
+      .map((c) => JSON.stringify([c.deviceId, c.keyName]))
+      .sort();
+    const recorded = events
+      .flatMap((e) => (e.event.type === 'OneTimeKeyClaimed' ? [JSON.stringify([e.event.data.deviceId, e.event.data.keyName])] : []))
+      .sort();
     const unrecorded = handedOut.filter((k) => !recorded.includes(k));
     if (unrecorded.length > 0) this.violations.report(`reply to ${id} hands out ${unrecorded.join(' ')}, which the log does not record for it`);
     const first = this.firstHandedOut.get(id);
@@ -48,9 +53,11 @@ export class ReplyLedger {
     // upload (by an owner that has since lost the partition), delivered after the keyed one.
     const lateEmpty = handedOut.length === 0 && eventCount === 0 && recorded.length > 0;
     if (lateEmpty) this.emptyAnswersLaterClaimed.add(id);
-    else if (first !== undefined && first !== handedOut.join(' ')) this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}], an earlier one [${first}]`);
+    else if (first !== undefined && first !== handedOut.join(' '))
+      this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}], an earlier one [${first}]`);
     if (handedOut.length > 0 && first === undefined) this.firstHandedOut.set(id, handedOut.join(' '));
-    if (eventCount > 0 && handedOut.length !== recorded.length) this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}] of the keys it claimed [${recorded.join(' ')}]`);
+    if (eventCount > 0 && handedOut.length !== recorded.length)
+      this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}] of the keys it claimed [${recorded.join(' ')}]`);
     // A claim that found no key is not remembered: redelivered after an upload, it takes a key
     // for an answer that was already given (empty). Wasted, not handed out twice: counted.
     if (handedOut.length < recorded.length && eventCount === 0 && first === undefined) this.emptyAnswersLaterClaimed.add(id);

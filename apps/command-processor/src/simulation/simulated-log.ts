@@ -76,7 +76,9 @@ export class SimulatedEventLog {
     this.claimed.set(device, keys);
     const earlier = keys.get(event.data.keyName);
     if (earlier !== undefined) {
-      this.violations.report(`one-time key ${event.data.keyName} of ${device} handed out twice: by ${earlier} and by ${event.causationId} (at ${partition}/${offset})`);
+      this.violations.report(
+        `one-time key ${event.data.keyName} of ${device} handed out twice: by ${earlier} and by ${event.causationId} (at ${partition}/${offset})`,
+      );
     }
     keys.set(event.data.keyName, event.causationId ?? '?');
   }

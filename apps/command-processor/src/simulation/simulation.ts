@@ -60,7 +60,14 @@ export class Simulation {
       devices: i % 2 === 0 ? ['DEVA', 'DEVB'] : ['DEVA'],
     }));
     this.traffic = new CommandTraffic(this.rng, users, this.topic, () => this.clock);
-    this.processors = new ProcessorCluster(this.shared, this.topic, { intervalMs: options.snapshotIntervalMs, fenceStaleWrites: options.fenceStaleWrites }, () => this.clock, this.violations, note);
+    this.processors = new ProcessorCluster(
+      this.shared,
+      this.topic,
+      { intervalMs: options.snapshotIntervalMs, fenceStaleWrites: options.fenceStaleWrites },
+      () => this.clock,
+      this.violations,
+      note,
+    );
     const group = <D extends ProjectedDoc>(projection: Projection<D>) =>
       new ProjectorGroup(new ProjectionHistory(projection, this.log), this.shared, this.violations, note) as unknown as ProjectorGroup<ProjectedDoc>;
     this.projectors = [group(oneTimeKeysProjection), group(deviceKeysProjection)];

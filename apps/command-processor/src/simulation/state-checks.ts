@@ -25,7 +25,9 @@ export function checkStoredPartition(store: SimulatedStore, folds: LogFolds, par
     if (checkpoint === undefined) continue;
     const due = folds.at(userId, checkpoint).lastOffset;
     if (due >= 0 && (stored?.lastOffset ?? -1) < due) {
-      violations.report(`checkpoint ${partition}/${checkpoint} passes ${userId}'s event at ${due} but the stored snapshot is at ${stored?.lastOffset ?? 'none'}`);
+      violations.report(
+        `checkpoint ${partition}/${checkpoint} passes ${userId}'s event at ${due} but the stored snapshot is at ${stored?.lastOffset ?? 'none'}`,
+      );
     }
   }
 }

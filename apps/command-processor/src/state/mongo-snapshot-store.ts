@@ -78,7 +78,13 @@ export class MongoSnapshotStore implements SnapshotStore {
 
   async write(partition: number, snapshots: ReadonlyMap<string, UserSnapshot>): Promise<void> {
     // Serialised now, before any await: what is written is what the caller handed over.
-    const docs = [...snapshots].map(([id, s]): SnapshotDoc => ({ _id: id, partition, lastOffset: s.lastOffset, state: JSON.stringify(s.state), schemaVersion: SNAPSHOT_SCHEMA_VERSION }));
+    const docs = [...snapshots].map(([id, s]): SnapshotDoc => ({
+      _id: id,
+      partition,
+      lastOffset: s.lastOffset,
+      state: JSON.stringify(s.state),
+      schemaVersion: SNAPSHOT_SCHEMA_VERSION,
+    }));
     const byBucket = new Map<Collection<SnapshotDoc>, SnapshotDoc[]>();
     for (const doc of docs) {
       const bucket = this.bucketOf(doc._id);

@@ -4,7 +4,7 @@ import { PartitionWriteChain } from './partition-write-chain';
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 describe('PartitionWriteChain', () => {
-  it('starts a partition\'s write only once the one queued before it has ended', async () => {
+  it("starts a partition's write only once the one queued before it has ended", async () => {
     const chain = new PartitionWriteChain();
     const first = deferred();
     const started: string[] = [];

@@ -19,7 +19,8 @@ export function commandsOf(userId: string) {
           verifySignatures: false,
         },
       }),
-    claim: (id: string): RoutedCommand => routed({ id, type: 'ClaimKeys', data: { userId, claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }], claimedBy: '@bob:example.org|B' } }),
+    claim: (id: string): RoutedCommand =>
+      routed({ id, type: 'ClaimKeys', data: { userId, claims: [{ deviceId: 'DEV', algorithm: 'signed_curve25519' }], claimedBy: '@bob:example.org|B' } }),
   };
 }
 

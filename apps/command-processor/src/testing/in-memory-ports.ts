@@ -75,7 +75,9 @@ export class InMemoryEventLog implements RawEventLog, PartitionReader {
 
   /** The offset of the last event about `key` (fence markers are not about any user). */
   lastOffsetOf(partition: number, key: string): number {
-    return this.events(partition).map((e) => e.key).lastIndexOf(key);
+    return this.events(partition)
+      .map((e) => e.key)
+      .lastIndexOf(key);
   }
 
   async read(topic: string, partition: number, fromOffset: string, onMessages: (messages: ConsumedMessage[]) => Promise<void>): Promise<void> {

@@ -4,7 +4,10 @@ import { DeviceEventSink } from './device-events';
 
 /** hs.events, keyed by user id, exactly as a homeserver bridge publishes them (README, "Homeserver ingest"). */
 export class KafkaDeviceEventSink implements DeviceEventSink {
-  constructor(private readonly producer: MessageProducer, private readonly topics: TopicNames) {}
+  constructor(
+    private readonly producer: MessageProducer,
+    private readonly topics: TopicNames,
+  ) {}
 
   async publish(events: readonly HomeserverEvent[]): Promise<void> {
     await this.producer.send(

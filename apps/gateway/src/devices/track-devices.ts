@@ -31,7 +31,13 @@ interface Caller {
  * on); when the homeserver answers 200, what changed is published on hs.events before the client
  * gets the answer, so the key server knows a device once its client does.
  */
-export async function trackDevices(route: DeviceRoute, request: FastifyRequest, reply: FastifyReply, homeserverUrl: string, ctx: DeviceTracking): Promise<FastifyReply> {
+export async function trackDevices(
+  route: DeviceRoute,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  homeserverUrl: string,
+  ctx: DeviceTracking,
+): Promise<FastifyReply> {
   const caller = route.kind === 'session-created' ? null : await callerOf(route, request, ctx);
   const requestBody = await readBody(request.body as Readable | undefined, ctx.bodyLimitBytes);
   const contentType = request.headers['content-type'] ?? 'application/json';
@@ -43,7 +49,10 @@ export async function trackDevices(route: DeviceRoute, request: FastifyRequest, 
         const answer = await readBody(res.stream as Readable, ANSWER_LIMIT_BYTES);
         if (res.statusCode === 200) {
           const events = eventsOf(route, caller, jsonOf(requestBody), jsonOf(answer), Date.now());
-          if (events.length > 0) await ctx.sink.publish(events).catch((err: Error) => ctx.warn('device changes could not be published on hs.events', { err: err.message, route: route.kind }));
+          if (events.length > 0)
+            await ctx.sink
+              .publish(events)
+              .catch((err: Error) => ctx.warn('device changes could not be published on hs.events', { err: err.message, route: route.kind }));
         }
         rep.send(answer);
       })().catch((err: Error) => rep.send(err));

@@ -2,13 +2,37 @@ import { routeOf } from './route-of';
 
 describe('routeOf', () => {
   it.each(['v3', 'r0', 'unstable'])('sends the E2EE paths of %s to the keys-api', (v) => {
-    for (const path of ['keys/upload', 'keys/upload/DEV', 'keys/query', 'keys/claim', 'keys/changes?from=a&to=b', 'keys/device_signing/upload', 'keys/signatures/upload', 'sendToDevice/m.room.encrypted/txn1', 'room_keys/version', 'room_keys/version/1', 'room_keys/keys?version=1', 'room_keys/keys/!r:x/s']) {
+    for (const path of [
+      'keys/upload',
+      'keys/upload/DEV',
+      'keys/query',
+      'keys/claim',
+      'keys/changes?from=a&to=b',
+      'keys/device_signing/upload',
+      'keys/signatures/upload',
+      'sendToDevice/m.room.encrypted/txn1',
+      'room_keys/version',
+      'room_keys/version/1',
+      'room_keys/keys?version=1',
+      'room_keys/keys/!r:x/s',
+    ]) {
       expect([path, routeOf('POST', `/_matrix/client/${v}/${path}`)]).toEqual([path, { kind: 'keys' }]);
     }
   });
 
   it('sends everything else to the homeserver, federation and media included', () => {
-    for (const path of ['/_matrix/client/versions', '/_matrix/client/v3/rooms/!r:x/send/m.room.message/t', '/_matrix/client/v3/keys/other', '/_matrix/client/v3/keysupload', '/_matrix/federation/v1/user/keys/query', '/_matrix/key/v2/server', '/_matrix/media/v3/upload', '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync', '/health', '/']) {
+    for (const path of [
+      '/_matrix/client/versions',
+      '/_matrix/client/v3/rooms/!r:x/send/m.room.message/t',
+      '/_matrix/client/v3/keys/other',
+      '/_matrix/client/v3/keysupload',
+      '/_matrix/federation/v1/user/keys/query',
+      '/_matrix/key/v2/server',
+      '/_matrix/media/v3/upload',
+      '/_matrix/client/unstable/org.matrix.simplified_msc3575/sync',
+      '/health',
+      '/',
+    ]) {
       expect([path, routeOf('POST', path)]).toEqual([path, { kind: 'homeserver' }]);
     }
   });

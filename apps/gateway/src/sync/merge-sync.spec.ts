@@ -10,7 +10,7 @@ const ours = {
 };
 
 describe('mergeSync', () => {
-  it('keeps the homeserver\'s answer and replaces its E2EE parts with ours', () => {
+  it("keeps the homeserver's answer and replaces its E2EE parts with ours", () => {
     const theirs = {
       next_batch: 's2',
       rooms: { join: { '!r:x': { timeline: { events: [] } } } },
@@ -57,6 +57,8 @@ describe('keyserverHasNews', () => {
   it('is true for to-device messages or device-list changes only', () => {
     expect(keyserverHasNews(ours)).toBe(true);
     expect(keyserverHasNews({ next_batch: 'k', device_lists: { changed: [], left: ['@c:x'] } })).toBe(true);
-    expect(keyserverHasNews({ next_batch: 'k', device_lists: { changed: [], left: [] }, to_device: { events: [] }, device_one_time_keys_count: { a: 1 } })).toBe(false);
+    expect(
+      keyserverHasNews({ next_batch: 'k', device_lists: { changed: [], left: [] }, to_device: { events: [] }, device_one_time_keys_count: { a: 1 } }),
+    ).toBe(false);
   });
 });

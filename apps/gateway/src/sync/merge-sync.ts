@@ -12,7 +12,13 @@ export interface KeyserverSync {
 }
 
 /** The E2EE parts of a sync answer: ours replace the homeserver's, which describe its own key tables. */
-const REPLACED = ['device_lists', 'to_device', 'device_one_time_keys_count', 'device_unused_fallback_key_types', 'org.matrix.msc2732.device_unused_fallback_key_types'];
+const REPLACED = [
+  'device_lists',
+  'to_device',
+  'device_one_time_keys_count',
+  'device_unused_fallback_key_types',
+  'org.matrix.msc2732.device_unused_fallback_key_types',
+];
 
 /**
  * One `/sync` answer from both: the homeserver's (or, when only the key server had something,

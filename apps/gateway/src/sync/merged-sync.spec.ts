@@ -27,7 +27,13 @@ class HeldUpstreams implements SyncUpstreams {
 }
 
 const turn = () => new Promise((r) => setImmediate(r));
-const quiet = (next: string) => ({ next_batch: next, device_lists: { changed: [], left: [] }, to_device: { events: [] }, device_one_time_keys_count: { signed_curve25519: 3 }, device_unused_fallback_key_types: [] });
+const quiet = (next: string) => ({
+  next_batch: next,
+  device_lists: { changed: [], left: [] },
+  to_device: { events: [] },
+  device_one_time_keys_count: { signed_curve25519: 3 },
+  device_unused_fallback_key_types: [],
+});
 const since = encodeSyncToken({ homeserver: 's1', keyserver: 'k1' });
 
 describe('mergedSync', () => {
@@ -86,7 +92,7 @@ describe('mergedSync', () => {
     expect(up.ks).toHaveLength(1);
   });
 
-  it('answers with the homeserver\'s error (an unknown token), and drops the other poll', async () => {
+  it("answers with the homeserver's error (an unknown token), and drops the other poll", async () => {
     const up = new HeldUpstreams();
     const result = mergedSync(up, new URLSearchParams(`since=${since}&timeout=30000`));
     await turn();
@@ -95,7 +101,7 @@ describe('mergedSync', () => {
     expect(up.ks[0].signal.aborted).toBe(true);
   });
 
-  it('answers with the key server\'s error when it has one and the homeserver is fine', async () => {
+  it("answers with the key server's error when it has one and the homeserver is fine", async () => {
     const up = new HeldUpstreams();
     const result = mergedSync(up, new URLSearchParams('timeout=0&since=' + since));
     await turn();

@@ -17,7 +17,7 @@ describe('merged sync token', () => {
     expect(decodeSyncToken('')).toEqual({ homeserver: null, keyserver: null });
   });
 
-  it('treats a token it did not make as the homeserver\'s', () => {
+  it("treats a token it did not make as the homeserver's", () => {
     expect(decodeSyncToken('s72594_4483_1934')).toEqual({ homeserver: 's72594_4483_1934', keyserver: null });
     expect(decodeSyncToken('gw1.a.b.c')).toEqual({ homeserver: 'gw1.a.b.c', keyserver: null });
     expect(decodeSyncToken('gw1.a+b.c')).toEqual({ homeserver: 'gw1.a+b.c', keyserver: null });

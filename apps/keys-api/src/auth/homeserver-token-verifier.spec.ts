@@ -76,7 +76,7 @@ describe('HomeserverTokenVerifier', () => {
     expect(held).toHaveLength(2);
   });
 
-  it('asks again for a deleted device\'s token at once, not when its entry expires', async () => {
+  it("asks again for a deleted device's token at once, not when its entry expires", async () => {
     const answers: Record<string, { status: number; body?: unknown }> = { t: { status: 200, body: { user_id: '@a:hs.org', device_id: 'D' } } };
     const hs = fakeHomeserver(answers);
     const verifier = new HomeserverTokenVerifier('http://hs', 30_000, hs.fetchFn, () => 0);
@@ -105,4 +105,3 @@ describe('HomeserverTokenVerifier', () => {
     await expect(second).resolves.toBeNull();
   });
 });
-

@@ -59,7 +59,11 @@ describe('JwtTokenVerifier with AUTH_JWKS_URL', () => {
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
   const sign = (alg: string, key: Parameters<SignJWT['sign']>[0], claims: Record<string, unknown> = { device_id: 'D' }) =>
-    new SignJWT(claims).setProtectedHeader({ alg, kid: alg }).setSubject('@a:x.org').setExpirationTime(Math.floor(Date.now() / 1000) + 60).sign(key);
+    new SignJWT(claims)
+      .setProtectedHeader({ alg, kid: alg })
+      .setSubject('@a:x.org')
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 60)
+      .sign(key);
 
   it.each(['RS256', 'ES256', 'EdDSA'])('accepts a %s token signed by a key of the set', async (alg) => {
     const verifier = JwtTokenVerifier.withJwksUrl(url);

@@ -27,7 +27,10 @@ export class ClaimKeysHandler implements ICommandHandler<ClaimKeysRequest, Claim
     if (devices > MAX_CLAIMED_DEVICES) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_CLAIMED_DEVICES} devices per claim`, 413);
     const { local, failures } = localUsersAndFailures(userIds, this.settings.serverName);
     // Charged per user whose keys would be handed out, before any command: a refused claim takes no key.
-    this.limits.admitClaim(requester.userId, local.filter((userId) => Object.keys(oneTimeKeys[userId]).length > 0));
+    this.limits.admitClaim(
+      requester.userId,
+      local.filter((userId) => Object.keys(oneTimeKeys[userId]).length > 0),
+    );
     const result: ClaimKeysResponse['one_time_keys'] = {};
     const claimedBy = `${requester.userId}|${requester.deviceId ?? ''}`;
     const outcomes = await Promise.all(

@@ -1,5 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { Env, booleanSetting, choiceSetting, optionalSetting, optionalUrlSetting, positiveNumberSetting, textSetting, wholeNumberSetting } from '@app/contracts';
+import {
+  Env,
+  booleanSetting,
+  choiceSetting,
+  optionalSetting,
+  optionalUrlSetting,
+  positiveNumberSetting,
+  textSetting,
+  wholeNumberSetting,
+} from '@app/contracts';
 import { ServiceSettings, serviceSettingsFromEnv } from '@app/platform';
 import { BucketRule } from '../rate-limits/token-bucket-limiter';
 

@@ -41,11 +41,19 @@ export class HomeserverPasswordVerifier implements PasswordVerifier {
     const login = await this.fetchFn(new URL('/_matrix/client/v3/login', this.homeserverUrl), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ type: 'm.login.password', identifier: { type: 'm.id.user', user: userId }, password, initial_device_display_name: 'key server password check' }),
+      body: JSON.stringify({
+        type: 'm.login.password',
+        identifier: { type: 'm.id.user', user: userId },
+        password,
+        initial_device_display_name: 'key server password check',
+      }),
     });
     if (login.status !== 200) return false;
     const { access_token: token } = (await login.json()) as { access_token?: string };
-    if (token) await this.fetchFn(new URL('/_matrix/client/v3/logout', this.homeserverUrl), { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(() => undefined);
+    if (token)
+      await this.fetchFn(new URL('/_matrix/client/v3/logout', this.homeserverUrl), { method: 'POST', headers: { authorization: `Bearer ${token}` } }).catch(
+        () => undefined,
+      );
     return true;
   }
 }

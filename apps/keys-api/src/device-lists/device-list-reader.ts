@@ -56,7 +56,12 @@ export class DeviceListReader {
    * `from`, so only those parts of the reader's rooms are read; documents come from this
    * process's exact copies where it has them (read-cache/), else by `_id` from the store.
    */
-  async changesSince(version: number, userId: string, from: PositionVector, until?: PositionVector): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
+  async changesSince(
+    version: number,
+    userId: string,
+    from: PositionVector,
+    until?: PositionVector,
+  ): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
     const rules = { encryptedRoomsOnly: this.settings.encryptedRoomsOnly };
     const partitions = Math.max(this.kafkaSettings.partitions, from.length);
     const applied = until ?? (await this.appliedPositions(version));

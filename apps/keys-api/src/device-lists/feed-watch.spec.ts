@@ -154,7 +154,12 @@ describe('FeedWatch', () => {
 
   it('wakes everyone behind a notice too large to list its users', async () => {
     const store = memorySources();
-    store.announce(DL.feed, 0, 12, Array.from({ length: 5_000 }, (_, i) => `@u${i}:hs`));
+    store.announce(
+      DL.feed,
+      0,
+      12,
+      Array.from({ length: 5_000 }, (_, i) => `@u${i}:hs`),
+    );
     store.checkpoint(DL.checkpointOwner, 0, 12);
     const watch = new FeedWatch(store.sources, log);
     const waiting = watch.waitForChange(feeds, { userId: '@not-listed:hs', rooms: new Set(), after: [9] }, 1_000);

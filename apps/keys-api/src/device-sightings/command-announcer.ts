@@ -12,7 +12,10 @@ import { DeviceAnnouncer } from './device-sightings';
  * token it was first seen with would show its user as changed to itself).
  */
 export class CommandDeviceAnnouncer implements DeviceAnnouncer {
-  constructor(private readonly gateway: CommandGateway, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly gateway: CommandGateway,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async announce(userId: string, deviceId: string): Promise<void> {
     const id = `sighted:${randomUUID()}`;

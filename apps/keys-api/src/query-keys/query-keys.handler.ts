@@ -26,7 +26,10 @@ export class QueryKeysHandler implements IQueryHandler<QueryKeysRequest, QueryKe
     if (userIds.length > MAX_QUERY_USERS) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_QUERY_USERS} users per query`, 400);
     const { local, failures } = localUsersAndFailures(userIds, this.settings.serverName);
     if (requesterUserId !== null) this.limits.admitQuery(requesterUserId);
-    const [docs, crossSigning] = await Promise.all([this.readDevices(local), this.crossSigningKeys.read([...new Set(requesterUserId === null ? local : [...local, requesterUserId])])]);
+    const [docs, crossSigning] = await Promise.all([
+      this.readDevices(local),
+      this.crossSigningKeys.read([...new Set(requesterUserId === null ? local : [...local, requesterUserId])]),
+    ]);
     const visible = new VisibleSignatures(requesterUserId, crossSigning);
 
     const result: Record<string, Record<string, unknown>> = {};

@@ -15,7 +15,10 @@ export class RequestLimits {
   private readonly toDeviceSenders: TokenBucketLimiter;
   private readonly queriers: TokenBucketLimiter;
 
-  constructor(private readonly settings: RateLimitSettings, now: Now) {
+  constructor(
+    private readonly settings: RateLimitSettings,
+    now: Now,
+  ) {
     this.claimers = new TokenBucketLimiter(settings.claimer, now);
     this.claimTargets = new TokenBucketLimiter(settings.claimTarget, now);
     this.toDeviceSenders = new TokenBucketLimiter(settings.toDevice, now);

@@ -29,11 +29,26 @@ describe('CheckpointPositions', () => {
     const older = positions.load(OWNER); // e.g. from a lagging replica
     await turn();
     const newer = positions.load(OWNER); // waits for the next load (fresh-loads.ts)
-    store.reads[0].release(new Map([[0, '9'], [1, '2']]));
+    store.reads[0].release(
+      new Map([
+        [0, '9'],
+        [1, '2'],
+      ]),
+    );
     await older;
     await turn();
-    store.reads[1].release(new Map([[0, '7'], [1, '3']]));
+    store.reads[1].release(
+      new Map([
+        [0, '7'],
+        [1, '3'],
+      ]),
+    );
     await newer;
-    expect(positions.known(OWNER)).toEqual(new Map([[0, '9'], [1, '3']]));
+    expect(positions.known(OWNER)).toEqual(
+      new Map([
+        [0, '9'],
+        [1, '3'],
+      ]),
+    );
   });
 });

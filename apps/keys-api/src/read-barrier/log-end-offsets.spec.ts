@@ -4,7 +4,9 @@ import { LogEndOffsets } from './log-end-offsets';
 function heldEnds() {
   const calls: { topic: string; answer: (ends: Record<number, number>) => void }[] = [];
   const endOffsets = (topic: string) =>
-    new Promise<Map<number, string>>((resolve) => calls.push({ topic, answer: (ends) => resolve(new Map(Object.entries(ends).map(([p, o]) => [Number(p), String(o)]))) }));
+    new Promise<Map<number, string>>((resolve) =>
+      calls.push({ topic, answer: (ends) => resolve(new Map(Object.entries(ends).map(([p, o]) => [Number(p), String(o)]))) }),
+    );
   return { calls, endOffsets };
 }
 
@@ -15,7 +17,12 @@ describe('LogEndOffsets', () => {
     const last = offsets.last();
     expect(held.calls.map((c) => c.topic)).toEqual(['e2ee.events']);
     held.calls[0].answer({ 0: 0, 1: 1, 2: 42 });
-    await expect(last).resolves.toEqual(new Map([[1, 0n], [2, 41n]]));
+    await expect(last).resolves.toEqual(
+      new Map([
+        [1, 0n],
+        [2, 41n],
+      ]),
+    );
   });
 
   it('never answers a caller with a look at the log that started before it called', async () => {

@@ -33,7 +33,7 @@ describe('ProjectionWait', () => {
     expect(h.loads).toEqual([]);
   });
 
-  it('waits on the projection version\'s checkpoints until they pass every target', async () => {
+  it("waits on the projection version's checkpoints until they pass every target", async () => {
     const h = harness();
     h.checkpoint(0, 3);
     h.known.delete(OWNER); // not known yet: polled

@@ -28,7 +28,11 @@ export class ReadBarrier implements OnApplicationShutdown {
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     logger: JsonLogger,
   ) {
-    this.wait = new ProjectionWait({ load: (owner) => checkpoints.load(owner), known: (owner) => checkpoints.known(owner) }, settings.readBarrierTimeoutMs, logger);
+    this.wait = new ProjectionWait(
+      { load: (owner) => checkpoints.load(owner), known: (owner) => checkpoints.known(owner) },
+      settings.readBarrierTimeoutMs,
+      logger,
+    );
     this.ends = new LogEndOffsets((topic) => admin.endOffsets(topic), topics.events);
   }
 

@@ -29,8 +29,18 @@ describe('cachedPointRead', () => {
     cache.begin(0, 0n);
     cache.advanced(0, 4n);
     const store = heldStore({ '@a': 'A1' });
-    expect(await read(cache, store, ['@a', '@none'], 4)).toEqual(new Map([['@a', 'A1'], ['@none', null]]));
-    expect(await read(cache, store, ['@a', '@none'], 4)).toEqual(new Map([['@a', 'A1'], ['@none', null]]));
+    expect(await read(cache, store, ['@a', '@none'], 4)).toEqual(
+      new Map([
+        ['@a', 'A1'],
+        ['@none', null],
+      ]),
+    );
+    expect(await read(cache, store, ['@a', '@none'], 4)).toEqual(
+      new Map([
+        ['@a', 'A1'],
+        ['@none', null],
+      ]),
+    );
     expect(store.asked).toEqual([['@a', '@none']]);
   });
 
@@ -69,7 +79,12 @@ describe('cachedPointRead', () => {
     const later = read(cache, store, ['@a'], 6); // a later target: not covered by the first read
     release();
     expect(await first).toEqual(new Map([['@a', 'A1']]));
-    expect(await same).toEqual(new Map([['@a', 'A1'], ['@b', 'B1']]));
+    expect(await same).toEqual(
+      new Map([
+        ['@a', 'A1'],
+        ['@b', 'B1'],
+      ]),
+    );
     expect(await later).toEqual(new Map([['@a', 'A1']]));
     expect(store.asked).toEqual([['@a'], ['@b'], ['@a']]);
   });

@@ -3,7 +3,19 @@ import { Kafka } from 'kafkajs';
 import { DomainEvent, TopicNames, decodeEvent } from '@app/contracts';
 import { BatchConsumer, ConsumedBatch, KafkaSettings, TopicAdmin } from '@app/kafka';
 import { JsonLogger, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, retryUntilReady } from '@app/platform';
-import { CrossSigningKeysDoc, DeviceListDoc, OneTimeKeysDoc, UserDevicesDoc, crossSigningKeysProjection, deviceKeysProjection, oneTimeKeysProjection, deviceListDocsNamedBy, deviceListsProjection, WakeUpFeedDoc, feedDocId } from '@app/read-models';
+import {
+  CrossSigningKeysDoc,
+  DeviceListDoc,
+  OneTimeKeysDoc,
+  UserDevicesDoc,
+  crossSigningKeysProjection,
+  deviceKeysProjection,
+  oneTimeKeysProjection,
+  deviceListDocsNamedBy,
+  deviceListsProjection,
+  WakeUpFeedDoc,
+  feedDocId,
+} from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { LogPositionedCache } from './log-positioned-cache';
 import { RelevantOffsets } from '../read-barrier/relevant-offsets';
@@ -25,7 +37,11 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
   readonly oneTimeKeys: LogPositionedCache<OneTimeKeysDoc>;
   /** The device-lists wake-up rings (one per partition): any event the projection applies on a partition may change its ring. */
   readonly deviceListRings: LogPositionedCache<WakeUpFeedDoc>;
-  private readonly fed: readonly { cache: LogPositionedCache<unknown>; handles: ReadonlySet<string>; documentIds: (event: DomainEvent, partition: number) => string[] }[];
+  private readonly fed: readonly {
+    cache: LogPositionedCache<unknown>;
+    handles: ReadonlySet<string>;
+    documentIds: (event: DomainEvent, partition: number) => string[];
+  }[];
   private consumer?: BatchConsumer;
   private stopped = false;
   private readonly groupId: string;
@@ -46,17 +62,39 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
     this.deviceListRings = new LogPositionedCache(kafkaSettings.partitions * 4);
     this.oneTimeKeys = new LogPositionedCache(settings.readCacheEntries);
     this.fed = [
-      { cache: this.deviceKeys as LogPositionedCache<unknown>, handles: new Set(deviceKeysProjection.handles), documentIds: (event) => [deviceKeysProjection.documentId(event)] },
-      { cache: this.crossSigning as LogPositionedCache<unknown>, handles: new Set(crossSigningKeysProjection.handles), documentIds: (event) => [crossSigningKeysProjection.documentId(event)] },
+      {
+        cache: this.deviceKeys as LogPositionedCache<unknown>,
+        handles: new Set(deviceKeysProjection.handles),
+        documentIds: (event) => [deviceKeysProjection.documentId(event)],
+      },
+      {
+        cache: this.crossSigning as LogPositionedCache<unknown>,
+        handles: new Set(crossSigningKeysProjection.handles),
+        documentIds: (event) => [crossSigningKeysProjection.documentId(event)],
+      },
       { cache: this.deviceLists as LogPositionedCache<unknown>, handles: new Set(deviceListsProjection.handles), documentIds: deviceListDocsNamedBy },
-      { cache: this.oneTimeKeys as LogPositionedCache<unknown>, handles: new Set(oneTimeKeysProjection.handles), documentIds: (event) => [oneTimeKeysProjection.documentId(event)] },
-      { cache: this.deviceListRings as LogPositionedCache<unknown>, handles: new Set(deviceListsProjection.handles), documentIds: (_event, partition) => [feedDocId(partition)] },
+      {
+        cache: this.oneTimeKeys as LogPositionedCache<unknown>,
+        handles: new Set(oneTimeKeysProjection.handles),
+        documentIds: (event) => [oneTimeKeysProjection.documentId(event)],
+      },
+      {
+        cache: this.deviceListRings as LogPositionedCache<unknown>,
+        handles: new Set(deviceListsProjection.handles),
+        documentIds: (_event, partition) => [feedDocId(partition)],
+      },
     ];
     this.groupId = `${topics.prefix}e2ee.keys-api.read-cache.${settings.instanceId}`;
   }
 
   onApplicationBootstrap(): void {
-    void retryUntilReady('read caches', () => this.start(), (msg) => this.logger.write('warn', msg), Number.MAX_SAFE_INTEGER, () => this.stopped).catch(() => undefined);
+    void retryUntilReady(
+      'read caches',
+      () => this.start(),
+      (msg) => this.logger.write('warn', msg),
+      Number.MAX_SAFE_INTEGER,
+      () => this.stopped,
+    ).catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -92,7 +130,8 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
       try {
         const event = decodeEvent(message.value);
         if (event.type === 'DeviceDeleted') this.deletions.deleted(event.data.userId, event.data.deviceId);
-        for (const f of interested) if (f.handles.has(event.type)) for (const id of f.documentIds(event, batch.partition)) f.cache.changed(id, BigInt(message.offset));
+        for (const f of interested)
+          if (f.handles.has(event.type)) for (const id of f.documentIds(event, batch.partition)) f.cache.changed(id, BigInt(message.offset));
       } catch {
         // Undecodable: no projection applies it either (dead-lettered there).
       }

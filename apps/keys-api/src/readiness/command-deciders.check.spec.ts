@@ -19,7 +19,11 @@ function setUp() {
   return { groups, check, advance: (ms: number) => (time += ms) };
 }
 
-const outcome = (p: Promise<void>) => p.then(() => 'ready', (err: Error) => `down: ${err.message}`);
+const outcome = (p: Promise<void>) =>
+  p.then(
+    () => 'ready',
+    (err: Error) => `down: ${err.message}`,
+  );
 
 describe('readiness: commands are being decided', () => {
   it('is ready while the command-processor group has a member, and asks about that group', async () => {

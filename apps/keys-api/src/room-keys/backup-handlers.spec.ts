@@ -15,14 +15,23 @@ const key = { first_message_index: 0, forwarded_count: 1, is_verified: false, se
 describe('backup handlers', () => {
   it('create: decided by the owner of backup:<user>, auth_data as JSON text', async () => {
     const gateway = new FakeCommandGateway(() => accepted({ kind: 'backup-version', version: '3' }));
-    await expect(new CreateBackupVersionHandler(gateway.asGateway()).execute(new CreateBackupVersionRequest(alice, 'alg', { public_key: 'k' }, 'req'))).resolves.toEqual({ version: '3' });
-    expect(gateway.executed[0].draft).toEqual({ type: 'CreateBackupVersion', key: `backup:${alice.userId}`, data: { userId: alice.userId, algorithm: 'alg', authDataJson: '{"public_key":"k"}' } });
+    await expect(
+      new CreateBackupVersionHandler(gateway.asGateway()).execute(new CreateBackupVersionRequest(alice, 'alg', { public_key: 'k' }, 'req')),
+    ).resolves.toEqual({ version: '3' });
+    expect(gateway.executed[0].draft).toEqual({
+      type: 'CreateBackupVersion',
+      key: `backup:${alice.userId}`,
+      data: { userId: alice.userId, algorithm: 'alg', authDataJson: '{"public_key":"k"}' },
+    });
   });
 
   it('update: a body version other than the path’s is refused before anything is sent', async () => {
     const gateway = new FakeCommandGateway();
     const handler = new UpdateBackupVersionHandler(gateway.asGateway());
-    await expect(handler.execute(new UpdateBackupVersionRequest(alice, '2', '3', 'alg', {}, 'req'))).rejects.toMatchObject({ errcode: 'M_INVALID_PARAM', message: 'The version in the body does not match the path' });
+    await expect(handler.execute(new UpdateBackupVersionRequest(alice, '2', '3', 'alg', {}, 'req'))).rejects.toMatchObject({
+      errcode: 'M_INVALID_PARAM',
+      message: 'The version in the body does not match the path',
+    });
     expect(gateway.executed).toEqual([]);
     await expect(handler.execute(new UpdateBackupVersionRequest(alice, '2', '2', 'alg', {}, 'req'))).resolves.toEqual({});
   });
@@ -30,14 +39,17 @@ describe('backup handlers', () => {
   it('put: the sessions of each path level, and the current version when writing to an old one', async () => {
     const gateway = new FakeCommandGateway(() => accepted({ kind: 'backup-keys', etag: 'e', count: 1 }));
     const handler = new PutBackupKeysHandler(gateway.asGateway());
-    const put = (roomId: string | undefined, sessionId: string | undefined, body: unknown) => handler.execute(new PutBackupKeysRequest(alice, '1', roomId, sessionId, body, 'req'));
+    const put = (roomId: string | undefined, sessionId: string | undefined, body: unknown) =>
+      handler.execute(new PutBackupKeysRequest(alice, '1', roomId, sessionId, body, 'req'));
     await expect(put('!r:x', 'S', key)).resolves.toEqual({ etag: 'e', count: 1 });
     await put('!r:x', undefined, { sessions: { S: key } });
     await put(undefined, undefined, { rooms: { '!r:x': { sessions: { S: key } } } });
     const sessions = gateway.executed.map(({ draft }) => (draft.data as unknown as { sessions: BackupSessionUpload[] }).sessions);
     expect(sessions[1]).toEqual(sessions[0]);
     expect(sessions[2]).toEqual(sessions[0]);
-    expect(sessions[0]).toEqual([{ roomId: '!r:x', sessionId: 'S', firstMessageIndex: 0, forwardedCount: 1, isVerified: false, sessionDataJson: '{"ciphertext":"c"}' }]);
+    expect(sessions[0]).toEqual([
+      { roomId: '!r:x', sessionId: 'S', firstMessageIndex: 0, forwardedCount: 1, isVerified: false, sessionDataJson: '{"ciphertext":"c"}' },
+    ]);
 
     gateway.answer = () => rejected({ code: 'WRONG_BACKUP_VERSION', message: 'old', currentVersion: '2' });
     await expect(put('!r:x', 'S', key)).rejects.toMatchObject({ errcode: 'M_WRONG_ROOM_KEYS_VERSION', status: 403, extra: { current_version: '2' } });

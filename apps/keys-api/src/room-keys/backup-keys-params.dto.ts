@@ -8,4 +8,3 @@ export class BackupKeysParamsDto {
   })
   version!: string;
 }
-

@@ -10,4 +10,3 @@ export class SendToDevicePathDto {
 export class SendToDeviceDto {
   @IsJsonObject({ message: 'messages must be an object' }) messages!: Record<string, unknown>;
 }
-

@@ -18,21 +18,38 @@ const send = (messages: Record<string, unknown>, txnId = 't1') => new SendToDevi
 describe('SendToDeviceHandler', () => {
   it('sends one DeliverToDevice per recipient user, with an id a retry repeats', async () => {
     const { gateway, handler: h } = handler();
-    await expect(h.execute(send({ '@bob:example.org': { B1: { a: 1 }, '*': { a: 2 } }, '@carol:example.org': { C1: {} }, '@dan:example.org': {} }))).resolves.toEqual({});
+    await expect(
+      h.execute(send({ '@bob:example.org': { B1: { a: 1 }, '*': { a: 2 } }, '@carol:example.org': { C1: {} }, '@dan:example.org': {} })),
+    ).resolves.toEqual({});
     expect(gateway.executed.map(({ draft }) => [draft.id, draft.key, draft.data])).toEqual([
       [
         '["to-device","@alice:example.org","ALICE","t1","@bob:example.org"]',
         '@bob:example.org',
-        { userId: '@bob:example.org', sender: alice.userId, type: 'm.room_key_request', messages: [{ deviceId: 'B1', contentJson: '{"a":1}' }, { deviceId: '*', contentJson: '{"a":2}' }] },
+        {
+          userId: '@bob:example.org',
+          sender: alice.userId,
+          type: 'm.room_key_request',
+          messages: [
+            { deviceId: 'B1', contentJson: '{"a":1}' },
+            { deviceId: '*', contentJson: '{"a":2}' },
+          ],
+        },
       ],
-      ['["to-device","@alice:example.org","ALICE","t1","@carol:example.org"]', '@carol:example.org', { userId: '@carol:example.org', sender: alice.userId, type: 'm.room_key_request', messages: [{ deviceId: 'C1', contentJson: '{}' }] }],
+      [
+        '["to-device","@alice:example.org","ALICE","t1","@carol:example.org"]',
+        '@carol:example.org',
+        { userId: '@carol:example.org', sender: alice.userId, type: 'm.room_key_request', messages: [{ deviceId: 'C1', contentJson: '{}' }] },
+      ],
     ]);
     expect(gateway.executed.every((e) => e.correlationId === 'corr')).toBe(true);
   });
 
   it('refuses a remote recipient before sending anything', async () => {
     const { gateway, handler: h } = handler();
-    await expect(h.execute(send({ '@bob:example.org': { B1: {} }, '@eve:other.org': { E1: {} } }))).rejects.toMatchObject({ errcode: 'M_INVALID_PARAM', status: 400 });
+    await expect(h.execute(send({ '@bob:example.org': { B1: {} }, '@eve:other.org': { E1: {} } }))).rejects.toMatchObject({
+      errcode: 'M_INVALID_PARAM',
+      status: 400,
+    });
     expect(gateway.executed).toEqual([]);
   });
 

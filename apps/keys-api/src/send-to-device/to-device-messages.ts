@@ -27,9 +27,11 @@ export function recipientMessagesOf(messages: Record<string, unknown>, serverNam
     const forUser: RecipientMessages = { userId, messages: [] };
     for (const [deviceId, content] of Object.entries(devices)) {
       if (deviceId.length === 0) throw new MatrixError('M_INVALID_PARAM', 'Device ids must not be empty');
-      if (typeof content !== 'object' || content === null || Array.isArray(content)) throw new MatrixError('M_BAD_JSON', `The message for ${userId} ${deviceId} must be an object`);
+      if (typeof content !== 'object' || content === null || Array.isArray(content))
+        throw new MatrixError('M_BAD_JSON', `The message for ${userId} ${deviceId} must be an object`);
       const contentJson = JSON.stringify(content);
-      if (Buffer.byteLength(contentJson) > MAX_TO_DEVICE_BYTES) throw new MatrixError('M_TOO_LARGE', `A to-device message may be at most ${MAX_TO_DEVICE_BYTES} bytes`, 413);
+      if (Buffer.byteLength(contentJson) > MAX_TO_DEVICE_BYTES)
+        throw new MatrixError('M_TOO_LARGE', `A to-device message may be at most ${MAX_TO_DEVICE_BYTES} bytes`, 413);
       if (++count > MAX_TO_DEVICE_MESSAGES) throw new MatrixError('M_TOO_LARGE', `At most ${MAX_TO_DEVICE_MESSAGES} messages per request`, 413);
       forUser.messages.push({ deviceId, contentJson });
     }

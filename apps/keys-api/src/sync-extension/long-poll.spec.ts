@@ -1,7 +1,11 @@
 import { LongPollPorts, longPoll } from './long-poll';
 import { Round } from './sync-round';
 
-const quiet = (next: number, receivedUpTo?: number): Round => ({ next: [next], inbox: { events: [], receivedUpTo }, changes: { changed: [], left: [], joinedRooms: [] } });
+const quiet = (next: number, receivedUpTo?: number): Round => ({
+  next: [next],
+  inbox: { events: [], receivedUpTo },
+  changes: { changed: [], left: [], joinedRooms: [] },
+});
 const news = (next: number): Round => ({ next: [next], inbox: { events: [], receivedUpTo: 99 }, changes: { changed: ['@b:hs'], left: [], joinedRooms: [] } });
 
 /** Ports on a fake clock; each wait is held until the test ends it (moving the clock as it likes). */

@@ -20,7 +20,7 @@ describe('oneTimeKeyCounts', () => {
     expect(loads).toEqual([]);
   });
 
-  it('summarises the device\'s document from the store when this process has no copy', async () => {
+  it("summarises the device's document from the store when this process has no copy", async () => {
     const { p, loads } = ports({
       counts: [
         { algorithm: 'signed_curve25519', count: 4 },

@@ -57,7 +57,7 @@ function harness(stored: Checkpoints, known: Checkpoints, last: [number, number]
 }
 
 describe('SpeculativeRead', () => {
-  it('reads at once on known positions, before the log\'s end is known, and keeps that read when it passes the end', async () => {
+  it("reads at once on known positions, before the log's end is known, and keeps that read when it passes the end", async () => {
     const h = harness({ lists: [9, 9], inbox: [9, 9], keys: [9, 9] }, { lists: [4, 2], inbox: [4, 2], keys: [4, 2] }, [4, 2]);
     const first = h.reads.first();
     await new Promise((resolve) => setImmediate(resolve));
@@ -78,7 +78,7 @@ describe('SpeculativeRead', () => {
     expect(h.log).toEqual(['read [[4,2],[4,2]]', 'load lists', 'load inbox', 'read [[4,7],[4,7]]']);
   });
 
-  it('waits for all three read models where the requester\'s partition is not applied yet, then reads again', async () => {
+  it("waits for all three read models where the requester's partition is not applied yet, then reads again", async () => {
     const h = harness({ lists: [2, 0], inbox: [4, 0], keys: [1, 0] }, { lists: undefined, inbox: undefined, keys: undefined }, [4, 0]);
     h.releaseEnd();
     const { round, targets, keysCaughtUp } = await h.reads.first();
@@ -98,7 +98,7 @@ describe('SpeculativeRead', () => {
     expect(keysCaughtUp).toBe(true);
   });
 
-  it('waits when only the one-time keys are not known to have applied the requester\'s writes', async () => {
+  it("waits when only the one-time keys are not known to have applied the requester's writes", async () => {
     const h = harness({ lists: [4, 0], inbox: [4, 0], keys: [4, 0] }, { lists: [4, 0], inbox: [4, 0], keys: [3, 0] }, [4, 0]);
     h.releaseEnd();
     await h.reads.first();
@@ -106,7 +106,10 @@ describe('SpeculativeRead', () => {
   });
 
   it('does not wait on one-time keys for a requester without a device', async () => {
-    const h = harness({ lists: [4, 0], inbox: [4, 0], keys: undefined }, { lists: [4, 0], inbox: [4, 0], keys: undefined }, [4, 0], { userId: '@a:hs', deviceId: null });
+    const h = harness({ lists: [4, 0], inbox: [4, 0], keys: undefined }, { lists: [4, 0], inbox: [4, 0], keys: undefined }, [4, 0], {
+      userId: '@a:hs',
+      deviceId: null,
+    });
     h.releaseEnd();
     const { keysCaughtUp } = await h.reads.first();
     expect(h.log).toEqual(['read [[4,0],[4,0]]']);

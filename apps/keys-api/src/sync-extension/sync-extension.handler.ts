@@ -15,6 +15,9 @@ export class SyncExtensionHandler implements IQueryHandler<SyncExtensionRequest,
   ) {}
 
   async execute({ requester, since, timeoutMs, correlationId }: SyncExtensionRequest): Promise<SyncExtensionResponse> {
-    return unavailableOnOutage(() => this.sync.sync(requester, since, Math.min(timeoutMs, this.settings.syncMaxTimeoutMs), correlationId), isInfrastructureError);
+    return unavailableOnOutage(
+      () => this.sync.sync(requester, since, Math.min(timeoutMs, this.settings.syncMaxTimeoutMs), correlationId),
+      isInfrastructureError,
+    );
   }
 }

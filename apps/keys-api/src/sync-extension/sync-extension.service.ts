@@ -66,14 +66,16 @@ export class SyncExtensionService {
     this.registry = new ProjectionRegistry(db, 500);
     this.positions = new CheckpointVectors(checkpoints, kafkaSettings.partitions);
     this.sources = {
-      inbox: (requester, version, since, next) => readInbox((userId, deviceId, enough) => pendingToDevice(this.inboxCollection(version), userId, deviceId, enough), requester, since, next),
+      inbox: (requester, version, since, next) =>
+        readInbox((userId, deviceId, enough) => pendingToDevice(this.inboxCollection(version), userId, deviceId, enough), requester, since, next),
       changesSince: (version, userId, since, until) => this.deviceLists.changesSince(version, userId, since, until),
     };
     this.keyCounts = {
       cache: caches.oneTimeKeys,
       partitionOf: (userId) => this.barrier.partitionOf(userId),
       waitMs: settings.readBarrierTimeoutMs,
-      load: async (version, userId, deviceId) => oneTimeKeysDoc(await ProjectionBuckets.forReading<OneTimeKeysDoc>(this.db, oneTimeKeysProjection.name, version), userId, deviceId),
+      load: async (version, userId, deviceId) =>
+        oneTimeKeysDoc(await ProjectionBuckets.forReading<OneTimeKeysDoc>(this.db, oneTimeKeysProjection.name, version), userId, deviceId),
     };
   }
 

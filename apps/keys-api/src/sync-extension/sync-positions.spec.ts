@@ -9,11 +9,22 @@ describe('sync positions', () => {
   });
 
   it('tells whether a vector or checkpoints pass every target', () => {
-    const targets = new Map([[0, 5n], [2, 1n]]);
+    const targets = new Map([
+      [0, 5n],
+      [2, 1n],
+    ]);
     expect(covers([5, -1, 1], targets)).toBe(true);
     expect(covers([5, -1, 0], targets)).toBe(false);
     expect(covers([5], targets)).toBe(false); // a partition the vector has not seen is -1
-    expect(covers(stored([[0, 6], [2, 1]]), targets)).toBe(true);
+    expect(
+      covers(
+        stored([
+          [0, 6],
+          [2, 1],
+        ]),
+        targets,
+      ),
+    ).toBe(true);
     expect(covers(stored([[0, 6]]), targets)).toBe(false);
     expect(covers([], new Map())).toBe(true);
   });
@@ -22,7 +33,7 @@ describe('sync positions', () => {
     expect(lowerOf([3, 9], [4, 2, 7])).toEqual([3, 2, -1]);
   });
 
-  it('reads the owners\' checkpoints as stored or as known, without a store read for the latter', async () => {
+  it("reads the owners' checkpoints as stored or as known, without a store read for the latter", async () => {
     const loads: string[] = [];
     const vectors = new CheckpointVectors(
       {

@@ -37,6 +37,9 @@ describe('readRound', () => {
     const s = sources({ events: [], capAt: { partition: 1, offset: 2 } });
     const round = await readRound(s.ports, view([0, 0]), [5, 9], [7, 8]);
     expect(round.next).toEqual([5, 2]);
-    expect(s.reads.changesUntil).toEqual([[5, 8], [5, 2]]);
+    expect(s.reads.changesUntil).toEqual([
+      [5, 8],
+      [5, 2],
+    ]);
   });
 });

@@ -5,7 +5,20 @@ const DEVICE = { userId: '@a:hs', deviceId: 'PHONE' };
 
 /** Messages of one device in partition 0, offsets from 10, sequence numbers from 1. */
 const rows = (count: number): ToDeviceRow[] =>
-  Array.from({ length: count }, (_, i) => ({ userId: DEVICE.userId, deviceId: DEVICE.deviceId, partition: 0, offset: 10 + i, seq: i + 1, sender: '@b:hs', type: 'm.x', contentJson: JSON.stringify({ n: i }) }) as ToDeviceRow);
+  Array.from(
+    { length: count },
+    (_, i) =>
+      ({
+        userId: DEVICE.userId,
+        deviceId: DEVICE.deviceId,
+        partition: 0,
+        offset: 10 + i,
+        seq: i + 1,
+        sender: '@b:hs',
+        type: 'm.x',
+        contentJson: JSON.stringify({ n: i }),
+      }) as ToDeviceRow,
+  );
 
 /** The inbox in memory, read one message at a time until `enough`, as the store's windows would. */
 function inbox(all: ToDeviceRow[]) {
@@ -52,6 +65,13 @@ describe('ackToDevice', () => {
     const first = ackToDevice(DEVICE, 7, 'req-1', 1000);
     const again = ackToDevice(DEVICE, 7, 'req-2', 2000);
     expect(first.id).toBe(again.id);
-    expect(first).toMatchObject({ type: 'AckToDevice', key: '@a:hs', time: 1000, correlationId: 'req-1', data: { userId: '@a:hs', deviceId: 'PHONE', upToSeq: 7 }, routing: { replyTo: '' } });
+    expect(first).toMatchObject({
+      type: 'AckToDevice',
+      key: '@a:hs',
+      time: 1000,
+      correlationId: 'req-1',
+      data: { userId: '@a:hs', deviceId: 'PHONE', upToSeq: 7 },
+      routing: { replyTo: '' },
+    });
   });
 });

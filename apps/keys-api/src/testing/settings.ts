@@ -8,7 +8,13 @@ export function testSettings(overrides: Partial<KeysApiSettings> = {}): KeysApiS
     syncMaxTimeoutMs: 30_000,
     adminToken: 'admin-secret',
     crossSigningApprovalUrl: null,
-    rateLimits: { enabled: false, claimer: { perSecond: 1, burst: 1 }, claimTarget: { perSecond: 1, burst: 1 }, toDevice: { perSecond: 1, burst: 1 }, query: { perSecond: 1, burst: 1 } },
+    rateLimits: {
+      enabled: false,
+      claimer: { perSecond: 1, burst: 1 },
+      claimTarget: { perSecond: 1, burst: 1 },
+      toDevice: { perSecond: 1, burst: 1 },
+      query: { perSecond: 1, burst: 1 },
+    },
     ...overrides,
   } as KeysApiSettings;
 }

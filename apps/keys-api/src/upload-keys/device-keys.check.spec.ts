@@ -30,7 +30,9 @@ describe('checkDeviceKeys', () => {
     const other = newDeviceIdentity(device.userId, device.deviceId);
     const forged = signObject({ ...signedDeviceKeys(device), signatures: {} }, device.userId, `ed25519:${device.deviceId}`, other.privateKey);
     expect(errcodeOf(() => checkDeviceKeys(forged, requester, device.deviceId, true))).toBe('M_INVALID_SIGNATURE');
-    expect(errcodeOf(() => checkDeviceKeys({ ...signedDeviceKeys(device), algorithms: ['changed'] }, requester, device.deviceId, true))).toBe('M_INVALID_SIGNATURE');
+    expect(errcodeOf(() => checkDeviceKeys({ ...signedDeviceKeys(device), algorithms: ['changed'] }, requester, device.deviceId, true))).toBe(
+      'M_INVALID_SIGNATURE',
+    );
     expect(checkDeviceKeys(forged, requester, device.deviceId, false)).toBe(canonicalJson(forged));
   });
 

@@ -19,7 +19,8 @@ export function checkKeyMap(field: 'one_time_keys' | 'fallback_keys', map: Recor
   const keys: UploadedKey[] = [];
   const algorithms = new Set<string>();
   for (const keyName of names) {
-    if (!KEY_NAME.test(keyName) || keyName.length > 255) throw new MatrixError('M_BAD_JSON', `${field}: key names must be <algorithm>:<key id>, not ${JSON.stringify(keyName)}`);
+    if (!KEY_NAME.test(keyName) || keyName.length > 255)
+      throw new MatrixError('M_BAD_JSON', `${field}: key names must be <algorithm>:<key id>, not ${JSON.stringify(keyName)}`);
     const value = map[keyName];
     if (typeof value !== 'string' && (typeof value !== 'object' || value === null || Array.isArray(value))) {
       throw new MatrixError('M_BAD_JSON', `${field}.${keyName} must be a string or a key object`);

@@ -2,7 +2,7 @@ import { ValidateNested, getMetadataStorage } from 'class-validator';
 
 type Constructor<T> = new () => T;
 
-const nestedTypes = new Map<Function, Map<string, () => Constructor<object>>>();
+const nestedTypes = new Map<object, Map<string, () => Constructor<object>>>();
 
 /** A property that holds another DTO: validated as one (ValidateNested) when it is a JSON object. */
 export function NestedDto(type: () => Constructor<object>): PropertyDecorator {
@@ -24,7 +24,11 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> => type
  */
 export function dtoInstance<T extends object>(dto: Constructor<T>, body: Record<string, unknown>): T {
   const instance = new dto();
-  const declared = new Set(getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false).map((m) => m.propertyName));
+  const declared = new Set(
+    getMetadataStorage()
+      .getTargetValidationMetadatas(dto, '', true, false)
+      .map((m) => m.propertyName),
+  );
   for (const name of declared) {
     if (!Object.prototype.hasOwnProperty.call(body, name)) continue;
     const value = body[name];

@@ -1,8 +1,7 @@
 import { ValidationOptions, registerDecorator } from 'class-validator';
 import { MatrixErrcode, MatrixError, isUserId } from '@app/matrix';
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function define(name: string, message: string, test: (value: unknown) => boolean, options?: ValidationOptions) {
   return (target: object, propertyName: string) =>

@@ -48,7 +48,12 @@ describe('validateBody', () => {
     ['a timeout that is an object with constructor', QueryKeysDto, '{"timeout": {"constructor": {}}, "device_keys": {}}', 'M_BAD_JSON'],
     ['a user named __proto__ listing numbers', QueryKeysDto, '{"device_keys": {"__proto__": [1]}}', 'M_BAD_JSON'],
     ['a user named toString', QueryKeysDto, '{"device_keys": {"toString": []}}', 'ok'],
-    ['top-level constructor and __proto__ beside device_keys', UploadKeysDto, `{"constructor": {}, "__proto__": {"device_keys": 1}, "device_keys": {${dk}}}`, 'ok'],
+    [
+      'top-level constructor and __proto__ beside device_keys',
+      UploadKeysDto,
+      `{"constructor": {}, "__proto__": {"device_keys": 1}, "device_keys": {${dk}}}`,
+      'ok',
+    ],
     ['device_keys.keys.hasOwnProperty a number', UploadKeysDto, `{"device_keys": {${dk}, "keys": {"hasOwnProperty": 5}}}`, 'M_BAD_JSON'],
     ['device_keys.signatures.constructor flat', UploadKeysDto, `{"device_keys": {${dk}, "signatures": {"constructor": "s"}}}`, 'M_BAD_JSON'],
     ['device_keys.constructor beside valid fields', UploadKeysDto, `{"device_keys": {${dk}, "constructor": {"prototype": 1}}}`, 'ok'],

@@ -6,7 +6,11 @@ describe('DeferredCheckpoints', () => {
 
   it('saves the latest skipped position of each partition once the delay has passed, not before', async () => {
     const saves: [number, string][] = [];
-    const deferred = new DeferredCheckpoints(async (p, o) => void saves.push([p, o]), () => undefined, 1000);
+    const deferred = new DeferredCheckpoints(
+      async (p, o) => void saves.push([p, o]),
+      () => undefined,
+      1000,
+    );
     deferred.skipped(0, '5');
     deferred.skipped(0, '7');
     deferred.skipped(1, '3');
@@ -14,12 +18,19 @@ describe('DeferredCheckpoints', () => {
     expect(saves).toEqual([]);
     jest.advanceTimersByTime(1);
     await Promise.resolve();
-    expect(saves).toEqual([[0, '7'], [1, '3']]);
+    expect(saves).toEqual([
+      [0, '7'],
+      [1, '3'],
+    ]);
   });
 
   it('drops a pending position covered by a checkpoint saved after a batch that changed something', async () => {
     const saves: [number, string][] = [];
-    const deferred = new DeferredCheckpoints(async (p, o) => void saves.push([p, o]), () => undefined, 1000);
+    const deferred = new DeferredCheckpoints(
+      async (p, o) => void saves.push([p, o]),
+      () => undefined,
+      1000,
+    );
     deferred.skipped(0, '5');
     deferred.skipped(1, '9');
     deferred.saved(0, '6');
@@ -32,7 +43,11 @@ describe('DeferredCheckpoints', () => {
     const failures: string[] = [];
     const saves: string[] = [];
     let down = true;
-    const deferred = new DeferredCheckpoints(async (_p, o) => (down ? Promise.reject(new Error('store down')) : void saves.push(o)), (e) => failures.push(e.message), 1000);
+    const deferred = new DeferredCheckpoints(
+      async (_p, o) => (down ? Promise.reject(new Error('store down')) : void saves.push(o)),
+      (e) => failures.push(e.message),
+      1000,
+    );
     deferred.skipped(0, '1');
     await deferred.flush();
     expect(failures).toEqual(['store down']);

@@ -7,14 +7,31 @@ import { applySettingPoisonAside } from './poisoned-batch';
 
 const user = '@u:x';
 const recorded = (offset: number, data: object): RecordedEvent => ({
-  event: { id: `e${offset}`, type: 'OneTimeKeysUploaded', schemaVersion: 1, key: user, time: 0, correlationId: 'spec', causationId: null, data } as RecordedEvent['event'],
+  event: {
+    id: `e${offset}`,
+    type: 'OneTimeKeysUploaded',
+    schemaVersion: 1,
+    key: user,
+    time: 0,
+    correlationId: 'spec',
+    causationId: null,
+    data,
+  } as RecordedEvent['event'],
   partition: 0,
   offset: String(offset),
 });
-const uploaded = (offset: number, keys: string[]) => recorded(offset, { userId: user, deviceId: 'D', keys: keys.map((k) => ({ keyName: `signed_curve25519:${k}`, json: '{}' })) });
+const uploaded = (offset: number, keys: string[]) =>
+  recorded(offset, { userId: user, deviceId: 'D', keys: keys.map((k) => ({ keyName: `signed_curve25519:${k}`, json: '{}' })) });
 /** Of a declared type and decodable, but the projection's evolve throws on it (no key list). */
 const poison = (offset: number) => recorded(offset, { userId: user, deviceId: 'D' });
-const consumed = (r: RecordedEvent): ConsumedMessage => ({ topic: 'e2ee.events', partition: r.partition, offset: r.offset, key: r.event.key, value: encodeMessage(r.event), headers: { type: r.event.type } });
+const consumed = (r: RecordedEvent): ConsumedMessage => ({
+  topic: 'e2ee.events',
+  partition: r.partition,
+  offset: r.offset,
+  key: r.event.key,
+  value: encodeMessage(r.event),
+  headers: { type: r.event.type },
+});
 
 /** One collection in a map: the point reads and writes the projection's writer uses; `failWrites` makes the store fail. */
 function fakeStore() {
@@ -27,7 +44,8 @@ function fakeStore() {
   const collection = {
     findOne: async ({ _id }: { _id: string }) => docs.get(_id) ?? null,
     insertMany: (many: { _id: string }[]) => write(() => many.forEach((d) => docs.set(d._id, d))),
-    bulkWrite: (ops: { replaceOne: { replacement: { _id: string } } }[]) => write(() => ops.forEach((o) => docs.set(o.replaceOne.replacement._id, o.replaceOne.replacement))),
+    bulkWrite: (ops: { replaceOne: { replacement: { _id: string } } }[]) =>
+      write(() => ops.forEach((o) => docs.set(o.replaceOne.replacement._id, o.replaceOne.replacement))),
   };
   const db = { collection: () => collection } as unknown as Db;
   return { docs, state, buckets: ProjectionBuckets.of(db, 'one-time-keys', 1, 1), db };
@@ -61,7 +79,9 @@ describe('a live batch with an event the projection cannot fold', () => {
       dlq.sink,
     );
     expect(applied).toBe(2);
-    expect([...store.docs.values()]).toEqual([expect.objectContaining({ counts: [{ algorithm: 'signed_curve25519', count: 2 }], _meta: { partition: 0, offset: 3 } })]);
+    expect([...store.docs.values()]).toEqual([
+      expect.objectContaining({ counts: [{ algorithm: 'signed_curve25519', count: 2 }], _meta: { partition: 0, offset: 3 } }),
+    ]);
 
     expect(dlq.sent).toHaveLength(1);
     expect(dlq.sent[0].value).toEqual(consumed(batch[1]).value); // the bytes as consumed

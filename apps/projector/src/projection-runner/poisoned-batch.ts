@@ -20,7 +20,11 @@ export async function applySettingPoisonAside(
   const byOffset = new Map(messages.map((m) => [m.offset, m]));
   for (const { recorded, error } of poisoned.values()) {
     const message = byOffset.get(recorded.offset) ?? reEncoded(recorded, messages[0]?.topic ?? '');
-    await deadLetterMessage(message, 'evolve', error, sink, { 'x-projection': projection, 'x-event-id': recorded.event.id, 'x-event-type': recorded.event.type });
+    await deadLetterMessage(message, 'evolve', error, sink, {
+      'x-projection': projection,
+      'x-event-id': recorded.event.id,
+      'x-event-type': recorded.event.type,
+    });
   }
   return applied;
 }

@@ -47,7 +47,12 @@ export class ProjectionRunner {
   }
 
   async start(): Promise<void> {
-    this.buckets = await ProjectionBuckets.forWriting(this.db, this.projection.name, this.version, isCustomProjection(this.projection) ? 1 : this.settings.projection.buckets);
+    this.buckets = await ProjectionBuckets.forWriting(
+      this.db,
+      this.projection.name,
+      this.version,
+      isCustomProjection(this.projection) ? 1 : this.settings.projection.buckets,
+    );
     await this.buckets.createIndexes(this.projection.indexes);
     this.consumer = new BatchConsumer(this.kafka, {
       groupId: `${this.topics.prefix}${projectorGroup(this.projection.name, this.version)}`,
@@ -72,7 +77,11 @@ export class ProjectionRunner {
     // read every event); fence markers always are; one without the header is decoded, and
     // dead-lettered if unreadable.
     const mine = batch.messages.filter((m) => m.headers.type === undefined || m.headers.type === 'WriterStarted' || this.handles.has(m.headers.type));
-    const decoded: RecordedEvent[] = await decodeOrDeadLetter(mine, (m) => ({ event: decodeEvent(m.value), partition: m.partition, offset: m.offset }), this.deadLetters);
+    const decoded: RecordedEvent[] = await decodeOrDeadLetter(
+      mine,
+      (m) => ({ event: decodeEvent(m.value), partition: m.partition, offset: m.offset }),
+      this.deadLetters,
+    );
     // Only the events that stand (writer-fence.ts): a fenced writer's are void for every reader.
     const fence = await this.fences.forBatch(batch.partition, batch.messages[0].offset);
     const recorded = decoded.filter((r) => fence.admit(r.event, Number(r.offset)) && r.event.type !== 'WriterStarted');

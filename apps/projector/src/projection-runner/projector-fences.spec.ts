@@ -2,7 +2,17 @@ import { DomainEvent, encodeFencePosition, writerStarted } from '@app/contracts'
 import { ProjectorFences } from './projector-fences';
 
 const by = (writer: string): DomainEvent =>
-  ({ id: 'e', type: 'DeviceDeleted', schemaVersion: 1, key: '@u:x', time: 1, correlationId: 'c', causationId: null, data: { userId: '@u:x', deviceId: 'D' }, writer }) as DomainEvent;
+  ({
+    id: 'e',
+    type: 'DeviceDeleted',
+    schemaVersion: 1,
+    key: '@u:x',
+    time: 1,
+    correlationId: 'c',
+    causationId: null,
+    data: { userId: '@u:x', deviceId: 'D' },
+    writer,
+  }) as DomainEvent;
 
 describe('ProjectorFences', () => {
   it('goes on from the previous batch when the next one follows it', async () => {

@@ -56,7 +56,18 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         const running = this.runners.get(projection.name);
         if (running?.version === active) continue;
         await running?.stop();
-        const runner = new ProjectionRunner(this.kafka, this.db, this.producer, this.topics, projection, active, this.settings, this.projectorSettings, this.metrics, this.logger);
+        const runner = new ProjectionRunner(
+          this.kafka,
+          this.db,
+          this.producer,
+          this.topics,
+          projection,
+          active,
+          this.settings,
+          this.projectorSettings,
+          this.metrics,
+          this.logger,
+        );
         await runner.start();
         this.runners.set(projection.name, runner);
       }

@@ -13,7 +13,11 @@ const command = <C extends CrossSigningCommand>(type: C['type'], data: C['data']
 const noDevices: KnownDevices = { keysJsonOf: () => undefined };
 const upload = (keys: CrossSigningKeyUpload[], authenticated = false, time = 1000) =>
   command<UploadCrossSigningKeysCommand>('UploadCrossSigningKeys', { userId: USER, keys, authenticated }, time);
-const asUpload = (pair: ReturnType<typeof crossSigningKey>): CrossSigningKeyUpload => ({ kind: 'master', publicKey: pair.publicKey, json: canonicalJson(pair.object) });
+const asUpload = (pair: ReturnType<typeof crossSigningKey>): CrossSigningKeyUpload => ({
+  kind: 'master',
+  publicKey: pair.publicKey,
+  json: canonicalJson(pair.object),
+});
 
 function run(state: CrossSigningState, c: CrossSigningCommand, devices = noDevices) {
   const decision = decideCrossSigning(state, c, false, devices);

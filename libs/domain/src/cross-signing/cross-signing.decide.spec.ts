@@ -18,7 +18,11 @@ const upload = (keys: Record<string, CrossSigningKeyPair>, authenticated = false
   data: {
     userId,
     authenticated,
-    keys: Object.entries(keys).map(([kind, pair]): CrossSigningKeyUpload => ({ kind: kind as CrossSigningKeyUpload['kind'], publicKey: pair.publicKey, json: canonicalJson(pair.object) })),
+    keys: Object.entries(keys).map(([kind, pair]): CrossSigningKeyUpload => ({
+      kind: kind as CrossSigningKeyUpload['kind'],
+      publicKey: pair.publicKey,
+      json: canonicalJson(pair.object),
+    })),
   },
 });
 function run(state: UserKeysState, command: Command): { decision: Decision; state: UserKeysState } {
@@ -48,7 +52,10 @@ describe('decide: cross-signing keys', () => {
     expect(run(approved, upload({ master: replacement }, false, 6000)).decision).toMatchObject({ ok: false, rejection: { code: 'AUTH_REQUIRED' } });
     // The approval was for the master key it was given for: once replaced, the window is closed.
     const replaced = run(approved, upload({ master: replacement }, false, 4000)).state;
-    expect(run(replaced, upload({ master: crossSigningKey(userId, 'master') }, false, 4500)).decision).toMatchObject({ ok: false, rejection: { code: 'AUTH_REQUIRED' } });
+    expect(run(replaced, upload({ master: crossSigningKey(userId, 'master') }, false, 4500)).decision).toMatchObject({
+      ok: false,
+      rejection: { code: 'AUTH_REQUIRED' },
+    });
   });
 
   it('the operator cannot approve a replacement for a user without a master key', () => {

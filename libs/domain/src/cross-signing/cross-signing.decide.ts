@@ -37,7 +37,12 @@ export function decideCrossSigning(state: CrossSigningState, command: CrossSigni
  * authentication; the first upload (no master key yet) needs none either; anything else needs
  * the operator's approval window (or a user-interactive auth stage completed at the API).
  */
-export function decideUploadCrossSigningKeys(state: CrossSigningState, command: UploadCrossSigningKeysCommand, authenticated: boolean, devices: KnownDevices): Decision {
+export function decideUploadCrossSigningKeys(
+  state: CrossSigningState,
+  command: UploadCrossSigningKeysCommand,
+  authenticated: boolean,
+  devices: KnownDevices,
+): Decision {
   const { userId, keys } = command.data;
   const stored = state.crossSigning?.keys ?? {};
   const changed = keys.filter((k) => stored[k.kind]?.json !== k.json);

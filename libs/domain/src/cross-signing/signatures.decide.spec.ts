@@ -15,7 +15,10 @@ const command = (type: Command['type'], data: unknown): Command =>
 const keysOf = (pairs: Record<string, CrossSigningKeyPair>): CrossSigningKeyUpload[] =>
   Object.entries(pairs).map(([kind, p]) => ({ kind: kind as CrossSigningKeyUpload['kind'], publicKey: p.publicKey, json: canonicalJson(p.object) }));
 const signatures = (objects: { targetUserId: string; keyId: string; object: Record<string, unknown> }[]): Command =>
-  command('UploadSignatures', { userId: alice, objects: objects.map((o) => ({ targetUserId: o.targetUserId, keyId: o.keyId, json: canonicalJson(o.object) })) });
+  command('UploadSignatures', {
+    userId: alice,
+    objects: objects.map((o) => ({ targetUserId: o.targetUserId, keyId: o.keyId, json: canonicalJson(o.object) })),
+  });
 function run(state: UserKeysState, c: Command): { decision: Decision; state: UserKeysState } {
   const decision = decideUserKeys(state, c);
   return { decision, state: decision.ok ? decision.events.reduce(evolveUserKeys, state) : state };
@@ -32,7 +35,10 @@ describe('decide: signature uploads', () => {
   const bobMaster = crossSigningKey(bob, 'master');
   const ready = [
     command('UploadCrossSigningKeys', { userId: alice, authenticated: false, keys: keysOf({ master, self_signing: selfSigning, user_signing: userSigning }) }),
-  ].reduce((s, c) => run(s, c).state, { ...initialUserKeysState(), devices: { ADEV: { ...emptyDevice(), keysJson: canonicalJson(deviceKeys) } } } as UserKeysState);
+  ].reduce((s, c) => run(s, c).state, {
+    ...initialUserKeysState(),
+    devices: { ADEV: { ...emptyDevice(), keysJson: canonicalJson(deviceKeys) } },
+  } as UserKeysState);
 
   it('a device signed by the self-signing key, the master key signed by a device, another master key by the user-signing key', () => {
     const { decision } = run(
@@ -40,7 +46,11 @@ describe('decide: signature uploads', () => {
       signatures([
         { targetUserId: alice, keyId: 'ADEV', object: signObject(deviceKeys, alice, `ed25519:${selfSigning.publicKey}`, selfSigning.privateKey) },
         { targetUserId: alice, keyId: master.publicKey, object: signObject(master.object, alice, 'ed25519:ADEV', device.privateKey) },
-        { targetUserId: bob, keyId: bobMaster.publicKey, object: signObject(bobMaster.object, alice, `ed25519:${userSigning.publicKey}`, userSigning.privateKey) },
+        {
+          targetUserId: bob,
+          keyId: bobMaster.publicKey,
+          object: signObject(bobMaster.object, alice, `ed25519:${userSigning.publicKey}`, userSigning.privateKey),
+        },
       ]),
     );
     expect(failuresOf(decision)).toEqual([]);
@@ -53,9 +63,17 @@ describe('decide: signature uploads', () => {
       ready,
       signatures([
         { targetUserId: alice, keyId: 'ADEV', object: signObject(deviceKeys, alice, `ed25519:${selfSigning.publicKey}`, stranger.privateKey) },
-        { targetUserId: alice, keyId: master.publicKey, object: signObject({ ...master.object, usage: ['master', 'x'] }, alice, 'ed25519:ADEV', device.privateKey) },
+        {
+          targetUserId: alice,
+          keyId: master.publicKey,
+          object: signObject({ ...master.object, usage: ['master', 'x'] }, alice, 'ed25519:ADEV', device.privateKey),
+        },
         { targetUserId: alice, keyId: 'NOPE', object: deviceKeys },
-        { targetUserId: bob, keyId: bobMaster.publicKey, object: signObject(bobMaster.object, alice, `ed25519:${userSigning.publicKey}`, userSigning.privateKey) },
+        {
+          targetUserId: bob,
+          keyId: bobMaster.publicKey,
+          object: signObject(bobMaster.object, alice, `ed25519:${userSigning.publicKey}`, userSigning.privateKey),
+        },
       ]),
     );
     expect(failuresOf(decision)).toEqual([
@@ -80,7 +98,11 @@ describe('decide: signature uploads', () => {
       bare,
       signatures([
         { targetUserId: alice, keyId: 'ADEV', object: signObject(deviceKeys, alice, `ed25519:${selfSigning.publicKey}`, selfSigning.privateKey) },
-        { targetUserId: bob, keyId: bobMaster.publicKey, object: signObject(bobMaster.object, alice, `ed25519:${userSigning.publicKey}`, userSigning.privateKey) },
+        {
+          targetUserId: bob,
+          keyId: bobMaster.publicKey,
+          object: signObject(bobMaster.object, alice, `ed25519:${userSigning.publicKey}`, userSigning.privateKey),
+        },
       ]),
     );
     expect(failuresOf(decision)).toEqual([
@@ -108,6 +130,8 @@ describe('decide: signature uploads', () => {
     expect(failuresOf(decision)).toEqual([]);
     expect(recorded(decision)).toEqual([`ed25519:${selfSigning.publicKey}`, 'ed25519:ADEV']);
     // A master key without any device signature of the uploader's fails.
-    expect(failuresOf(run(ready, signatures([{ targetUserId: alice, keyId: master.publicKey, object: master.object }])).decision)).toEqual([[master.publicKey, 'INVALID_SIGNATURE']]);
+    expect(failuresOf(run(ready, signatures([{ targetUserId: alice, keyId: master.publicKey, object: master.object }])).decision)).toEqual([
+      [master.publicKey, 'INVALID_SIGNATURE'],
+    ]);
   });
 });

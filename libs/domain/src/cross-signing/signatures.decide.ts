@@ -26,7 +26,14 @@ function signaturesBy(object: Record<string, unknown>, userId: string): [string,
  * devices, are passed over; a signature naming a current device must verify, and at least one
  * device's signature must be there.
  */
-function checkOwnMaster(devices: KnownDevices, userId: string, upload: SignedObjectUpload, object: Record<string, unknown>, masterJson: string, known: ReadonlySet<string>): Checked {
+function checkOwnMaster(
+  devices: KnownDevices,
+  userId: string,
+  upload: SignedObjectUpload,
+  object: Record<string, unknown>,
+  masterJson: string,
+  known: ReadonlySet<string>,
+): Checked {
   if (!sameContent(object, masterJson)) return MISMATCH;
   const stored = new Map(signaturesBy(JSON.parse(masterJson), userId));
   const signatures: StoredSignature[] = [];
@@ -44,12 +51,20 @@ function checkOwnMaster(devices: KnownDevices, userId: string, upload: SignedObj
 }
 
 /** One of the signer's own devices, signed by their self-signing key. */
-function checkOwnDevice(state: CrossSigningState, devices: KnownDevices, userId: string, upload: SignedObjectUpload, object: Record<string, unknown>, keysJson: string): Checked {
+function checkOwnDevice(
+  state: CrossSigningState,
+  devices: KnownDevices,
+  userId: string,
+  upload: SignedObjectUpload,
+  object: Record<string, unknown>,
+  keysJson: string,
+): Checked {
   const selfSigning = state.crossSigning?.keys.self_signing;
   if (!selfSigning) return fail('INVALID_SIGNATURE', 'You have no self-signing key to sign devices with');
   if (!sameContent(object, keysJson)) return MISMATCH;
   const signerKeyId = `ed25519:${selfSigning.publicKey}`;
-  if (!verifyObjectSignature(object, userId, signerKeyId, selfSigning.publicKey)) return fail('INVALID_SIGNATURE', 'The device must carry a valid signature by your self-signing key');
+  if (!verifyObjectSignature(object, userId, signerKeyId, selfSigning.publicKey))
+    return fail('INVALID_SIGNATURE', 'The device must carry a valid signature by your self-signing key');
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
   return { signatures: [{ targetUserId: userId, keyId: upload.keyId, targetKey: deviceEd25519(devices, upload.keyId)!, signerKeyId, signature }] };
 }
@@ -61,7 +76,8 @@ function checkOtherMaster(state: CrossSigningState, userId: string, upload: Sign
   const keys = object.keys as Record<string, unknown> | undefined;
   if (own(keys, `ed25519:${upload.keyId}`) !== upload.keyId) return MISMATCH;
   const signerKeyId = `ed25519:${userSigning.publicKey}`;
-  if (!verifyObjectSignature(object, userId, signerKeyId, userSigning.publicKey)) return fail('INVALID_SIGNATURE', 'The key must carry a valid signature by your user-signing key');
+  if (!verifyObjectSignature(object, userId, signerKeyId, userSigning.publicKey))
+    return fail('INVALID_SIGNATURE', 'The key must carry a valid signature by your user-signing key');
   const signature = signaturesBy(object, userId).find(([id]) => id === signerKeyId)![1];
   return { signatures: [{ targetUserId: upload.targetUserId, keyId: upload.keyId, targetKey: upload.keyId, signerKeyId, signature }] };
 }

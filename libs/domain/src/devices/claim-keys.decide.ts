@@ -20,13 +20,16 @@ export function decideClaim(state: DevicesState, command: ClaimKeysCommand): Dec
     if (!device) continue;
     const oneTimeKey = device.oneTimeKeys.find((k) => k.algorithm === algorithm);
     if (oneTimeKey) {
-      events.push(eventOf<OneTimeKeyClaimed>(command, events.length, 'OneTimeKeyClaimed', { userId, deviceId, algorithm, keyName: oneTimeKey.keyName, claimedBy }));
+      events.push(
+        eventOf<OneTimeKeyClaimed>(command, events.length, 'OneTimeKeyClaimed', { userId, deviceId, algorithm, keyName: oneTimeKey.keyName, claimedBy }),
+      );
       claimed.push({ deviceId, keyName: oneTimeKey.keyName, json: oneTimeKey.json, fallback: false });
       continue;
     }
     const fallback = device.fallbackKeys.find((f) => f.algorithm === algorithm);
     if (!fallback) continue;
-    if (!fallback.used) events.push(eventOf<FallbackKeyUsed>(command, events.length, 'FallbackKeyUsed', { userId, deviceId, algorithm, keyName: fallback.keyName }));
+    if (!fallback.used)
+      events.push(eventOf<FallbackKeyUsed>(command, events.length, 'FallbackKeyUsed', { userId, deviceId, algorithm, keyName: fallback.keyName }));
     claimed.push({ deviceId, keyName: fallback.keyName, json: fallback.json, fallback: true });
   }
   return { ok: true, events, result: { kind: 'claim', claimed } };

@@ -23,7 +23,14 @@ const upload = (): UploadKeysCommand => ({
   time: 1,
   correlationId: 'c',
   causationId: null,
-  data: { userId: USER, deviceId: 'D', deviceKeysJson: '{"k":1}', oneTimeKeys: [{ keyName: 'curve25519:a', json: '"k"' }], fallbackKeys: [], verifySignatures: false },
+  data: {
+    userId: USER,
+    deviceId: 'D',
+    deviceKeysJson: '{"k":1}',
+    oneTimeKeys: [{ keyName: 'curve25519:a', json: '"k"' }],
+    fallbackKeys: [],
+    verifySignatures: false,
+  },
 });
 
 function run(state: UserKeysState, command: ApplyDeviceChangeCommand | UploadKeysCommand): { events: readonly DomainEvent[]; state: UserKeysState } {

@@ -9,7 +9,14 @@ let seq = 0;
 const command = <C extends DevicesCommand>(type: C['type'], data: C['data']): C =>
   ({ id: `d${++seq}`, type, schemaVersion: 1, key: USER, time: 1, correlationId: 'c', causationId: null, data }) as C;
 const upload = (deviceId: string, keyNames: string[]) =>
-  command('UploadKeys', { userId: USER, deviceId, deviceKeysJson: `{"device_id":"${deviceId}"}`, oneTimeKeys: keyNames.map((keyName) => ({ keyName, json: `"${keyName}"` })), fallbackKeys: [], verifySignatures: false });
+  command('UploadKeys', {
+    userId: USER,
+    deviceId,
+    deviceKeysJson: `{"device_id":"${deviceId}"}`,
+    oneTimeKeys: keyNames.map((keyName) => ({ keyName, json: `"${keyName}"` })),
+    fallbackKeys: [],
+    verifySignatures: false,
+  });
 const claim = (deviceId: string) => command('ClaimKeys', { userId: USER, claims: [{ deviceId, algorithm: 'curve25519' }], claimedBy: '@b:x|B' });
 const noCrossSigning = { isCrossSigningKey: () => false };
 
@@ -46,14 +53,25 @@ describe('devices aggregate', () => {
 
   it('evolve touches only its own fields: whatever else the state holds is kept as it is', () => {
     const other = { ...initialDevicesState(), processedCommands: ['x'], rooms: { '!r:x': 'join' as const } };
-    const event = { id: 'e', type: 'DeviceDeleted', schemaVersion: 1, key: USER, time: 1, correlationId: 'c', causationId: 'x', data: { userId: USER, deviceId: 'D' } } satisfies DomainEvent;
+    const event = {
+      id: 'e',
+      type: 'DeviceDeleted',
+      schemaVersion: 1,
+      key: USER,
+      time: 1,
+      correlationId: 'c',
+      causationId: 'x',
+      data: { userId: USER, deviceId: 'D' },
+    } satisfies DomainEvent;
     const withDevice = run(other, upload('D', [])).state;
     expect(withDevice.rooms).toBe(other.rooms);
     expect(evolveDevices(withDevice, event)).toEqual({ ...other, devices: {} });
   });
 
-  it('throws on another aggregate\'s command: a routing bug, never a silent no-op', () => {
+  it("throws on another aggregate's command: a routing bug, never a silent no-op", () => {
     const ack = command('AckToDevice', { userId: USER, deviceId: 'D', upToSeq: 1 });
-    expect(() => decideDevices(initialDevicesState(), { ...ack, type: 'ApplyMembership' } as unknown as DevicesCommand, false, noCrossSigning)).toThrow('unhandled command ApplyMembership');
+    expect(() => decideDevices(initialDevicesState(), { ...ack, type: 'ApplyMembership' } as unknown as DevicesCommand, false, noCrossSigning)).toThrow(
+      'unhandled command ApplyMembership',
+    );
   });
 });

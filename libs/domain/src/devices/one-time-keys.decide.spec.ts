@@ -28,7 +28,16 @@ function upload(data: Partial<UploadKeysCommand['data']>, id = `u${++seq}`): Upl
 }
 
 function claim(deviceId = 'DEV', algorithm = 'signed_curve25519', id = `c${++seq}`): ClaimKeysCommand {
-  return { id, type: 'ClaimKeys', schemaVersion: 1, key: USER, time: 1, correlationId: id, causationId: null, data: { userId: USER, claims: [{ deviceId, algorithm }], claimedBy: '@bob:x|B' } };
+  return {
+    id,
+    type: 'ClaimKeys',
+    schemaVersion: 1,
+    key: USER,
+    time: 1,
+    correlationId: id,
+    causationId: null,
+    data: { userId: USER, claims: [{ deviceId, algorithm }], claimedBy: '@bob:x|B' },
+  };
 }
 
 /** Decides and folds, as the processor does; returns the decision and the new state. */
@@ -39,18 +48,35 @@ function run(state: UserKeysState, command: UploadKeysCommand | ClaimKeysCommand
 }
 
 const withDevice = () => run(initialUserKeysState(), upload({ deviceKeysJson })).state;
-const claimedName = (d: ReturnType<typeof decideUserKeys>) => (d.ok && d.result.kind === 'claim' ? d.result.claimed.map((c) => `${c.keyName}${c.fallback ? ' (fallback)' : ''}`) : d);
+const claimedName = (d: ReturnType<typeof decideUserKeys>) =>
+  d.ok && d.result.kind === 'claim' ? d.result.claimed.map((c) => `${c.keyName}${c.fallback ? ' (fallback)' : ''}`) : d;
 
 describe('one-time keys', () => {
   it('counts uploaded keys per algorithm, with signed_curve25519 always present', () => {
-    const { decision } = run(withDevice(), upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }, { keyName: 'curve25519:B', json: JSON.stringify(curve()) }] }));
+    const { decision } = run(
+      withDevice(),
+      upload({
+        oneTimeKeys: [
+          { keyName: 'signed_curve25519:A', json: signedKey() },
+          { keyName: 'curve25519:B', json: JSON.stringify(curve()) },
+        ],
+      }),
+    );
     expect(decision).toMatchObject({ ok: true, result: { kind: 'upload', oneTimeKeyCounts: { signed_curve25519: 1, curve25519: 1 } } });
     expect(run(withDevice(), upload({})).decision).toMatchObject({ result: { oneTimeKeyCounts: { signed_curve25519: 0 } } });
   });
 
   it('hands out keys oldest first, each at most once, then nothing', () => {
     let state = withDevice();
-    state = run(state, upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }, { keyName: 'signed_curve25519:B', json: signedKey() }] })).state;
+    state = run(
+      state,
+      upload({
+        oneTimeKeys: [
+          { keyName: 'signed_curve25519:A', json: signedKey() },
+          { keyName: 'signed_curve25519:B', json: signedKey() },
+        ],
+      }),
+    ).state;
     state = run(state, upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:C', json: signedKey() }] })).state;
     const names: unknown[] = [];
     for (let i = 0; i < 4; i++) {
@@ -67,9 +93,15 @@ describe('one-time keys', () => {
     const again = run(state, upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json }] }));
     expect(again.decision).toMatchObject({ ok: true, events: [], result: { oneTimeKeyCounts: { signed_curve25519: 1 } } });
     state = again.state;
-    const resigned = canonicalJson({ ...JSON.parse(json), signatures: { [USER]: { 'ed25519:DEV': JSON.parse(json).signatures[USER]['ed25519:DEV'] }, '@other:x': { 'ed25519:Z': 'sig' } } });
+    const resigned = canonicalJson({
+      ...JSON.parse(json),
+      signatures: { [USER]: { 'ed25519:DEV': JSON.parse(json).signatures[USER]['ed25519:DEV'] }, '@other:x': { 'ed25519:Z': 'sig' } },
+    });
     expect(run(state, upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: resigned }] })).decision).toMatchObject({ ok: true, events: [] });
-    expect(run(state, upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }] })).decision).toMatchObject({ ok: false, rejection: { code: 'ONE_TIME_KEY_CHANGED' } });
+    expect(run(state, upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }] })).decision).toMatchObject({
+      ok: false,
+      rejection: { code: 'ONE_TIME_KEY_CHANGED' },
+    });
   });
 
   it('ignores a re-upload of a key already handed out: it never returns to the pool', () => {
@@ -84,15 +116,25 @@ describe('one-time keys', () => {
   it('verifies signed keys against the device ed25519 key, unless verification is off', () => {
     const other = newDeviceIdentity(USER, 'DEV');
     const forged = canonicalJson(signObject({ key: curve() }, USER, 'ed25519:DEV', other.privateKey));
-    expect(run(withDevice(), upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: forged }] })).decision).toMatchObject({ ok: false, rejection: { code: 'INVALID_SIGNATURE' } });
-    expect(run(initialUserKeysState(), upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }] })).decision).toMatchObject({ ok: false, rejection: { code: 'INVALID_SIGNATURE' } });
-    expect(run(withDevice(), upload({ verifySignatures: false, oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: forged }] })).decision).toMatchObject({ ok: true });
+    expect(run(withDevice(), upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: forged }] })).decision).toMatchObject({
+      ok: false,
+      rejection: { code: 'INVALID_SIGNATURE' },
+    });
+    expect(run(initialUserKeysState(), upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }] })).decision).toMatchObject({
+      ok: false,
+      rejection: { code: 'INVALID_SIGNATURE' },
+    });
+    expect(run(withDevice(), upload({ verifySignatures: false, oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: forged }] })).decision).toMatchObject({
+      ok: true,
+    });
     // Unsigned algorithms are not checked.
     expect(run(withDevice(), upload({ oneTimeKeys: [{ keyName: 'curve25519:A', json: JSON.stringify(curve()) }] })).decision).toMatchObject({ ok: true });
   });
 
   it('verifies against device keys uploaded in the same request', () => {
-    expect(run(initialUserKeysState(), upload({ deviceKeysJson, oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }] })).decision).toMatchObject({
+    expect(
+      run(initialUserKeysState(), upload({ deviceKeysJson, oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }] })).decision,
+    ).toMatchObject({
       ok: true,
       result: { oneTimeKeyCounts: { signed_curve25519: 1 } },
     });
@@ -103,7 +145,10 @@ describe('fallback keys', () => {
   const fallback = signedKey({ fallback: true });
 
   it('is handed out when no one-time key is left, marked used once, and handed out again until replaced', () => {
-    let state = run(withDevice(), upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }], fallbackKeys: [{ keyName: 'signed_curve25519:F', json: fallback }] })).state;
+    let state = run(
+      withDevice(),
+      upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }], fallbackKeys: [{ keyName: 'signed_curve25519:F', json: fallback }] }),
+    ).state;
     const first = run(state, claim());
     expect(claimedName(first.decision)).toEqual(['signed_curve25519:A']);
     const second = run(first.state, claim());
@@ -137,7 +182,15 @@ describe('claims', () => {
   });
 
   it('answers a redelivered claim with the same keys it handed out, without new events', () => {
-    let state = run(withDevice(), upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }, { keyName: 'signed_curve25519:B', json: signedKey() }] })).state;
+    let state = run(
+      withDevice(),
+      upload({
+        oneTimeKeys: [
+          { keyName: 'signed_curve25519:A', json: signedKey() },
+          { keyName: 'signed_curve25519:B', json: signedKey() },
+        ],
+      }),
+    ).state;
     const command = claim();
     const first = run(state, command);
     state = first.state;

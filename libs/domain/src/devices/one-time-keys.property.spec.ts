@@ -5,12 +5,7 @@ import { evolveUserKeys } from '../user-keys/user-keys.evolve';
 import { UserKeysState, initialUserKeysState } from '../user-keys/user-keys.state';
 
 const USER = '@p:x';
-type Step =
-  | { kind: 'upload'; ids: number[] }
-  | { kind: 'reupload'; pick: number }
-  | { kind: 'claim' }
-  | { kind: 'redeliver' }
-  | { kind: 'replay' };
+type Step = { kind: 'upload'; ids: number[] } | { kind: 'reupload'; pick: number } | { kind: 'claim' } | { kind: 'redeliver' } | { kind: 'replay' };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('upload' as const), ids: fc.array(fc.nat({ max: 40 }), { maxLength: 6 }) }),
@@ -51,7 +46,14 @@ describe('one-time keys: properties of the decider', () => {
         const upload = (names: string[]): Command => ({
           ...base(),
           type: 'UploadKeys',
-          data: { userId: USER, deviceId: 'D', deviceKeysJson: null, verifySignatures: false, fallbackKeys: [], oneTimeKeys: names.map((n) => ({ keyName: n, json: JSON.stringify(`v-${n}`) })) },
+          data: {
+            userId: USER,
+            deviceId: 'D',
+            deviceKeysJson: null,
+            verifySignatures: false,
+            fallbackKeys: [],
+            oneTimeKeys: names.map((n) => ({ keyName: n, json: JSON.stringify(`v-${n}`) })),
+          },
         });
 
         for (const s of steps) {
@@ -65,7 +67,11 @@ describe('one-time keys: properties of the decider', () => {
             const decision = apply(upload([uploadedOrder[s.pick % uploadedOrder.length]]));
             if (!decision.ok || decision.events.length !== 0) return false;
           } else if (s.kind === 'claim') {
-            const decision = apply({ ...base(), type: 'ClaimKeys', data: { userId: USER, claimedBy: 'b', claims: [{ deviceId: 'D', algorithm: 'curve25519' }] } });
+            const decision = apply({
+              ...base(),
+              type: 'ClaimKeys',
+              data: { userId: USER, claimedBy: 'b', claims: [{ deviceId: 'D', algorithm: 'curve25519' }] },
+            });
             if (!decision.ok || decision.result.kind !== 'claim') return false;
             handedOut.push(...decision.result.claimed.map((c) => c.keyName));
           } else if (s.kind === 'redeliver' && last) {

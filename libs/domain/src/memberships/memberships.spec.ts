@@ -5,7 +5,11 @@ import { evolveMemberships } from './memberships.evolve';
 import { MembershipsState } from './memberships.state';
 
 /** The memberships aggregate on its own state (no devices, no command log). */
-const spec = deciderSpec({ decide: (s: MembershipsState, c: ApplyMembershipCommand) => decideMemberships(s, c, false), evolve: evolveMemberships, initial: (): MembershipsState => ({}) });
+const spec = deciderSpec({
+  decide: (s: MembershipsState, c: ApplyMembershipCommand) => decideMemberships(s, c, false),
+  evolve: evolveMemberships,
+  initial: (): MembershipsState => ({}),
+});
 const membership = (roomId: string, m: ApplyMembershipCommand['data']['membership'], id = `m-${roomId}-${m}`) => membershipCommand(id, roomId, m);
 const changed = (roomId: string, m: ApplyMembershipCommand['data']['membership']): MembershipChanged => ({
   id: `e-${roomId}-${m}`,
@@ -20,8 +24,14 @@ const changed = (roomId: string, m: ApplyMembershipCommand['data']['membership']
 
 describe('memberships aggregate', () => {
   it('records a change, and nothing for the membership the user already has', () => {
-    spec.given([]).when(membership('!r:x', 'join')).then((d) => expect(d.ok && d.events.map((e) => e.data)).toEqual([{ userId: '@u:x', roomId: '!r:x', membership: 'join' }]));
-    spec.given([changed('!r:x', 'join')]).when(membership('!r:x', 'join')).then((d) => expect(d.ok && d.events).toEqual([]));
+    spec
+      .given([])
+      .when(membership('!r:x', 'join'))
+      .then((d) => expect(d.ok && d.events.map((e) => e.data)).toEqual([{ userId: '@u:x', roomId: '!r:x', membership: 'join' }]));
+    spec
+      .given([changed('!r:x', 'join')])
+      .when(membership('!r:x', 'join'))
+      .then((d) => expect(d.ok && d.events).toEqual([]));
   });
 
   it('keeps only current memberships: a left room is absent', () => {

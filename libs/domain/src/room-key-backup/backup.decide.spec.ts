@@ -8,9 +8,19 @@ import { currentVersion } from './backup.state';
 let seq = 0;
 const base = { schemaVersion: 1, key: 'backup:@u:x', time: 1, correlationId: 'c', causationId: null };
 const userId = '@u:x';
-const create = (): Command => ({ ...base, id: `c${++seq}`, type: 'CreateBackupVersion', data: { userId, algorithm: 'm.megolm_backup.v1.curve25519-aes-sha2', authDataJson: '{}' } });
+const create = (): Command => ({
+  ...base,
+  id: `c${++seq}`,
+  type: 'CreateBackupVersion',
+  data: { userId, algorithm: 'm.megolm_backup.v1.curve25519-aes-sha2', authDataJson: '{}' },
+});
 const del = (version: string): Command => ({ ...base, id: `d${++seq}`, type: 'DeleteBackupVersion', data: { userId, version } });
-const put = (version: string, sessions: BackupSessionUpload[]): Command => ({ ...base, id: `p${++seq}`, type: 'PutBackupKeys', data: { userId, version, sessions } });
+const put = (version: string, sessions: BackupSessionUpload[]): Command => ({
+  ...base,
+  id: `p${++seq}`,
+  type: 'PutBackupKeys',
+  data: { userId, version, sessions },
+});
 const delKeys = (version: string, roomId: string | null, sessionId: string | null): Command => ({
   ...base,
   id: `k${++seq}`,
@@ -48,7 +58,10 @@ describe('decide: room-key backups', () => {
 
   it('keys go to the current version only: an older one is refused naming the current, an unknown one is not found', () => {
     let state = run(run(initialUserKeysState(), create()).state, create()).state;
-    expect(run(state, put('1', [session('!r', 's', 0)])).decision).toMatchObject({ ok: false, rejection: { code: 'WRONG_BACKUP_VERSION', currentVersion: '2' } });
+    expect(run(state, put('1', [session('!r', 's', 0)])).decision).toMatchObject({
+      ok: false,
+      rejection: { code: 'WRONG_BACKUP_VERSION', currentVersion: '2' },
+    });
     expect(run(state, put('7', [session('!r', 's', 0)])).decision).toMatchObject({ ok: false, rejection: { code: 'BACKUP_NOT_FOUND' } });
     state = run(state, put('2', [session('!r', 's', 0)])).state;
     expect(Object.keys(state.backup!.versions['2'].sessions)).toEqual([JSON.stringify(['!r', 's'])]);
@@ -72,7 +85,10 @@ describe('decide: room-key backups', () => {
 
   it('one upload of 2,500 sessions is one command in bounded events, and a redelivery changes nothing', () => {
     const state = run(initialUserKeysState(), create()).state;
-    const command = put('1', Array.from({ length: 2500 }, (_, i) => session(`!r${i % 7}`, `s${i}`, 0)));
+    const command = put(
+      '1',
+      Array.from({ length: 2500 }, (_, i) => session(`!r${i % 7}`, `s${i}`, 0)),
+    );
     const first = run(state, command);
     expect(first.decision.ok && first.decision.events.map((e) => (e.data as unknown as { sessions: unknown[] }).sessions.length)).toEqual([1000, 1000, 500]);
     const again = decideUserKeys(first.state, command);

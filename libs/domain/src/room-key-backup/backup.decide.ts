@@ -19,11 +19,7 @@ import { BackupState, BackupVersionState, RoomKeyBackupState, currentVersion, em
 import { replacesStoredKey } from './keep-or-replace';
 
 export type BackupCommand =
-  | CreateBackupVersionCommand
-  | UpdateBackupVersionCommand
-  | DeleteBackupVersionCommand
-  | PutBackupKeysCommand
-  | DeleteBackupKeysCommand;
+  CreateBackupVersionCommand | UpdateBackupVersionCommand | DeleteBackupVersionCommand | PutBackupKeysCommand | DeleteBackupKeysCommand;
 
 /**
  * A user's room-key backups. A redelivered key write is decided again on the state it already
@@ -34,7 +30,9 @@ export function decideBackups(state: RoomKeyBackupState, command: BackupCommand,
   switch (command.type) {
     case 'CreateBackupVersion':
       // The version it created is the newest one.
-      return redelivered ? { ok: true, events: [], result: { kind: 'backup-version', version: String(backup?.lastVersion ?? 0) } } : decideCreateBackupVersion(backup, command);
+      return redelivered
+        ? { ok: true, events: [], result: { kind: 'backup-version', version: String(backup?.lastVersion ?? 0) } }
+        : decideCreateBackupVersion(backup, command);
     case 'UpdateBackupVersion':
       return redelivered ? alreadyApplied() : decideUpdateBackupVersion(backup, command);
     case 'DeleteBackupVersion':
@@ -90,7 +88,13 @@ function writable(backup: BackupState | undefined, version: string): { ok: true;
   if (!backup || !existing || existing.deleted) return { ok: false, decision: reject('BACKUP_NOT_FOUND', `Unknown backup version ${version}`) };
   const current = currentVersion(backup);
   if (current !== version) {
-    return { ok: false, decision: { ok: false, rejection: { code: 'WRONG_BACKUP_VERSION', message: `Backup version ${version} is not the current one`, currentVersion: current ?? undefined } } };
+    return {
+      ok: false,
+      decision: {
+        ok: false,
+        rejection: { code: 'WRONG_BACKUP_VERSION', message: `Backup version ${version} is not the current one`, currentVersion: current ?? undefined },
+      },
+    };
   }
   return { ok: true, state: existing };
 }

@@ -25,7 +25,8 @@ export function evolveBackup(backup: BackupState | undefined, event: BackupEvent
     case 'BackupKeysStored': {
       const v = own(state.versions, event.data.version)!;
       const sessions = { ...v.sessions };
-      for (const s of event.data.sessions) sessions[sessionKey(s.roomId, s.sessionId)] = { isVerified: s.isVerified, firstMessageIndex: s.firstMessageIndex, forwardedCount: s.forwardedCount };
+      for (const s of event.data.sessions)
+        sessions[sessionKey(s.roomId, s.sessionId)] = { isVerified: s.isVerified, firstMessageIndex: s.firstMessageIndex, forwardedCount: s.forwardedCount };
       return withVersion(event.data.version, { ...v, etag: Number(event.data.etag), sessions });
     }
     case 'BackupKeysDeleted': {

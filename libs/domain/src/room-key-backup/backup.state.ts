@@ -29,7 +29,9 @@ export const sessionKey = (roomId: string, sessionId: string): string => JSON.st
 
 /** The current version: the newest one not deleted (deleting it makes the previous one current). */
 export function currentVersion(backup: BackupState): string | null {
-  const live = Object.entries(backup.versions).filter(([, v]) => !v.deleted).map(([id]) => Number(id));
+  const live = Object.entries(backup.versions)
+    .filter(([, v]) => !v.deleted)
+    .map(([id]) => Number(id));
   return live.length === 0 ? null : String(Math.max(...live));
 }
 

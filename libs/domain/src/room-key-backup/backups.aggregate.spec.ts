@@ -7,9 +7,26 @@ import { RoomKeyBackupState, currentVersion } from './backup.state';
 const userId = '@u:x';
 let seq = 0;
 const base = { schemaVersion: 1, key: `backup:${userId}`, time: 1, correlationId: 'c', causationId: null };
-const create = (): CreateBackupVersionCommand => ({ ...base, id: `b${++seq}`, type: 'CreateBackupVersion', data: { userId, algorithm: 'a', authDataJson: '{}' } });
-const session = (sessionId: string, firstMessageIndex: number): BackupSessionUpload => ({ roomId: '!r:x', sessionId, firstMessageIndex, forwardedCount: 0, isVerified: false, sessionDataJson: '{}' });
-const put = (version: string, sessions: BackupSessionUpload[]): PutBackupKeysCommand => ({ ...base, id: `b${++seq}`, type: 'PutBackupKeys', data: { userId, version, sessions } });
+const create = (): CreateBackupVersionCommand => ({
+  ...base,
+  id: `b${++seq}`,
+  type: 'CreateBackupVersion',
+  data: { userId, algorithm: 'a', authDataJson: '{}' },
+});
+const session = (sessionId: string, firstMessageIndex: number): BackupSessionUpload => ({
+  roomId: '!r:x',
+  sessionId,
+  firstMessageIndex,
+  forwardedCount: 0,
+  isVerified: false,
+  sessionDataJson: '{}',
+});
+const put = (version: string, sessions: BackupSessionUpload[]): PutBackupKeysCommand => ({
+  ...base,
+  id: `b${++seq}`,
+  type: 'PutBackupKeys',
+  data: { userId, version, sessions },
+});
 
 function run(state: RoomKeyBackupState, c: BackupCommand, redelivered = false) {
   const decision = decideBackups(state, c, redelivered);

@@ -17,7 +17,10 @@ const better = (a: BackedUpKeyRank, b: BackedUpKeyRank): boolean => {
 
 describe('backup keep-or-replace rule', () => {
   it('replaces exactly when the incoming copy comes first in the spec order (verified, then first index, then forwards)', () => {
-    fc.assert(fc.property(rank, rank, (stored, incoming) => replacesStoredKey(stored, incoming) === better(incoming, stored)), { numRuns: 2000 });
+    fc.assert(
+      fc.property(rank, rank, (stored, incoming) => replacesStoredKey(stored, incoming) === better(incoming, stored)),
+      { numRuns: 2000 },
+    );
   });
 
   it('never replaces on a full tie, and never both ways', () => {

@@ -15,7 +15,9 @@ const OWNED: Record<AggregateName, readonly string[]> = {
 };
 
 const changedFields = (before: UserKeysState, after: UserKeysState): string[] =>
-  [...new Set([...Object.keys(before), ...Object.keys(after)])].filter((k) => (before as unknown as Record<string, unknown>)[k] !== (after as unknown as Record<string, unknown>)[k]).sort();
+  [...new Set([...Object.keys(before), ...Object.keys(after)])]
+    .filter((k) => (before as unknown as Record<string, unknown>)[k] !== (after as unknown as Record<string, unknown>)[k])
+    .sort();
 
 describe('aggregates: the one routing table', () => {
   it('routes every command type and every event type of the contracts', () => {
@@ -62,7 +64,16 @@ describe('aggregates: the one routing table', () => {
 
   it('a partition fence marker belongs to no aggregate and changes nothing', () => {
     const state = initialUserKeysState();
-    const marker = { id: 'w', type: 'WriterStarted', schemaVersion: 1, key: 'k', time: 1, correlationId: 'c', causationId: 'cmd', data: {} } as unknown as DomainEvent;
+    const marker = {
+      id: 'w',
+      type: 'WriterStarted',
+      schemaVersion: 1,
+      key: 'k',
+      time: 1,
+      correlationId: 'c',
+      causationId: 'cmd',
+      data: {},
+    } as unknown as DomainEvent;
     expect(evolveUserKeys(state, marker)).toBe(state);
   });
 });

@@ -68,7 +68,10 @@ export const EVENT_AGGREGATE = {
 } as const satisfies Record<DomainEventType, AggregateName | null>;
 
 type CommandOf<A extends AggregateName> = Extract<Command, { type: { [T in CommandType]: (typeof COMMAND_AGGREGATE)[T] extends A ? T : never }[CommandType] }>;
-type EventOf<A extends AggregateName> = Extract<DomainEvent, { type: { [T in DomainEventType]: (typeof EVENT_AGGREGATE)[T] extends A ? T : never }[DomainEventType] }>;
+type EventOf<A extends AggregateName> = Extract<
+  DomainEvent,
+  { type: { [T in DomainEventType]: (typeof EVENT_AGGREGATE)[T] extends A ? T : never }[DomainEventType] }
+>;
 
 /** A command's type and data: enough to choose its key, before it has an envelope. */
 export type CommandBody = { [T in CommandType]: { readonly type: T; readonly data: Extract<Command, { type: T }>['data'] } }[CommandType];

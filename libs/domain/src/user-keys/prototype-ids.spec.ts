@@ -39,11 +39,16 @@ describe.each(NAMES)('a device, room or version named %s', (name) => {
   it('is unknown until it exists: claims, to-device, acks, deletions and backups find nothing', () => {
     const state = initialUserKeysState();
     expect(run(state, claim(name)).decision).toEqual({ ok: true, events: [], result: { kind: 'claim', claimed: [] } });
-    expect(run(state, command('DeliverToDevice', { userId: USER, sender: '@bob:x', type: 'm.x', messages: [{ deviceId: name, contentJson: '{}' }] })).events).toEqual([]);
+    expect(
+      run(state, command('DeliverToDevice', { userId: USER, sender: '@bob:x', type: 'm.x', messages: [{ deviceId: name, contentJson: '{}' }] })).events,
+    ).toEqual([]);
     expect(run(state, command('AckToDevice', { userId: USER, deviceId: name, upToSeq: 5 })).events).toEqual([]);
     expect(run(state, command('ApplyDeviceChange', { userId: USER, deviceId: name, change: 'deleted', displayName: null })).events).toEqual([]);
     expect(run(state, command('ApplyMembership', { userId: USER, roomId: name, membership: 'leave' })).events).toEqual([]);
-    expect(run(state, command('DeleteBackupVersion', { userId: USER, version: name })).decision).toMatchObject({ ok: false, rejection: { code: 'BACKUP_NOT_FOUND' } });
+    expect(run(state, command('DeleteBackupVersion', { userId: USER, version: name })).decision).toMatchObject({
+      ok: false,
+      rejection: { code: 'BACKUP_NOT_FOUND' },
+    });
     expect(run(state, command('UpdateBackupVersion', { userId: USER, version: name, algorithm: 'a', authDataJson: '{}' })).decision).toMatchObject({
       ok: false,
       rejection: { code: 'BACKUP_NOT_FOUND' },

@@ -31,9 +31,12 @@ const uploaded = (commandId: string, keysJson: string, deviceId = 'DEV'): Device
 
 describe('decideUserKeys: UploadKeys', () => {
   it('records the first upload of a device as DeviceKeysUploaded, with ids and time from the command', () => {
-    spec.given([]).when(upload('c1', '{"k":1}')).then((decision) => {
-      expect(decision).toEqual({ ok: true, events: [uploaded('c1', '{"k":1}')], result: { kind: 'upload', oneTimeKeyCounts: { signed_curve25519: 0 } } });
-    });
+    spec
+      .given([])
+      .when(upload('c1', '{"k":1}'))
+      .then((decision) => {
+        expect(decision).toEqual({ ok: true, events: [uploaded('c1', '{"k":1}')], result: { kind: 'upload', oneTimeKeyCounts: { signed_curve25519: 0 } } });
+      });
   });
 
   it('is deterministic: the same command on the same state gives the same events', () => {
@@ -43,32 +46,47 @@ describe('decideUserKeys: UploadKeys', () => {
   });
 
   it('makes an identical re-upload (a new command) a no-op', () => {
-    spec.given([uploaded('c1', '{"k":1}')]).when(upload('c2', '{"k":1}')).then((decision) => {
-      expect(decision).toMatchObject({ ok: true, events: [] });
-    });
+    spec
+      .given([uploaded('c1', '{"k":1}')])
+      .when(upload('c2', '{"k":1}'))
+      .then((decision) => {
+        expect(decision).toMatchObject({ ok: true, events: [] });
+      });
   });
 
   it('rejects different keys for an existing device id', () => {
-    spec.given([uploaded('c1', '{"k":1}')]).when(upload('c2', '{"k":2}')).then((decision) => {
-      expect(decision).toMatchObject({ ok: false, rejection: { code: 'DEVICE_KEYS_CHANGED' } });
-    });
+    spec
+      .given([uploaded('c1', '{"k":1}')])
+      .when(upload('c2', '{"k":2}'))
+      .then((decision) => {
+        expect(decision).toMatchObject({ ok: false, rejection: { code: 'DEVICE_KEYS_CHANGED' } });
+      });
   });
 
   it('accepts keys for a second device of the same user', () => {
-    spec.given([uploaded('c1', '{"k":1}')]).when(upload('c2', '{"k":2}', 'OTHER')).then((decision) => {
-      expect(decision).toMatchObject({ ok: true, events: [uploaded('c2', '{"k":2}', 'OTHER')] });
-    });
+    spec
+      .given([uploaded('c1', '{"k":1}')])
+      .when(upload('c2', '{"k":2}', 'OTHER'))
+      .then((decision) => {
+        expect(decision).toMatchObject({ ok: true, events: [uploaded('c2', '{"k":2}', 'OTHER')] });
+      });
   });
 
   it('answers a redelivered command that already produced events without new events', () => {
     // The command was decided and its events are in the log; the processor crashed before committing.
-    spec.given([uploaded('c1', '{"k":1}')]).when(upload('c1', '{"k":1}')).then((decision) => {
-      expect(decision).toMatchObject({ ok: true, events: [] });
-    });
+    spec
+      .given([uploaded('c1', '{"k":1}')])
+      .when(upload('c1', '{"k":1}'))
+      .then((decision) => {
+        expect(decision).toMatchObject({ ok: true, events: [] });
+      });
   });
 
   it('does nothing for an upload without device keys', () => {
-    spec.given([]).when(upload('c1', null)).then((decision) => expect(decision).toMatchObject({ ok: true, events: [] }));
+    spec
+      .given([])
+      .when(upload('c1', null))
+      .then((decision) => expect(decision).toMatchObject({ ok: true, events: [] }));
   });
 });
 

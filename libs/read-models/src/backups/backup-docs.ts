@@ -134,7 +134,12 @@ interface RoomState {
  * a redelivered batch, or one whose writes stopped halfway, converges. Each touched document gets
  * the position of the last event that touched it, so live runs and replays write identical ones.
  */
-export function foldUserBackup(userId: string, user: BackupUserDoc | null, loaded: ReadonlyMap<string, BackupDoc>, events: readonly RecordedEvent<BackupEvent>[]): BackupWrites {
+export function foldUserBackup(
+  userId: string,
+  user: BackupUserDoc | null,
+  loaded: ReadonlyMap<string, BackupDoc>,
+  events: readonly RecordedEvent<BackupEvent>[],
+): BackupWrites {
   const versions = new Map<string, BackupVersionEntry>((user?.versions ?? []).map((v) => [v.version, v]));
   let userMeta: DocMeta | null = null;
   const roomsOf = new Map<string, RoomsState>();
@@ -237,7 +242,16 @@ export function foldUserBackup(userId: string, user: BackupUserDoc | null, loade
     if (r.sessions.size === 0) deletes.push({ _id: id, _meta: r.meta });
     else {
       const sessions = [...r.sessions].sort(([a], [b]) => compare(a, b));
-      puts.push({ _id: id, kind: 'room', userId, version: r.version, roomId: r.roomId, count: sessions.length, sessionsJson: JSON.stringify(sessions), _meta: r.meta });
+      puts.push({
+        _id: id,
+        kind: 'room',
+        userId,
+        version: r.version,
+        roomId: r.roomId,
+        count: sessions.length,
+        sessionsJson: JSON.stringify(sessions),
+        _meta: r.meta,
+      });
     }
   }
   for (const [version, state] of roomsOf) {
@@ -245,22 +259,29 @@ export function foldUserBackup(userId: string, user: BackupUserDoc | null, loade
     const id = backupRoomsDocId(userId, version);
     if (state.rooms.size === 0) {
       if (state.stored) deletes.push({ _id: id, _meta: state.meta });
-    }
-    else puts.push({ _id: id, kind: 'rooms', userId, version, rooms: [...state.rooms].sort(compare), _meta: state.meta });
+    } else puts.push({ _id: id, kind: 'rooms', userId, version, rooms: [...state.rooms].sort(compare), _meta: state.meta });
   }
   if (!userMeta) return { puts, deletes, user: null };
   const list = [...versions.values()].sort((a, b) => Number(a.version) - Number(b.version));
   return {
     puts,
     deletes,
-    user: { _id: backupUserDocId(userId), kind: 'user', userId, current: list.length === 0 ? null : list[list.length - 1].version, versions: list, _meta: userMeta },
+    user: {
+      _id: backupUserDocId(userId),
+      kind: 'user',
+      userId,
+      current: list.length === 0 ? null : list[list.length - 1].version,
+      versions: list,
+      _meta: userMeta,
+    },
   };
 }
 
 export const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** A version of the user document, or null when it is deleted or never existed. */
-export const versionEntry = (user: BackupUserDoc | null, version: string): BackupVersionEntry | null => user?.versions.find((v) => v.version === version) ?? null;
+export const versionEntry = (user: BackupUserDoc | null, version: string): BackupVersionEntry | null =>
+  user?.versions.find((v) => v.version === version) ?? null;
 
 /** The current version (the newest not deleted), or null. */
 export const currentEntry = (user: BackupUserDoc | null): BackupVersionEntry | null => (user?.current ? versionEntry(user, user.current) : null);

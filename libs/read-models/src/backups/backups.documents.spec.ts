@@ -18,13 +18,28 @@ const spec = projectionSpec(applyBatch);
 
 const USER = '@alice:example.org';
 const ROOM = '!room:example.org';
-const session = (sessionId: string, tag: string): BackupSessionUpload => ({ roomId: ROOM, sessionId, firstMessageIndex: 0, forwardedCount: 0, isVerified: true, sessionDataJson: JSON.stringify({ ciphertext: tag }) });
+const session = (sessionId: string, tag: string): BackupSessionUpload => ({
+  roomId: ROOM,
+  sessionId,
+  firstMessageIndex: 0,
+  forwardedCount: 0,
+  isVerified: true,
+  sessionDataJson: JSON.stringify({ ciphertext: tag }),
+});
 
-const created = (offset: number, version: string) => recorded(offset, 'BackupVersionCreated', { userId: USER, version, algorithm: 'm.megolm_backup.v1', authDataJson: '{}' });
-const stored = (offset: number, version: string, etag: string, count: number, ...sessions: BackupSessionUpload[]) => recorded(offset, 'BackupKeysStored', { userId: USER, version, sessions, etag, count });
+const created = (offset: number, version: string) =>
+  recorded(offset, 'BackupVersionCreated', { userId: USER, version, algorithm: 'm.megolm_backup.v1', authDataJson: '{}' });
+const stored = (offset: number, version: string, etag: string, count: number, ...sessions: BackupSessionUpload[]) =>
+  recorded(offset, 'BackupKeysStored', { userId: USER, version, sessions, etag, count });
 const versionDeleted = (offset: number, version: string) => recorded(offset, 'BackupVersionDeleted', { userId: USER, version });
 
-const entry = (version: string, etag: string, count: number): BackupVersionEntry => ({ version, algorithm: 'm.megolm_backup.v1', authDataJson: '{}', etag, count });
+const entry = (version: string, etag: string, count: number): BackupVersionEntry => ({
+  version,
+  algorithm: 'm.megolm_backup.v1',
+  authDataJson: '{}',
+  etag,
+  count,
+});
 const userDoc = (offset: number, ...versions: BackupVersionEntry[]): BackupDoc => ({
   _id: backupUserDocId(USER),
   kind: 'user',
@@ -33,7 +48,14 @@ const userDoc = (offset: number, ...versions: BackupVersionEntry[]): BackupDoc =
   versions,
   _meta: { partition: 0, offset },
 });
-const roomsDoc = (offset: number, version: string): BackupDoc => ({ _id: backupRoomsDocId(USER, version), kind: 'rooms', userId: USER, version, rooms: [ROOM], _meta: { partition: 0, offset } });
+const roomsDoc = (offset: number, version: string): BackupDoc => ({
+  _id: backupRoomsDocId(USER, version),
+  kind: 'rooms',
+  userId: USER,
+  version,
+  rooms: [ROOM],
+  _meta: { partition: 0, offset },
+});
 const roomDoc = (offset: number, version: string, ...sessions: BackupSessionUpload[]): BackupDoc => ({
   _id: backupRoomDocId(USER, version, ROOM),
   kind: 'room',
@@ -46,14 +68,16 @@ const roomDoc = (offset: number, version: string, ...sessions: BackupSessionUplo
 });
 
 describe('backups projection: documents given delivered batches', () => {
-  it('writes the user document, the version\'s rooms and each room\'s sessions', async () => {
+  it("writes the user document, the version's rooms and each room's sessions", async () => {
     await spec
       .given([created(0, '1'), stored(1, '1', '1', 1, session('s.1', 'a')), stored(2, '1', '2', 2, session('s.2', 'b'))])
       .expect([userDoc(2, entry('1', '2', 2)), roomsDoc(2, '1'), roomDoc(2, '1', session('s.1', 'a'), session('s.2', 'b'))]);
   });
 
-  it('removes a deleted version\'s rooms', async () => {
-    await spec.given([created(0, '1'), stored(1, '1', '1', 1, session('s.1', 'a'))], [versionDeleted(2, '1'), created(3, '2')]).expect([userDoc(3, entry('2', '0', 0))]);
+  it("removes a deleted version's rooms", async () => {
+    await spec
+      .given([created(0, '1'), stored(1, '1', '1', 1, session('s.1', 'a'))], [versionDeleted(2, '1'), created(3, '2')])
+      .expect([userDoc(3, entry('2', '0', 0))]);
   });
 
   it('changes nothing when a batch is delivered twice', async () => {
@@ -61,7 +85,7 @@ describe('backups projection: documents given delivered batches', () => {
     await spec.given(batch, batch).expect([userDoc(1, entry('1', '1', 1)), roomsDoc(1, '1'), roomDoc(1, '1', session('s.1', 'a'))]);
   });
 
-  it('ignores an older event delivered after a newer one (at or below the user document\'s position)', async () => {
+  it("ignores an older event delivered after a newer one (at or below the user document's position)", async () => {
     await spec
       .given([created(0, '1'), stored(3, '1', '2', 1, session('s.1', 'new'))], [stored(2, '1', '1', 1, session('s.1', 'old'), session('s.9', 'stale'))])
       .expect([userDoc(3, entry('1', '2', 1)), roomsDoc(3, '1'), roomDoc(3, '1', session('s.1', 'new'))]);

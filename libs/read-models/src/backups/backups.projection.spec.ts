@@ -1,5 +1,17 @@
 import { BackupSessionUpload, DomainEvent, RecordedEvent } from '@app/contracts';
-import { BackupDoc, BackupRoomDoc, BackupRoomsDoc, BackupUserDoc, backupRoomDocId, backupRoomsDocId, backupUserDocId, currentEntry, roomSessions, sessionJson, versionEntry } from './backup-docs';
+import {
+  BackupDoc,
+  BackupRoomDoc,
+  BackupRoomsDoc,
+  BackupUserDoc,
+  backupRoomDocId,
+  backupRoomsDocId,
+  backupUserDocId,
+  currentEntry,
+  roomSessions,
+  sessionJson,
+  versionEntry,
+} from './backup-docs';
 import { BackupDocStore, BackupWritePlan, applyBackupEvents, planWrites } from './backups.projection';
 
 /** The store port in memory (writes by `_id`, as the Mongo adapter), and a crash after a number of writes. */
@@ -73,7 +85,16 @@ const script: [DomainEvent['type'], Record<string, unknown>][] = [
 const EVENTS: RecordedEvent[] = script.map(([type, data], i) => ({
   partition: 3,
   offset: String(100 + i),
-  event: { id: `e${i}`, type, schemaVersion: 1, key: `backup:${String(data.userId)}`, time: 0, correlationId: 'c', causationId: `cmd${i}`, data } as unknown as DomainEvent,
+  event: {
+    id: `e${i}`,
+    type,
+    schemaVersion: 1,
+    key: `backup:${String(data.userId)}`,
+    time: 0,
+    correlationId: 'c',
+    causationId: `cmd${i}`,
+    data,
+  } as unknown as DomainEvent,
 }));
 
 async function applyInBatches(store: MemoryBackupStore, events: readonly RecordedEvent[], sizes: readonly number[]): Promise<void> {
@@ -107,7 +128,12 @@ describe('backups projection', () => {
     const r1 = store.docs.get(backupRoomDocId(A, '1', R1)) as BackupRoomDoc;
     expect(roomSessions(r1).map((s) => s.sessionId)).toEqual(['s.1', 's.2']);
     expect(r1.count).toBe(2);
-    expect(JSON.parse(sessionJson(roomSessions(r1), 's.1')!)).toEqual({ first_message_index: 0, forwarded_count: 1, is_verified: false, session_data: { ciphertext: 'a2', mac: 'm' } });
+    expect(JSON.parse(sessionJson(roomSessions(r1), 's.1')!)).toEqual({
+      first_message_index: 0,
+      forwarded_count: 1,
+      is_verified: false,
+      session_data: { ciphertext: 'a2', mac: 'm' },
+    });
     expect(sessionJson(roomSessions(r1), 's.3')).toBeNull();
     // Version 2 was deleted: none of its documents remain.
     expect([...store.docs.keys()].filter((id) => id.includes('"2"') && id.includes(A))).toEqual([]);
@@ -172,15 +198,42 @@ describe('backups projection', () => {
     const store = await clean();
     const before = store.snapshot();
     expect(await applyBackupEvents(store, EVENTS)).toBe(0);
-    const other: RecordedEvent = { partition: 3, offset: '999', event: { id: 'x', type: 'ToDeviceAcked', schemaVersion: 1, key: A, time: 0, correlationId: 'c', causationId: null, data: { userId: A, deviceId: 'D', upToSeq: 1 } } as DomainEvent };
+    const other: RecordedEvent = {
+      partition: 3,
+      offset: '999',
+      event: {
+        id: 'x',
+        type: 'ToDeviceAcked',
+        schemaVersion: 1,
+        key: A,
+        time: 0,
+        correlationId: 'c',
+        causationId: null,
+        data: { userId: A, deviceId: 'D', upToSeq: 1 },
+      } as DomainEvent,
+    };
     expect(await applyBackupEvents(store, [other])).toBe(0);
     expect(store.snapshot()).toBe(before);
   });
 
   it('plans writes guarded by what was read: newer stored documents are left alone, absent ones inserted', () => {
-    const doc = (id: string, offset: number, partition = 3) => ({ _id: id, kind: 'rooms', userId: A, version: '1', rooms: [R1], _meta: { partition, offset } }) as BackupDoc;
-    const read = new Map([['a', doc('a', 10)], ['b', doc('b', 5)], ['c', doc('c', 10)], ['d', doc('d', 12)]]);
-    const plan = planWrites(read, [doc('a', 10), doc('b', 10), doc('n', 10)], [{ _id: 'c', _meta: { partition: 3, offset: 10 } }, { _id: 'd', _meta: { partition: 3, offset: 11 } }, { _id: 'u', _meta: { partition: 3, offset: 11 } }]);
+    const doc = (id: string, offset: number, partition = 3) =>
+      ({ _id: id, kind: 'rooms', userId: A, version: '1', rooms: [R1], _meta: { partition, offset } }) as BackupDoc;
+    const read = new Map([
+      ['a', doc('a', 10)],
+      ['b', doc('b', 5)],
+      ['c', doc('c', 10)],
+      ['d', doc('d', 12)],
+    ]);
+    const plan = planWrites(
+      read,
+      [doc('a', 10), doc('b', 10), doc('n', 10)],
+      [
+        { _id: 'c', _meta: { partition: 3, offset: 10 } },
+        { _id: 'd', _meta: { partition: 3, offset: 11 } },
+        { _id: 'u', _meta: { partition: 3, offset: 11 } },
+      ],
+    );
     expect(plan.inserts.map((d) => d._id)).toEqual(['n']);
     expect(plan.replaces.map((d) => d._id)).toEqual(['b']);
     expect(plan.deletes).toEqual(['c', 'u']);

@@ -74,7 +74,13 @@ export async function applyBackupEvents(store: BackupDocStore, events: readonly 
       writes.flatMap((w) => w.deletes),
     ),
   );
-  await store.write(planWrites(users, writes.flatMap((w) => (w.user ? [w.user] : [])), []));
+  await store.write(
+    planWrites(
+      users,
+      writes.flatMap((w) => (w.user ? [w.user] : [])),
+      [],
+    ),
+  );
   return pending.reduce((n, p) => n + p.events.length, 0);
 }
 
@@ -84,7 +90,12 @@ const READS_IN_FLIGHT = 32;
 /** The store port over one collection: every statement filters on `{_id}` alone. */
 export function mongoBackupDocStore(collection: Collection<Document>, bulkChunk: number): BackupDocStore {
   const replace = (docs: readonly BackupDoc[]) =>
-    bulkWriteChunked(collection, docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }) as unknown as AnyBulkWriteOperation<Document>), { ordered: false }, bulkChunk);
+    bulkWriteChunked(
+      collection,
+      docs.map((doc) => ({ replaceOne: { filter: { _id: doc._id }, replacement: doc, upsert: true } }) as unknown as AnyBulkWriteOperation<Document>),
+      { ordered: false },
+      bulkChunk,
+    );
   return {
     async read(ids) {
       const found = new Map<string, BackupDoc>();
@@ -102,7 +113,12 @@ export function mongoBackupDocStore(collection: Collection<Document>, bulkChunk:
       return found;
     },
     async write({ inserts, replaces, deletes }) {
-      await bulkWriteChunked(collection, deletes.map((id) => ({ deleteOne: { filter: { _id: id } } }) as unknown as AnyBulkWriteOperation<Document>), { ordered: false }, bulkChunk);
+      await bulkWriteChunked(
+        collection,
+        deletes.map((id) => ({ deleteOne: { filter: { _id: id } } }) as unknown as AnyBulkWriteOperation<Document>),
+        { ordered: false },
+        bulkChunk,
+      );
       let existing: BackupDoc[] = [];
       if (inserts.length > 0) {
         try {

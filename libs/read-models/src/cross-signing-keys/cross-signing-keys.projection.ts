@@ -26,7 +26,12 @@ export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc, CrossSi
   documentId: userOfEvent,
   bucketKey: userOfEvent,
   evolve(doc: CrossSigningKeysDoc | null, event: CrossSigningKeysEvent, meta: DocMeta): CrossSigningKeysDoc | null {
-    const base = { master: doc?.master ?? null, selfSigning: doc?.selfSigning ?? null, userSigning: doc?.userSigning ?? null, signatures: doc?.signatures ?? [] };
+    const base = {
+      master: doc?.master ?? null,
+      selfSigning: doc?.selfSigning ?? null,
+      userSigning: doc?.userSigning ?? null,
+      signatures: doc?.signatures ?? [],
+    };
     switch (event.type) {
       case 'SignaturesUploaded': {
         // The newest signature by a signing key on a key replaces an older one (a signing key signs once).

@@ -71,7 +71,9 @@ describe('visible signatures (property)', () => {
           expect(Object.keys(onDevice).every((s) => s === userId)).toBe(true);
           for (const keyId of Object.keys(onDevice[userId] ?? {})) expect(keyId).toBe(`ed25519:${keysOf(userId, 1).selfSigning}`);
           // A user-signing signature made by the reader on the current master is always shown to the reader.
-          const readerSigned = made.some((m) => m.signer === reader && m.target === userId && m.by === 'user_signing' && m.signerGeneration === 1 && m.targetGeneration === 1);
+          const readerSigned = made.some(
+            (m) => m.signer === reader && m.target === userId && m.by === 'user_signing' && m.signerGeneration === 1 && m.targetGeneration === 1,
+          );
           if (userId !== reader) expect(onMaster[reader] !== undefined).toBe(readerSigned);
         }
       }),

@@ -3,7 +3,8 @@ import { StoredDevice, UserDevicesDoc, deviceKeysProjection } from './device-key
 
 const USER = '@u:example.org';
 const uploaded = (offset: number, deviceId: string, keysJson: string) => recorded(offset, 'DeviceKeysUploaded', { userId: USER, deviceId, keysJson });
-const renamed = (offset: number, deviceId: string, displayName: string) => recorded(offset, 'DeviceDisplayNameChanged', { userId: USER, deviceId, displayName });
+const renamed = (offset: number, deviceId: string, displayName: string) =>
+  recorded(offset, 'DeviceDisplayNameChanged', { userId: USER, deviceId, displayName });
 const deleted = (offset: number, deviceId: string) => recorded(offset, 'DeviceDeleted', { userId: USER, deviceId });
 
 const spec = projectionSpec(declarativeApplier(deviceKeysProjection));
@@ -12,7 +13,9 @@ const tombstone = (offset: number) => ({ _id: USER, _meta: { partition: 0, offse
 
 describe('device-keys projection: one document per user', () => {
   it('keys every event of a user to the same document, the user id', () => {
-    expect(new Set([uploaded(0, 'A', '{}'), renamed(1, 'B', 'x'), deleted(2, 'A')].map((e) => deviceKeysProjection.documentId(e.event)))).toEqual(new Set([USER]));
+    expect(new Set([uploaded(0, 'A', '{}'), renamed(1, 'B', 'x'), deleted(2, 'A')].map((e) => deviceKeysProjection.documentId(e.event)))).toEqual(
+      new Set([USER]),
+    );
   });
 
   it('keeps each device once, in first-seen order, with its latest keys and name', async () => {
@@ -25,7 +28,9 @@ describe('device-keys projection: one document per user', () => {
   });
 
   it('drops a deleted device, and the document with the last one (a tombstone at its position)', async () => {
-    await spec.given([uploaded(0, 'A', '{}'), uploaded(1, 'B', '{}'), deleted(2, 'A')]).expect([userDoc(2, [{ deviceId: 'B', keysJson: '{}', displayName: null }])]);
+    await spec
+      .given([uploaded(0, 'A', '{}'), uploaded(1, 'B', '{}'), deleted(2, 'A')])
+      .expect([userDoc(2, [{ deviceId: 'B', keysJson: '{}', displayName: null }])]);
     await spec.given([uploaded(0, 'A', '{}'), deleted(1, 'A')]).expect([tombstone(1)]);
   });
 
@@ -35,7 +40,9 @@ describe('device-keys projection: one document per user', () => {
   });
 
   it('ignores an older event after a newer one, and does not resurrect a deleted device', async () => {
-    await spec.given([uploaded(4, 'A', '{"v":"new"}')], [uploaded(2, 'A', '{"v":"old"}')]).expect([userDoc(4, [{ deviceId: 'A', keysJson: '{"v":"new"}', displayName: null }])]);
+    await spec
+      .given([uploaded(4, 'A', '{"v":"new"}')], [uploaded(2, 'A', '{"v":"old"}')])
+      .expect([userDoc(4, [{ deviceId: 'A', keysJson: '{"v":"new"}', displayName: null }])]);
     await spec.given([uploaded(0, 'A', '{}'), deleted(1, 'A')], [uploaded(0, 'A', '{}')]).expect([tombstone(1)]);
   });
 });

@@ -27,7 +27,13 @@ export interface UserDevicesDoc extends ProjectedDoc {
 /** User and device ids never become field names (they may contain '.'), only values. */
 export const deviceDocId = (userId: string, deviceId: string): string => JSON.stringify([userId, deviceId]);
 
-function withDevice(doc: UserDevicesDoc | null, userId: string, meta: DocMeta, deviceId: string, change: (device: StoredDevice) => StoredDevice): UserDevicesDoc {
+function withDevice(
+  doc: UserDevicesDoc | null,
+  userId: string,
+  meta: DocMeta,
+  deviceId: string,
+  change: (device: StoredDevice) => StoredDevice,
+): UserDevicesDoc {
   const devices = doc?.devices ?? [];
   const current = devices.find((d) => d.deviceId === deviceId);
   const next = change(current ?? { deviceId, keysJson: null, displayName: null });

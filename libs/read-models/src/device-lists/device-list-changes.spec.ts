@@ -12,7 +12,11 @@ class Log {
     if (!this.partitionOf.has(key)) this.partitionOf.set(key, this.partitionOf.size);
     const partition = this.partitionOf.get(key)!;
     const offset = (this.ends[partition] = (this.ends[partition] ?? -1) + 1);
-    const recorded = { event: { ...event, id: `e${offset}`, schemaVersion: 1, key, time: 0, correlationId: 'c', causationId: null }, partition, offset: String(offset) } as RecordedEvent;
+    const recorded = {
+      event: { ...event, id: `e${offset}`, schemaVersion: 1, key, time: 0, correlationId: 'c', causationId: null },
+      partition,
+      offset: String(offset),
+    } as RecordedEvent;
     const memberships = this.rows.filter((r): r is MembershipRow => r.kind === 'member');
     this.rows.push(...planDeviceListRows([recorded], memberships));
   }
@@ -62,7 +66,7 @@ describe('device list changes (changed / left)', () => {
     expect(log.changes('@c', from)).toEqual({ changed: [], left: [] });
   });
 
-  it('starting to share a room puts each in the other one\'s changed; sharing no room any more puts each in left', () => {
+  it("starting to share a room puts each in the other one's changed; sharing no room any more puts each in left", () => {
     const log = new Log();
     log.join('@a', '!r');
     const before = log.token();

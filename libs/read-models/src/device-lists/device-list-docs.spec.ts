@@ -18,9 +18,23 @@ type Step =
   | { kind: 'user-signing'; user: number };
 
 const step: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constantFrom('join' as const, 'leave' as const, 'invite' as const, 'device' as const), user: fc.nat(USERS.length - 1), room: fc.nat(ROOMS.length - 1) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constantFrom('join' as const, 'leave' as const, 'invite' as const, 'device' as const),
+      user: fc.nat(USERS.length - 1),
+      room: fc.nat(ROOMS.length - 1),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('encrypt' as const), room: fc.nat(ROOMS.length - 1) }) },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('sign' as const), user: fc.nat(USERS.length - 1), targets: fc.uniqueArray(fc.nat(USERS.length - 1), { minLength: 1, maxLength: 3 }) }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      kind: fc.constant('sign' as const),
+      user: fc.nat(USERS.length - 1),
+      targets: fc.uniqueArray(fc.nat(USERS.length - 1), { minLength: 1, maxLength: 3 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('user-signing' as const), user: fc.nat(USERS.length - 1) }) },
 );
 
@@ -37,7 +51,13 @@ function recordedOf(steps: readonly Step[]): { events: RecordedEvent<DeviceListE
         : s.kind === 'device'
           ? { type: 'DeviceKeysUploaded', data: { userId: USERS[s.user], deviceId: `D${offset}`, keysJson: '{}' } }
           : s.kind === 'sign'
-            ? { type: 'SignaturesUploaded', data: { userId: USERS[s.user], signatures: s.targets.map((t) => ({ targetUserId: USERS[t], keyId: 'K', targetKey: 'K', signerKeyId: 'S', signature: 'x' })) } }
+            ? {
+                type: 'SignaturesUploaded',
+                data: {
+                  userId: USERS[s.user],
+                  signatures: s.targets.map((t) => ({ targetUserId: USERS[t], keyId: 'K', targetKey: 'K', signerKeyId: 'S', signature: 'x' })),
+                },
+              }
             : s.kind === 'user-signing'
               ? { type: 'CrossSigningKeysUploaded', data: { userId: USERS[s.user], keys: [{ kind: 'user_signing' }] } }
               : { type: 'MembershipChanged', data: { userId: USERS[s.user], roomId: ROOMS[s.room], membership: s.kind } };
@@ -49,7 +69,13 @@ function recordedOf(steps: readonly Step[]): { events: RecordedEvent<DeviceListE
 
 function rowsOfLog(events: readonly RecordedEvent[]): DeviceListRow[] {
   const rows: DeviceListRow[] = [];
-  for (const e of events) rows.push(...planDeviceListRows([e], rows.filter((r): r is MembershipRow => r.kind === 'member')));
+  for (const e of events)
+    rows.push(
+      ...planDeviceListRows(
+        [e],
+        rows.filter((r): r is MembershipRow => r.kind === 'member'),
+      ),
+    );
   return rows;
 }
 
@@ -80,7 +106,10 @@ function ringsOfLog(events: readonly RecordedEvent<DeviceListEvent>[], ringStart
   return (partition, after) => roomsNoticedAfter(rings.get(partition), after);
 }
 
-const readerOf = (docs: ReadonlyMap<string, DeviceListDoc>): DeviceListDocReader => async (ids) => new Map(ids.filter((id) => docs.has(id)).map((id) => [id, docs.get(id)!]));
+const readerOf =
+  (docs: ReadonlyMap<string, DeviceListDoc>): DeviceListDocReader =>
+  async (ids) =>
+    new Map(ids.filter((id) => docs.has(id)).map((id) => [id, docs.get(id)!]));
 
 /** At most one row per entry (same kind, room, user and subject) after `until`: the documents keep one older value. */
 function oneInFlightPerEntry(rows: readonly DeviceListRow[], until: PositionVector): boolean {
@@ -110,18 +139,18 @@ describe('device-list documents', () => {
         fc.func(fc.boolean()),
         fc.array(fc.nat(20), { minLength: PARTITIONS, maxLength: PARTITIONS }),
         async (steps, at, reader, encryptedRoomsOnly, redeliver, ringStarts) => {
-        const { events, tokens } = recordedOf(steps);
-        const rows = rowsOfLog(events);
-        fc.pre(fewRejoins(rows));
-        const read = readerOf(docsOfLog(events, redeliver));
-        const from = at % 3 === 0 ? [] : tokens[at % tokens.length];
-        const rules = { encryptedRoomsOnly };
-        const expected = deviceListChanges(USERS[reader], from, rows, rules);
-        const unpruned = await deviceListChangesSince(read, USERS[reader], from, PARTITIONS, rules);
-        expect({ changed: unpruned.changed, left: unpruned.left }).toEqual(expected);
-        const pruned = await deviceListChangesSince(read, USERS[reader], from, PARTITIONS, rules, { touched: ringsOfLog(events, ringStarts) });
-        expect({ changed: pruned.changed, left: pruned.left }).toEqual(expected);
-      },
+          const { events, tokens } = recordedOf(steps);
+          const rows = rowsOfLog(events);
+          fc.pre(fewRejoins(rows));
+          const read = readerOf(docsOfLog(events, redeliver));
+          const from = at % 3 === 0 ? [] : tokens[at % tokens.length];
+          const rules = { encryptedRoomsOnly };
+          const expected = deviceListChanges(USERS[reader], from, rows, rules);
+          const unpruned = await deviceListChangesSince(read, USERS[reader], from, PARTITIONS, rules);
+          expect({ changed: unpruned.changed, left: unpruned.left }).toEqual(expected);
+          const pruned = await deviceListChangesSince(read, USERS[reader], from, PARTITIONS, rules, { touched: ringsOfLog(events, ringStarts) });
+          expect({ changed: pruned.changed, left: pruned.left }).toEqual(expected);
+        },
       ),
       { numRuns: 3000 },
     );
@@ -130,18 +159,25 @@ describe('device-list documents', () => {
   it('answer as of a later token as the fold over the rows up to it does, while one change per entry is past it', async () => {
     let checked = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 40 }), fc.nat(), fc.nat(), fc.nat(USERS.length - 1), fc.boolean(), async (steps, at, later, reader, encryptedRoomsOnly) => {
-        const { events, tokens } = recordedOf(steps);
-        const rows = rowsOfLog(events);
-        const from = at % 3 === 0 ? [] : tokens[at % tokens.length];
-        const until = tokens[later % tokens.length];
-        fc.pre(fewRejoins(rows) && oneInFlightPerEntry(rows, until));
-        checked++;
-        const rules = { encryptedRoomsOnly };
-        const answer = await deviceListChangesSince(readerOf(docsOfLog(events, () => false)), USERS[reader], from, PARTITIONS, rules, { until });
-        const visible = rows.filter((r) => r.offset <= (until[r.partition] ?? -1));
-        expect({ changed: answer.changed, left: answer.left }).toEqual(deviceListChanges(USERS[reader], from, visible, rules));
-      }),
+      fc.asyncProperty(
+        fc.array(step, { minLength: 1, maxLength: 40 }),
+        fc.nat(),
+        fc.nat(),
+        fc.nat(USERS.length - 1),
+        fc.boolean(),
+        async (steps, at, later, reader, encryptedRoomsOnly) => {
+          const { events, tokens } = recordedOf(steps);
+          const rows = rowsOfLog(events);
+          const from = at % 3 === 0 ? [] : tokens[at % tokens.length];
+          const until = tokens[later % tokens.length];
+          fc.pre(fewRejoins(rows) && oneInFlightPerEntry(rows, until));
+          checked++;
+          const rules = { encryptedRoomsOnly };
+          const answer = await deviceListChangesSince(readerOf(docsOfLog(events, () => false)), USERS[reader], from, PARTITIONS, rules, { until });
+          const visible = rows.filter((r) => r.offset <= (until[r.partition] ?? -1));
+          expect({ changed: answer.changed, left: answer.left }).toEqual(deviceListChanges(USERS[reader], from, visible, rules));
+        },
+      ),
       { numRuns: 2000 },
     );
     expect(checked).toBeGreaterThan(500);
@@ -153,7 +189,12 @@ describe('device-list documents', () => {
       { kind: 'join' as const, user: 0, room: 1 },
       { kind: 'join' as const, user: 1, room: 1 },
     ];
-    const { events, tokens } = recordedOf([...before, { kind: 'join', user: 1, room: 0 }, { kind: 'leave', user: 1, room: 0 }, { kind: 'invite', user: 1, room: 0 }]);
+    const { events, tokens } = recordedOf([
+      ...before,
+      { kind: 'join', user: 1, room: 0 },
+      { kind: 'leave', user: 1, room: 0 },
+      { kind: 'invite', user: 1, room: 0 },
+    ]);
     const rules = { encryptedRoomsOnly: false };
     const from = tokens[before.length - 1];
     const answer = await deviceListChangesSince(readerOf(docsOfLog(events, () => false)), USERS[0], from, PARTITIONS, rules);

@@ -99,7 +99,10 @@ const newestTwo = (offset: number, previous: readonly number[] = []): number[] =
 export function joinedRoomsOf(doc: UserListDoc | null, offset = Number.POSITIVE_INFINITY): string[] {
   const latest = new Map<string, string>();
   for (const m of doc?.memberships ?? []) if (m.offset < offset) latest.set(m.roomId, m.membership);
-  return [...latest].filter(([, membership]) => membership === 'join').map(([roomId]) => roomId).sort();
+  return [...latest]
+    .filter(([, membership]) => membership === 'join')
+    .map(([roomId]) => roomId)
+    .sort();
 }
 
 /**
@@ -145,23 +148,34 @@ export function applyToDocs(docs: Map<string, DeviceListDoc>, recorded: Recorded
   };
   if (event.type === 'MembershipChanged') {
     const { userId, roomId, membership } = event.data;
-    update<UserListDoc>(userDocId(userId), () => emptyUser(userId, partition), (doc) => ({ ...doc, memberships: withMembership(doc.memberships, { roomId, membership, offset }) }));
-    update<RoomPartDoc>(roomPartId(roomId, partition), () => emptyRoomPart(roomId, partition), (doc) =>
-      withMember(doc, userId, (m) => ({
-        ...m,
-        memberships: [{ membership, offset }, ...m.memberships].slice(0, 2),
-        joins: membership === 'join' ? newestTwo(offset, m.joins) : m.joins,
-        others: membership === 'join' ? m.others : [{ membership, offset }, ...m.others].slice(0, 2),
-      })),
+    update<UserListDoc>(
+      userDocId(userId),
+      () => emptyUser(userId, partition),
+      (doc) => ({ ...doc, memberships: withMembership(doc.memberships, { roomId, membership, offset }) }),
+    );
+    update<RoomPartDoc>(
+      roomPartId(roomId, partition),
+      () => emptyRoomPart(roomId, partition),
+      (doc) =>
+        withMember(doc, userId, (m) => ({
+          ...m,
+          memberships: [{ membership, offset }, ...m.memberships].slice(0, 2),
+          joins: membership === 'join' ? newestTwo(offset, m.joins) : m.joins,
+          others: membership === 'join' ? m.others : [{ membership, offset }, ...m.others].slice(0, 2),
+        })),
     );
     return changed;
   }
   if (event.type === 'RoomEncryptionEnabled') {
     const { roomId } = event.data;
-    update<RoomEncryptionDoc>(encryptionDocId(roomId), () => ({ _id: encryptionDocId(roomId), _meta: { partition, offset: -1 }, roomId, partition, offsets: [] }), (doc) => ({
-      ...doc,
-      offsets: doc.offsets.length === 0 ? [offset] : [doc.offsets[0], ...newestTwo(offset, doc.offsets.slice(1))],
-    }));
+    update<RoomEncryptionDoc>(
+      encryptionDocId(roomId),
+      () => ({ _id: encryptionDocId(roomId), _meta: { partition, offset: -1 }, roomId, partition, offsets: [] }),
+      (doc) => ({
+        ...doc,
+        offsets: doc.offsets.length === 0 ? [offset] : [doc.offsets[0], ...newestTwo(offset, doc.offsets.slice(1))],
+      }),
+    );
     return changed;
   }
   // The rest change the user's device list (DEVICE_LIST_CHANGE_EVENTS).
@@ -175,17 +189,23 @@ export function applyToDocs(docs: Map<string, DeviceListDoc>, recorded: Recorded
     subjects = [...new Set(event.data.signatures.map((s) => s.targetUserId).filter((u) => u !== userId))];
     selfConcerned = event.data.signatures.some((s) => s.targetUserId === userId);
   }
-  update<UserListDoc>(userDocId(userId), () => emptyUser(userId, partition), (doc) => ({
-    ...doc,
-    own: selfConcerned ? newestTwo(offset, doc.own) : doc.own,
-    subjects: subjects.length === 0 ? doc.subjects : withSubjects(doc.subjects, subjects, offset),
-  }));
+  update<UserListDoc>(
+    userDocId(userId),
+    () => emptyUser(userId, partition),
+    (doc) => ({
+      ...doc,
+      own: selfConcerned ? newestTwo(offset, doc.own) : doc.own,
+      subjects: subjects.length === 0 ? doc.subjects : withSubjects(doc.subjects, subjects, offset),
+    }),
+  );
   if (!selfConcerned) return changed;
   // A user-signing key alone concerns only its owner.
   if (event.type === 'CrossSigningKeysUploaded' && event.data.keys.every((k) => k.kind === 'user_signing')) return changed;
   for (const roomId of rooms) {
-    update<RoomPartDoc>(roomPartId(roomId, partition), () => emptyRoomPart(roomId, partition), (doc) =>
-      withMember(doc, userId, (m) => ({ ...m, changes: newestTwo(offset, m.changes) })),
+    update<RoomPartDoc>(
+      roomPartId(roomId, partition),
+      () => emptyRoomPart(roomId, partition),
+      (doc) => withMember(doc, userId, (m) => ({ ...m, changes: newestTwo(offset, m.changes) })),
     );
   }
   return changed;
@@ -201,7 +221,13 @@ const emptyUser = (userId: string, partition: number): UserListDoc => ({
   subjects: [],
 });
 
-const emptyRoomPart = (roomId: string, partition: number): RoomPartDoc => ({ _id: roomPartId(roomId, partition), _meta: { partition, offset: -1 }, roomId, partition, members: [] });
+const emptyRoomPart = (roomId: string, partition: number): RoomPartDoc => ({
+  _id: roomPartId(roomId, partition),
+  _meta: { partition, offset: -1 },
+  roomId,
+  partition,
+  members: [],
+});
 
 function withMembership(history: readonly MembershipAt[], added: MembershipAt): MembershipAt[] {
   const next = [...history, added];
@@ -230,25 +256,51 @@ function withMember(doc: RoomPartDoc, userId: string, change: (member: RoomMembe
 export function rowsOf(doc: DeviceListDoc): DeviceListRow[] {
   if ('memberships' in doc && 'userId' in doc) {
     const { userId, partition } = doc;
-    const rows: DeviceListRow[] = doc.memberships.map(
-      (m): MembershipRow => ({ _id: rowId('member', partition, m.offset), kind: 'member', roomId: m.roomId, userId, membership: m.membership, partition, offset: m.offset }),
-    );
+    const rows: DeviceListRow[] = doc.memberships.map((m): MembershipRow => ({
+      _id: rowId('member', partition, m.offset),
+      kind: 'member',
+      roomId: m.roomId,
+      userId,
+      membership: m.membership,
+      partition,
+      offset: m.offset,
+    }));
     for (const offset of doc.own) rows.push({ _id: rowId('own', partition, offset), kind: 'own', userId, partition, offset } satisfies OwnChangeRow);
     for (const s of doc.subjects) {
-      for (const offset of s.offsets) rows.push({ _id: rowId('own', partition, offset, s.userId), kind: 'own', userId, subject: s.userId, partition, offset } satisfies OwnChangeRow);
+      for (const offset of s.offsets)
+        rows.push({ _id: rowId('own', partition, offset, s.userId), kind: 'own', userId, subject: s.userId, partition, offset } satisfies OwnChangeRow);
     }
     return rows;
   }
   if ('members' in doc) {
     const { roomId, partition } = doc;
     return doc.members.flatMap((m) => [
-      ...[...m.memberships, ...m.joins.map((offset) => ({ membership: 'join', offset })), ...m.others].map(
-        (ms): MembershipRow => ({ _id: rowId('member', partition, ms.offset), kind: 'member', roomId, userId: m.userId, membership: ms.membership, partition, offset: ms.offset }),
-      ),
-      ...m.changes.map((offset): ChangeRow => ({ _id: rowId('change', partition, offset, roomId), kind: 'change', roomId, userId: m.userId, partition, offset })),
+      ...[...m.memberships, ...m.joins.map((offset) => ({ membership: 'join', offset })), ...m.others].map((ms): MembershipRow => ({
+        _id: rowId('member', partition, ms.offset),
+        kind: 'member',
+        roomId,
+        userId: m.userId,
+        membership: ms.membership,
+        partition,
+        offset: ms.offset,
+      })),
+      ...m.changes.map((offset): ChangeRow => ({
+        _id: rowId('change', partition, offset, roomId),
+        kind: 'change',
+        roomId,
+        userId: m.userId,
+        partition,
+        offset,
+      })),
     ]);
   }
-  return doc.offsets.map((offset): EncryptedRow => ({ _id: rowId('encrypted', doc.partition, offset), kind: 'encrypted', roomId: doc.roomId, partition: doc.partition, offset }));
+  return doc.offsets.map((offset): EncryptedRow => ({
+    _id: rowId('encrypted', doc.partition, offset),
+    kind: 'encrypted',
+    roomId: doc.roomId,
+    partition: doc.partition,
+    offset,
+  }));
 }
 
 /**

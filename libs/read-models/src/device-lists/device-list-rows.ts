@@ -54,7 +54,10 @@ export function joinedRoomsBefore(rows: readonly MembershipRow[], userId: string
     const seen = latest.get(row.roomId);
     if (!seen || seen.offset < row.offset) latest.set(row.roomId, row);
   }
-  return [...latest.values()].filter((r) => r.membership === 'join').map((r) => r.roomId).sort();
+  return [...latest.values()]
+    .filter((r) => r.membership === 'join')
+    .map((r) => r.roomId)
+    .sort();
 }
 
 /**

@@ -15,7 +15,16 @@ const joined = (offset: number) => recorded(offset, 'MembershipChanged', { userI
 const left = (offset: number) => recorded(offset, 'MembershipChanged', { userId: ALICE, roomId: ROOM, membership: 'leave' });
 const deviceUploaded = (offset: number) => recorded(offset, 'DeviceKeysUploaded', { userId: ALICE, deviceId: `D${offset}`, keysJson: '{}' });
 
-const userDoc = (offset: number, fields: Partial<UserListDoc>): UserListDoc => ({ _id: userDocId(ALICE), _meta: { partition: 0, offset }, userId: ALICE, partition: 0, memberships: [], own: [], subjects: [], ...fields });
+const userDoc = (offset: number, fields: Partial<UserListDoc>): UserListDoc => ({
+  _id: userDocId(ALICE),
+  _meta: { partition: 0, offset },
+  userId: ALICE,
+  partition: 0,
+  memberships: [],
+  own: [],
+  subjects: [],
+  ...fields,
+});
 const roomPart = (offset: number, changes: number[]): RoomPartDoc => ({
   _id: roomPartId(ROOM, 0),
   _meta: { partition: 0, offset },
@@ -32,14 +41,16 @@ describe('device-lists projection: documents given delivered batches', () => {
   });
 
   it('records when a room turned encryption on', async () => {
-    await spec.given([recorded(4, 'RoomEncryptionEnabled', { roomId: ROOM, algorithm: 'm.megolm.v1.aes-sha2' })]).expect([{ _id: encryptionDocId(ROOM), _meta: { partition: 0, offset: 4 }, roomId: ROOM, partition: 0, offsets: [4] }]);
+    await spec
+      .given([recorded(4, 'RoomEncryptionEnabled', { roomId: ROOM, algorithm: 'm.megolm.v1.aes-sha2' })])
+      .expect([{ _id: encryptionDocId(ROOM), _meta: { partition: 0, offset: 4 }, roomId: ROOM, partition: 0, offsets: [4] }]);
   });
 
   it('changes nothing when a batch is delivered twice', async () => {
     await spec.given([joined(0), deviceUploaded(2)], [joined(0), deviceUploaded(2)]).expect(joinedThenChanged);
   });
 
-  it('ignores older events delivered after newer ones (at or below each document\'s position)', async () => {
+  it("ignores older events delivered after newer ones (at or below each document's position)", async () => {
     await spec.given([joined(0), deviceUploaded(2)], [left(1), deviceUploaded(1)]).expect(joinedThenChanged);
   });
 

@@ -4,7 +4,18 @@ import { CustomProjection, ProjectionContext, collectionName, declaredEvents } f
 import { ReplayMemory } from '../projection/replay-memory';
 import { currentDocs, writeAsSoleWriter, writeGuarded } from '../projection/point-writes';
 import { WakeUpFeedDoc, appendNotice } from '../feed/wake-up-feed';
-import { DEVICE_LIST_EVENTS, DeviceListDoc, DeviceListEvent, StoredDeviceListDoc, applyToDocs, encryptionDocId, fromStored, toStored, userDocId, userOf } from './device-list-docs';
+import {
+  DEVICE_LIST_EVENTS,
+  DeviceListDoc,
+  DeviceListEvent,
+  StoredDeviceListDoc,
+  applyToDocs,
+  encryptionDocId,
+  fromStored,
+  toStored,
+  userDocId,
+  userOf,
+} from './device-list-docs';
 
 /**
  * The wake-up feed of a partition (libs/read-models/src/feed/wake-up-feed.ts): a ring of notices,
@@ -66,5 +77,11 @@ async function announce(db: Db, version: number, events: readonly RecordedEvent[
     else rooms.add(doc.roomId);
   }
   const last = events[events.length - 1];
-  await appendNotice(db, deviceListFeedName(version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [...rooms].sort(), users: [...users].sort() }, Number(events[0].offset));
+  await appendNotice(
+    db,
+    deviceListFeedName(version),
+    last.partition,
+    { offset: Number(last.offset), at: Date.now(), rooms: [...rooms].sort(), users: [...users].sort() },
+    Number(events[0].offset),
+  );
 }

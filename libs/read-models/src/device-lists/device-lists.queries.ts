@@ -64,7 +64,10 @@ export async function deviceListChangesSince(
   const readerRooms = [...rooms.current, ...rooms.left];
   if (readerRooms.length === 0) return { ...deviceListChanges(reader, from, own, rules), joinedRooms: [] };
 
-  const whole = new Set([...rooms.left, ...own.filter((r) => r.kind === 'member' && r.membership === 'join' && isAfter(from, r.partition, r.offset)).map((r) => (r as MembershipRow).roomId)]);
+  const whole = new Set([
+    ...rooms.left,
+    ...own.filter((r) => r.kind === 'member' && r.membership === 'join' && isAfter(from, r.partition, r.offset)).map((r) => (r as MembershipRow).roomId),
+  ]);
   if (rules.encryptedRoomsOnly) {
     for (const doc of (await read(readerRooms.map(encryptionDocId))).values()) {
       if (keep(doc).some((r) => isAfter(from, r.partition, r.offset))) whole.add((doc as { roomId: string }).roomId);
@@ -85,7 +88,8 @@ export async function deviceListChangesSince(
   const seen = new Set<string>();
   for (const part of parts) {
     const rows = keep(part);
-    for (const row of rows) if (row.kind !== 'encrypted' && row.userId !== reader && (whole.has(part.roomId) || isAfter(from, row.partition, row.offset))) seen.add(row.userId);
+    for (const row of rows)
+      if (row.kind !== 'encrypted' && row.userId !== reader && (whole.has(part.roomId) || isAfter(from, row.partition, row.offset))) seen.add(row.userId);
   }
   // Who shares a room with the reader is known for members of current rooms read whole.
   const readWhole = rooms.current.filter((roomId) => partsRead.get(roomId) === known);

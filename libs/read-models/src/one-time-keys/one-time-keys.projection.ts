@@ -43,7 +43,10 @@ export const oneTimeKeysProjection: Projection<OneTimeKeysDoc, OneTimeKeysEvent>
         return {
           ...current,
           _meta: meta,
-          fallbackKeys: [...current.fallbackKeys.filter((f) => f.algorithm !== event.data.algorithm), { algorithm: event.data.algorithm, keyName: event.data.key.keyName, used: false }],
+          fallbackKeys: [
+            ...current.fallbackKeys.filter((f) => f.algorithm !== event.data.algorithm),
+            { algorithm: event.data.algorithm, keyName: event.data.key.keyName, used: false },
+          ],
         };
       case 'FallbackKeyUsed':
         return {

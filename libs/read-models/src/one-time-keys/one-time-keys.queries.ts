@@ -23,6 +23,9 @@ export async function oneTimeKeysDoc(buckets: ProjectionBuckets<OneTimeKeysDoc>,
 export function oneTimeKeySummaryOf(doc: OneTimeKeysDoc | null): OneTimeKeySummary {
   const counts: Record<string, number> = { signed_curve25519: 0 };
   for (const { algorithm, count } of doc?.counts ?? []) if (count > 0) counts[algorithm] = count;
-  const unused = (doc?.fallbackKeys ?? []).filter((f) => !f.used).map((f) => f.algorithm).sort();
+  const unused = (doc?.fallbackKeys ?? [])
+    .filter((f) => !f.used)
+    .map((f) => f.algorithm)
+    .sort();
   return { device_one_time_keys_count: counts, device_unused_fallback_key_types: unused };
 }

@@ -13,7 +13,11 @@ import { ReplayMemory } from './replay-memory';
  * filter to SQLite and evaluates any other (`$in` included) in Go after decoding every document
  * of the collection, which costs far more than a read per document. A replay asks its memory first.
  */
-export async function currentDocs<D extends ProjectedDoc>(collection: Collection<D>, ids: readonly string[], memory?: ReplayMemory<D>): Promise<Map<string, D>> {
+export async function currentDocs<D extends ProjectedDoc>(
+  collection: Collection<D>,
+  ids: readonly string[],
+  memory?: ReplayMemory<D>,
+): Promise<Map<string, D>> {
   const current = new Map<string, D>();
   const unknown: string[] = [];
   for (const id of ids) {
@@ -31,10 +35,17 @@ export async function currentDocs<D extends ProjectedDoc>(collection: Collection
  * inserted in bulk and known ones replaced by `{_id}` alone, without the position guard (which
  * FerretDB evaluates in Go, doubling the cost of each statement).
  */
-export async function writeAsSoleWriter<D extends ProjectedDoc>(collection: Collection<D>, docs: readonly D[], stored: ReadonlySet<string>, bulkChunk: number): Promise<void> {
+export async function writeAsSoleWriter<D extends ProjectedDoc>(
+  collection: Collection<D>,
+  docs: readonly D[],
+  stored: ReadonlySet<string>,
+  bulkChunk: number,
+): Promise<void> {
   const inserts = docs.filter((d) => !stored.has(d._id));
   if (inserts.length > 0) await collection.insertMany(inserts as never[], { ordered: false });
-  const replaces = docs.filter((d) => stored.has(d._id)).map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d } }) as unknown as AnyBulkWriteOperation<D>);
+  const replaces = docs
+    .filter((d) => stored.has(d._id))
+    .map((d) => ({ replaceOne: { filter: { _id: d._id }, replacement: d } }) as unknown as AnyBulkWriteOperation<D>);
   await bulkWriteChunked(collection, replaces, { ordered: false }, bulkChunk);
 }
 
@@ -46,7 +57,12 @@ export async function writeAsSoleWriter<D extends ProjectedDoc>(collection: Coll
  * refused as a duplicate means another writer (briefly, in a rebalance) inserted the document
  * since it was read: it is then replaced under the guard like the others.
  */
-export async function writeGuarded<D extends ProjectedDoc>(collection: Collection<D>, docs: readonly D[], stored: ReadonlySet<string>, bulkChunk: number): Promise<void> {
+export async function writeGuarded<D extends ProjectedDoc>(
+  collection: Collection<D>,
+  docs: readonly D[],
+  stored: ReadonlySet<string>,
+  bulkChunk: number,
+): Promise<void> {
   const present = docs.filter((d) => stored.has(d._id));
   const absent = docs.filter((d) => !stored.has(d._id));
   for (let i = 0; i < absent.length; i += INSERT_CHUNK) {
@@ -78,4 +94,3 @@ function onlyDuplicateKeys(err: MongoBulkWriteError): boolean {
   const errors = writeErrorsOf(err);
   return errors.length > 0 && errors.every((e) => e.code === 11000);
 }
-

@@ -22,6 +22,10 @@ describe('an event a projection cannot fold', () => {
   });
 
   it('without one: fails the batch, as a fold always did', async () => {
-    await expect(projectionSpec(declarativeApplier(oneTimeKeysProjection)).given([uploaded(1, ['A']), poison(2)]).documents()).rejects.toThrow(/reduce/);
+    await expect(
+      projectionSpec(declarativeApplier(oneTimeKeysProjection))
+        .given([uploaded(1, ['A']), poison(2)])
+        .documents(),
+    ).rejects.toThrow(/reduce/);
   });
 });

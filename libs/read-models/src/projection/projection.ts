@@ -24,8 +24,10 @@ export const isDeclaredBy = <E extends DomainEvent>(projection: { readonly handl
   (projection.handles as readonly string[]).includes(event.type);
 
 /** The events of a batch that a projection declares, typed as such (the rest skipped). */
-export const declaredEvents = <E extends DomainEvent>(projection: { readonly handles: readonly E['type'][] }, events: readonly RecordedEvent[]): RecordedEvent<E>[] =>
-  events.filter((e): e is RecordedEvent<E> => isDeclaredBy<E>(projection, e.event));
+export const declaredEvents = <E extends DomainEvent>(
+  projection: { readonly handles: readonly E['type'][] },
+  events: readonly RecordedEvent[],
+): RecordedEvent<E>[] => events.filter((e): e is RecordedEvent<E> => isDeclaredBy<E>(projection, e.event));
 
 /**
  * A declarative projection: which events it reads, which document an event touches, and the

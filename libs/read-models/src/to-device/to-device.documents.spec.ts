@@ -23,15 +23,39 @@ const spec = projectionSpec(applyBatch);
 
 const USER = '@bob:example.org';
 const DEVICE = 'PHONE';
-const queued = (offset: number, seq: number, n = seq) => recorded(offset, 'ToDeviceQueued', { userId: USER, deviceId: DEVICE, seq, sender: '@alice:example.org', type: 'm.room_key', contentJson: `{"n":${n}}` });
+const queued = (offset: number, seq: number, n = seq) =>
+  recorded(offset, 'ToDeviceQueued', { userId: USER, deviceId: DEVICE, seq, sender: '@alice:example.org', type: 'm.room_key', contentJson: `{"n":${n}}` });
 const acked = (offset: number, upToSeq: number) => recorded(offset, 'ToDeviceAcked', { userId: USER, deviceId: DEVICE, upToSeq });
 const deviceDeleted = (offset: number) => recorded(offset, 'DeviceDeleted', { userId: USER, deviceId: DEVICE });
 
-const head = (offset: number, lastSeq: number, ackedSeq: number): InboxHead => ({ _id: inboxHeadId(USER, DEVICE), kind: 'head', userId: USER, deviceId: DEVICE, lastSeq, ackedSeq, _meta: { partition: 0, offset } });
+const head = (offset: number, lastSeq: number, ackedSeq: number): InboxHead => ({
+  _id: inboxHeadId(USER, DEVICE),
+  kind: 'head',
+  userId: USER,
+  deviceId: DEVICE,
+  lastSeq,
+  ackedSeq,
+  _meta: { partition: 0, offset },
+});
 /** The head a deletion leaves: empty, at the deletion's position. */
 const tombstone = (offset: number): InboxDoc => ({ ...head(offset, 0, 0), deleted: true, deletedAt: offset });
-const message = (offset: number, seq: number, n = seq): ToDeviceMessage => ({ seq, sender: '@alice:example.org', type: 'm.room_key', contentJson: `{"n":${n}}`, partition: 0, offset });
-const firstWindow = (offset: number, ...messages: ToDeviceMessage[]): InboxDoc => ({ _id: inboxWindowId(USER, DEVICE, 0), kind: 'window', userId: USER, deviceId: DEVICE, window: 0, messages, _meta: { partition: 0, offset } });
+const message = (offset: number, seq: number, n = seq): ToDeviceMessage => ({
+  seq,
+  sender: '@alice:example.org',
+  type: 'm.room_key',
+  contentJson: `{"n":${n}}`,
+  partition: 0,
+  offset,
+});
+const firstWindow = (offset: number, ...messages: ToDeviceMessage[]): InboxDoc => ({
+  _id: inboxWindowId(USER, DEVICE, 0),
+  kind: 'window',
+  userId: USER,
+  deviceId: DEVICE,
+  window: 0,
+  messages,
+  _meta: { partition: 0, offset },
+});
 
 describe('to-device projection: inbox documents given delivered batches', () => {
   it('queues messages in sequence order and drops the acknowledged ones', async () => {
@@ -79,7 +103,7 @@ describe('to-device projection: inbox documents given delivered batches', () => 
     await spec.given(batch, batch).expect([head(2, 2, 1), firstWindow(2, message(1, 2))]);
   });
 
-  it('ignores an older message delivered after a newer acknowledgement (at or below the head\'s position)', async () => {
+  it("ignores an older message delivered after a newer acknowledgement (at or below the head's position)", async () => {
     await spec.given([queued(0, 1), queued(1, 2), acked(2, 2)], [queued(1, 2)]).expect([head(2, 2, 2)]);
   });
 

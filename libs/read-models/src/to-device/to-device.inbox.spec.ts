@@ -1,5 +1,17 @@
 import { RecordedEvent } from '@app/contracts';
-import { INBOX_WINDOW, InboxDoc, InboxEvent, InboxStore, InboxWindow, applyToInbox, foldInbox, inboxHeadId, inboxIdsToRead, inboxWindowId, readInbox } from './to-device.inbox';
+import {
+  INBOX_WINDOW,
+  InboxDoc,
+  InboxEvent,
+  InboxStore,
+  InboxWindow,
+  applyToInbox,
+  foldInbox,
+  inboxHeadId,
+  inboxIdsToRead,
+  inboxWindowId,
+  readInbox,
+} from './to-device.inbox';
 
 /** The store as the Mongo adapter behaves: point reads, writes guarded by log position. */
 class MemoryInboxStore implements InboxStore {
@@ -37,7 +49,11 @@ class Log {
 
   private append(type: string, data: Record<string, unknown>): void {
     const offset = this.events.length;
-    this.events.push({ event: { id: `e${offset}`, type, schemaVersion: 1, key: '@u:hs', time: 0, correlationId: 'c', causationId: null, data }, partition: 3, offset: String(offset) } as never);
+    this.events.push({
+      event: { id: `e${offset}`, type, schemaVersion: 1, key: '@u:hs', time: 0, correlationId: 'c', causationId: null, data },
+      partition: 3,
+      offset: String(offset),
+    } as never);
   }
   queue(deviceId: string, count = 1): void {
     for (let i = 0; i < count; i++) {
@@ -119,7 +135,12 @@ describe('to-device inbox (head and windows by _id)', () => {
       expect(batched.snapshot()).toEqual(once.snapshot());
     }
     // Any older batch delivered again after everything (a stale writer) changes nothing either.
-    for (const [from, to] of [[0, 5], [40, 43], [70, 76], [40, 78]]) {
+    for (const [from, to] of [
+      [0, 5],
+      [40, 43],
+      [70, 76],
+      [40, 78],
+    ]) {
       const stale = new MemoryInboxStore();
       await applyToInbox(stale, log.events);
       await applyToInbox(stale, log.events.slice(from, to));

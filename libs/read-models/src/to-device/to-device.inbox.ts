@@ -73,7 +73,10 @@ export const inboxWindowId = (userId: string, deviceId: string, window: number):
 export const windowOf = (seq: number): number => Math.floor(seq / INBOX_WINDOW);
 
 /** True for a message queued after the head's last deletion (to the device the head is about now). */
-const sentSinceDeletion = (head: InboxHead | null | undefined) => (m: ToDeviceMessage): boolean => head?.deletedAt === undefined || m.offset > head.deletedAt;
+const sentSinceDeletion =
+  (head: InboxHead | null | undefined) =>
+  (m: ToDeviceMessage): boolean =>
+    head?.deletedAt === undefined || m.offset > head.deletedAt;
 
 /** Where the inbox documents live: point reads and writes by `_id` only. */
 export interface InboxStore {
@@ -127,7 +130,10 @@ const endsWindow = (seq: number): boolean => (seq + 1) % INBOX_WINDOW === 0;
  * its inbox again from 0. Returns the window writes and the head writes separately: heads go
  * last, so a head never claims a position its windows do not have.
  */
-export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonly RecordedEvent<InboxEvent>[]): { windows: InboxWrites; heads: InboxWrites; applied: number } {
+export function foldInbox(
+  stored: ReadonlyMap<string, InboxDoc>,
+  events: readonly RecordedEvent<InboxEvent>[],
+): { windows: InboxWrites; heads: InboxWrites; applied: number } {
   const docs = new Map<string, InboxDoc | null>(stored);
   const changed = new Map<string, { offset: number; head: boolean }>(); // by the last event that changed it
   let applied = 0;
@@ -150,7 +156,16 @@ export function foldInbox(stored: ReadonlyMap<string, InboxDoc>, events: readonl
     const current = sentSinceDeletion(head);
     const lastDeletion = head?.deletedAt === undefined ? {} : { deletedAt: head.deletedAt };
     const windowId = (w: number) => inboxWindowId(userId, deviceId, w);
-    const newHead = (last: number, acked: number): InboxHead => ({ _id: headId, kind: 'head', userId, deviceId, lastSeq: last, ackedSeq: acked, ...lastDeletion, _meta: meta });
+    const newHead = (last: number, acked: number): InboxHead => ({
+      _id: headId,
+      kind: 'head',
+      userId,
+      deviceId,
+      lastSeq: last,
+      ackedSeq: acked,
+      ...lastDeletion,
+      _meta: meta,
+    });
     applied++;
     if (event.type === 'ToDeviceQueued') {
       const { seq, sender, type, contentJson } = event.data;

@@ -24,11 +24,20 @@ export const toDeviceProjection: CustomProjection<InboxEvent> = {
   async apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number> {
     const relevant = declaredEvents<InboxEvent>({ handles: INBOX_EVENTS }, events);
     if (relevant.length === 0) return 0;
-    const applied = await applyToInbox(mongoInboxStore(collection, context.tuning.bulkChunk, context.replayMemory as ReplayMemory<InboxDoc | null> | undefined), relevant);
+    const applied = await applyToInbox(
+      mongoInboxStore(collection, context.tuning.bulkChunk, context.replayMemory as ReplayMemory<InboxDoc | null> | undefined),
+      relevant,
+    );
     const recipients = new Set(relevant.filter((e) => e.event.type === 'ToDeviceQueued').map((e) => e.event.data.userId));
     if (context.live && recipients.size > 0) {
       const last = relevant[relevant.length - 1];
-      await appendNotice(context.db, toDeviceFeedName(context.version), last.partition, { offset: Number(last.offset), at: Date.now(), rooms: [], users: [...recipients] }, Number(events[0].offset));
+      await appendNotice(
+        context.db,
+        toDeviceFeedName(context.version),
+        last.partition,
+        { offset: Number(last.offset), at: Date.now(), rooms: [], users: [...recipients] },
+        Number(events[0].offset),
+      );
     }
     return applied;
   },
@@ -108,6 +117,11 @@ async function writeChunk(collection: Collection<Document>, ops: AnyBulkWriteOpe
  * A device's waiting messages in queue order, read by `_id` (head, then windows) until `enough`
  * says so or the inbox ends.
  */
-export function pendingToDevice(collection: Collection<Document>, userId: string, deviceId: string, enough?: (rows: readonly ToDeviceRow[]) => boolean): Promise<ToDeviceRow[]> {
+export function pendingToDevice(
+  collection: Collection<Document>,
+  userId: string,
+  deviceId: string,
+  enough?: (rows: readonly ToDeviceRow[]) => boolean,
+): Promise<ToDeviceRow[]> {
   return readInbox(mongoInboxStore(collection, 1 /* reads only: no bulk writes */), userId, deviceId, enough);
 }

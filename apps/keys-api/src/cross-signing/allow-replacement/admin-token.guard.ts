@@ -14,7 +14,8 @@ export class AdminTokenGuard implements CanActivate {
     const token = extractToken(request.headers?.authorization, request.query?.access_token);
     if (!token) throw new MatrixError('M_MISSING_TOKEN', 'Missing admin token', 401);
     const expected = this.settings.adminToken;
-    if (!expected || token.length !== expected.length || !timingSafeEqual(Buffer.from(token), Buffer.from(expected))) throw new MatrixError('M_FORBIDDEN', 'Not an admin token', 403);
+    if (!expected || token.length !== expected.length || !timingSafeEqual(Buffer.from(token), Buffer.from(expected)))
+      throw new MatrixError('M_FORBIDDEN', 'Not an admin token', 403);
     return true;
   }
 }

@@ -9,9 +9,13 @@ describe('AllowCrossSigningReplacementHandler', () => {
   it('opens a ten-minute window, decided by the owner of the user', async () => {
     const gateway = new FakeCommandGateway();
     const before = Date.now();
-    const { updatable_without_uia_before_ms: until } = await new AllowCrossSigningReplacementHandler(gateway.asGateway(), testSettings()).execute(request('@bob:example.org'));
+    const { updatable_without_uia_before_ms: until } = await new AllowCrossSigningReplacementHandler(gateway.asGateway(), testSettings()).execute(
+      request('@bob:example.org'),
+    );
     expect(until).toBeGreaterThanOrEqual(before + REPLACEMENT_WINDOW_MS);
-    expect(gateway.executed.map(({ draft }) => draft)).toEqual([{ type: 'AllowCrossSigningReplacement', key: '@bob:example.org', data: { userId: '@bob:example.org', until } }]);
+    expect(gateway.executed.map(({ draft }) => draft)).toEqual([
+      { type: 'AllowCrossSigningReplacement', key: '@bob:example.org', data: { userId: '@bob:example.org', until } },
+    ]);
   });
 
   it('answers 400 for another server’s user and 404 for a user without a master key, as Synapse', async () => {

@@ -25,7 +25,8 @@ export function crossSigningKeysOf(body: Record<string, unknown>, userId: string
     const entries = typeof key.keys === 'object' && key.keys !== null && !Array.isArray(key.keys) ? Object.entries(key.keys) : [];
     if (entries.length !== 1) throw new MatrixError('M_INVALID_PARAM', `${field}.keys must hold exactly one key`);
     const [keyId, publicKey] = entries[0];
-    if (typeof publicKey !== 'string' || keyId !== `ed25519:${publicKey}`) throw new MatrixError('M_INVALID_PARAM', `${field}.keys must be {"ed25519:<key>": "<key>"}`);
+    if (typeof publicKey !== 'string' || keyId !== `ed25519:${publicKey}`)
+      throw new MatrixError('M_INVALID_PARAM', `${field}.keys must be {"ed25519:<key>": "<key>"}`);
     try {
       keys.push({ kind, publicKey, json: canonicalJson(key) });
     } catch (err) {

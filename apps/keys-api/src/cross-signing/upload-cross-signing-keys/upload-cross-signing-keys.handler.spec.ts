@@ -55,13 +55,17 @@ describe('UploadCrossSigningKeysHandler', () => {
 
   it('stores the keys after the right password, and challenges again with M_FORBIDDEN after a wrong one', async () => {
     const right = setUp(needsAuth, 'pw');
-    await expect(right.upload({ master_key: master.object, auth: { type: 'm.login.password', identifier: { user: 'alice' }, password: 'pw' } })).resolves.toEqual({});
+    await expect(
+      right.upload({ master_key: master.object, auth: { type: 'm.login.password', identifier: { user: 'alice' }, password: 'pw' } }),
+    ).resolves.toEqual({});
     expect(right.gateway.executed).toHaveLength(2);
 
     const wrong = setUp(needsAuth, 'pw');
     const challenge = await challengeOf(wrong.upload({ master_key: master.object, auth: { type: 'm.login.password', password: 'nope', session: 's' } }));
     expect(challenge.body()).toMatchObject({ errcode: 'M_FORBIDDEN', error: 'Invalid password', session: 's' });
-    await expect(wrong.upload({ master_key: master.object, auth: { type: 'm.login.password', user: '@bob:example.org', password: 'pw' } })).rejects.toMatchObject({ errcode: 'M_FORBIDDEN', status: 403 });
+    await expect(
+      wrong.upload({ master_key: master.object, auth: { type: 'm.login.password', user: '@bob:example.org', password: 'pw' } }),
+    ).rejects.toMatchObject({ errcode: 'M_FORBIDDEN', status: 403 });
   });
 
   it('refuses keys of someone else before sending anything', async () => {

@@ -16,7 +16,11 @@ const reader = (docs: Partial<CrossSigningKeysDoc>[]) =>
 
 function setUp(answer = () => accepted({ kind: 'signatures', failures: [] })) {
   const gateway = new FakeCommandGateway(answer);
-  const handler = new UploadSignaturesHandler(gateway.asGateway(), reader([{ userId: '@bob:example.org', master: canonicalJson(bobMaster.object) }]), testSettings());
+  const handler = new UploadSignaturesHandler(
+    gateway.asGateway(),
+    reader([{ userId: '@bob:example.org', master: canonicalJson(bobMaster.object) }]),
+    testSettings(),
+  );
   return { gateway, upload: (body: Record<string, unknown>) => handler.execute(new UploadSignaturesRequest(alice, body, 'req')) };
 }
 
@@ -37,12 +41,16 @@ describe('UploadSignaturesHandler', () => {
     ]);
 
     const nothing = setUp();
-    await expect(nothing.upload({ '@eve:other.org': { K: {} } })).resolves.toMatchObject({ failures: { '@eve:other.org': { K: { errcode: 'M_UNRECOGNIZED' } } } });
+    await expect(nothing.upload({ '@eve:other.org': { K: {} } })).resolves.toMatchObject({
+      failures: { '@eve:other.org': { K: { errcode: 'M_UNRECOGNIZED' } } },
+    });
     expect(nothing.gateway.executed).toEqual([]);
   });
 
   it('adds the owner’s refusals to failures, and maps a refused command', async () => {
-    const refusing = setUp(() => accepted({ kind: 'signatures', failures: [{ targetUserId: alice.userId, keyId: 'ed25519:A', code: 'INVALID_SIGNATURE', message: 'bad' }] }));
+    const refusing = setUp(() =>
+      accepted({ kind: 'signatures', failures: [{ targetUserId: alice.userId, keyId: 'ed25519:A', code: 'INVALID_SIGNATURE', message: 'bad' }] }),
+    );
     await expect(refusing.upload({ [alice.userId]: { 'ed25519:A': { user_id: alice.userId } } })).resolves.toEqual({
       failures: { [alice.userId]: { 'ed25519:A': { errcode: 'M_INVALID_SIGNATURE', error: 'bad' } } },
     });
@@ -53,7 +61,10 @@ describe('UploadSignaturesHandler', () => {
   it('refuses a malformed body before reading anything', async () => {
     const { gateway, upload } = setUp();
     await expect(upload({ bob: {} })).rejects.toMatchObject({ errcode: 'M_INVALID_PARAM', message: 'Not a user id: bob' });
-    await expect(upload({ '@bob:example.org': { K: 'x' } })).rejects.toMatchObject({ errcode: 'M_INVALID_PARAM', message: '@bob:example.org/K must be a signed key object' });
+    await expect(upload({ '@bob:example.org': { K: 'x' } })).rejects.toMatchObject({
+      errcode: 'M_INVALID_PARAM',
+      message: '@bob:example.org/K must be a signed key object',
+    });
     expect(gateway.executed).toEqual([]);
   });
 });

@@ -12,7 +12,10 @@ export class CreateBackupVersionHandler implements ICommandHandler<CreateBackupV
   async execute({ requester, algorithm, authData, correlationId }: CreateBackupVersionRequest): Promise<CreateBackupVersionResponse> {
     const { userId } = requester;
     const outcome = outcomeOrError(
-      await this.gateway.execute({ type: 'CreateBackupVersion', key: backupKey(userId), data: { userId, algorithm, authDataJson: JSON.stringify(authData) } }, correlationId),
+      await this.gateway.execute(
+        { type: 'CreateBackupVersion', key: backupKey(userId), data: { userId, algorithm, authDataJson: JSON.stringify(authData) } },
+        correlationId,
+      ),
     );
     if (outcome.result.kind !== 'backup-version') throw new Error('CreateBackupVersion answered with another result');
     return { version: outcome.result.version };

@@ -10,7 +10,9 @@ export class DeleteBackupKeysHandler implements ICommandHandler<DeleteBackupKeys
 
   async execute({ requester, version, roomId, sessionId, correlationId }: DeleteBackupKeysRequest): Promise<BackupKeysResponse> {
     const { userId } = requester;
-    const outcome = outcomeOrError(await this.gateway.execute({ type: 'DeleteBackupKeys', key: backupKey(userId), data: { userId, version, roomId, sessionId } }, correlationId));
+    const outcome = outcomeOrError(
+      await this.gateway.execute({ type: 'DeleteBackupKeys', key: backupKey(userId), data: { userId, version, roomId, sessionId } }, correlationId),
+    );
     if (outcome.result.kind !== 'backup-keys') throw new Error('DeleteBackupKeys answered with another result');
     return { etag: outcome.result.etag, count: outcome.result.count };
   }

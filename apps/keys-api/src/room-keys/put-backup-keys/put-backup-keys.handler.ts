@@ -13,7 +13,9 @@ export class PutBackupKeysHandler implements ICommandHandler<PutBackupKeysReques
   async execute({ requester, version, roomId, sessionId, body, correlationId }: PutBackupKeysRequest): Promise<BackupKeysResponse> {
     const sessions = uploadedSessions(body, roomId, sessionId);
     const { userId } = requester;
-    const outcome = outcomeOrError(await this.gateway.execute({ type: 'PutBackupKeys', key: backupKey(userId), data: { userId, version, sessions } }, correlationId));
+    const outcome = outcomeOrError(
+      await this.gateway.execute({ type: 'PutBackupKeys', key: backupKey(userId), data: { userId, version, sessions } }, correlationId),
+    );
     if (outcome.result.kind !== 'backup-keys') throw new Error('PutBackupKeys answered with another result');
     return { etag: outcome.result.etag, count: outcome.result.count };
   }

@@ -13,7 +13,14 @@ function keyData(roomId: string, sessionId: string, value: unknown): BackupSessi
   if (!Number.isSafeInteger(forwarded) || (forwarded as number) < 0) throw new MatrixError('M_BAD_JSON', 'forwarded_count must be a non-negative integer');
   if (typeof verified !== 'boolean') throw new MatrixError('M_BAD_JSON', 'is_verified must be a boolean');
   if (!isObject(data)) throw new MatrixError('M_BAD_JSON', 'session_data must be an object');
-  return { roomId, sessionId, firstMessageIndex: first as number, forwardedCount: forwarded as number, isVerified: verified, sessionDataJson: JSON.stringify(data) };
+  return {
+    roomId,
+    sessionId,
+    firstMessageIndex: first as number,
+    forwardedCount: forwarded as number,
+    isVerified: verified,
+    sessionDataJson: JSON.stringify(data),
+  };
 }
 
 function sessionsOf(roomId: string, body: unknown): BackupSessionUpload[] {

@@ -1,6 +1,9 @@
 import { BackupRoomDoc, roomSessions } from '@app/read-models';
 
-const sessionsJson = (room: BackupRoomDoc): string => roomSessions(room).map((s) => `${JSON.stringify(s.sessionId)}:${s.json}`).join(',');
+const sessionsJson = (room: BackupRoomDoc): string =>
+  roomSessions(room)
+    .map((s) => `${JSON.stringify(s.sessionId)}:${s.json}`)
+    .join(',');
 
 /** One room's keys as `{"sessions": {...}}`, stored KeyBackupData spliced in as is. */
 export const roomJson = (room: BackupRoomDoc | null): string => `{"sessions":{${room ? sessionsJson(room) : ''}}}`;

@@ -15,7 +15,12 @@ export class UpdateBackupVersionController {
 
   @Put(clientPaths('room_keys/version/:version'))
   @HttpCode(200)
-  async update(@CurrentRequester() requester: Requester, @Param('version') version: string, @Body() body: unknown, @Req() request: { id: string }): Promise<Record<string, never>> {
+  async update(
+    @CurrentRequester() requester: Requester,
+    @Param('version') version: string,
+    @Body() body: unknown,
+    @Req() request: { id: string },
+  ): Promise<Record<string, never>> {
     validateBody(BackupVersionDto, body, BODY_NOT_AN_OBJECT);
     const dto = body as BackupVersionDto;
     return this.commandBus.execute(new UpdateBackupVersionRequest(requester, version, dto.version, dto.algorithm, dto.auth_data, request.id));

@@ -13,7 +13,10 @@ export class UpdateBackupVersionHandler implements ICommandHandler<UpdateBackupV
     if (bodyVersion !== undefined && bodyVersion !== version) throw new MatrixError('M_INVALID_PARAM', 'The version in the body does not match the path');
     const { userId } = requester;
     outcomeOrError(
-      await this.gateway.execute({ type: 'UpdateBackupVersion', key: backupKey(userId), data: { userId, version, algorithm, authDataJson: JSON.stringify(authData) } }, correlationId),
+      await this.gateway.execute(
+        { type: 'UpdateBackupVersion', key: backupKey(userId), data: { userId, version, algorithm, authDataJson: JSON.stringify(authData) } },
+        correlationId,
+      ),
     );
     return {};
   }
