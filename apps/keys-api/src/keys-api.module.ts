@@ -91,8 +91,16 @@ export class KeysApiModule {
         },
         {
           provide: PASSWORD_VERIFIER,
-          inject: [KEYS_API_SETTINGS],
-          useFactory: (s: KeysApiSettings) => (s.authMode === 'homeserver' ? new HomeserverPasswordVerifier(s.homeserverUrl!) : new NoPasswordVerifier()),
+          inject: [KEYS_API_SETTINGS, JsonLogger],
+          useFactory: (s: KeysApiSettings, logger: JsonLogger) =>
+            s.authMode === 'homeserver'
+              ? new HomeserverPasswordVerifier(s.homeserverUrl!, fetch, (userId, reason) =>
+                  logger.write('error', "the password check's session could not be logged out; remove the device 'key server password check'", {
+                    userId,
+                    reason,
+                  }),
+                )
+              : new NoPasswordVerifier(),
         },
       ],
     };
