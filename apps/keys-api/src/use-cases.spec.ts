@@ -7,7 +7,9 @@ import { USE_CASES } from './use-cases';
 const COMMAND_HANDLER = '__commandHandler__';
 const QUERY_HANDLER = '__queryHandler__';
 
-const handled = USE_CASES.handlers.map((h) => (Reflect.getMetadata(COMMAND_HANDLER, h) ?? Reflect.getMetadata(QUERY_HANDLER, h)) as { name: string } | undefined);
+const handled = USE_CASES.handlers.map(
+  (h) => (Reflect.getMetadata(COMMAND_HANDLER, h) ?? Reflect.getMetadata(QUERY_HANDLER, h)) as { name: string } | undefined,
+);
 
 describe('keys-api use cases', () => {
   it('has one handler per request, on one bus each', () => {
