@@ -133,6 +133,9 @@ export class HttpSink implements Sink {
   private async call(endpoint: string, method: string, path: string, token: string, body?: unknown): Promise<any> {
     const started = performance.now();
     const startedAt = Date.now();
+    const requester = this.requesters.get(token) ?? null;
+    const observed = (answer: { status: number | null; retryAfter: string | null; responseText: string; error: string | null }) =>
+      this.observe?.({ endpoint, method, path, requestBody: body, requester, ...answer, startedAt, endedAt: Date.now() });
     try {
       const response = await fetch(`${this.target.url}${path}`, {
         method,
@@ -143,36 +146,12 @@ export class HttpSink implements Sink {
       const text = await response.text();
       const ok = response.status === 200;
       this.recorder.record(endpoint, performance.now() - started, ok, ok ? undefined : `${response.status} ${text.slice(0, 200)}`);
-      this.observe?.({
-        endpoint,
-        method,
-        path,
-        requestBody: body,
-        requester: this.requesters.get(token) ?? null,
-        status: response.status,
-        retryAfter: response.headers.get('retry-after'),
-        responseText: text,
-        error: null,
-        startedAt,
-        endedAt: Date.now(),
-      });
+      observed({ status: response.status, retryAfter: response.headers.get('retry-after'), responseText: text, error: null });
       return ok ? JSON.parse(text) : null;
     } catch (err) {
       const message = describeFetchError(err);
       this.recorder.record(endpoint, performance.now() - started, false, message);
-      this.observe?.({
-        endpoint,
-        method,
-        path,
-        requestBody: body,
-        requester: this.requesters.get(token) ?? null,
-        status: null,
-        retryAfter: null,
-        responseText: '',
-        error: message,
-        startedAt,
-        endedAt: Date.now(),
-      });
+      observed({ status: null, retryAfter: null, responseText: '', error: message });
       return null;
     }
   }

@@ -35,7 +35,8 @@ export async function catchUpPartition(
   const partition = memory.partition;
   const saved = await store.loadCheckpoint(partition);
   const writerId = newWriterId();
-  const [markerOffset] = await log.append(partition, [writerStarted(writerId, partition)]);
+  const marker = writerStarted(writerId, partition);
+  const [markerOffset] = await log.append(partition, [marker]);
   const fence = new WriterFence(saved?.fence ?? null);
   const from = saved === undefined ? 0 : saved.offset + 1;
   let folded = 0;
@@ -43,7 +44,7 @@ export async function catchUpPartition(
   if (markerOffset === from) {
     // Nothing after the checkpoint but this marker (a quiet partition): no read needed, which
     // spares a reader's group join per partition at every assignment.
-    fence.admit(writerStarted(writerId, partition), markerOffset);
+    fence.admit(marker, markerOffset);
     lastRead = markerOffset;
     memory.moveFence(fence.current);
     memory.stage(new Map(), markerOffset);
