@@ -1,8 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
-import { TopicNames, processorGroupOf } from '@app/contracts';
-import { TopicAdmin } from '@app/kafka';
-import { InfrastructureModule, JsonLogger, TOPICS, TOPIC_ADMIN } from '@app/platform';
+import { processorGroupOf } from '@app/contracts';
+import { InfrastructureModule, JsonLogger, KafkaBus } from '@app/platform';
 import { AccessTokenGuard } from './auth/access-token.guard';
 import { HomeserverTokenVerifier } from './auth/homeserver-token-verifier';
 import { JwtTokenVerifier } from './auth/jwt-token-verifier';
@@ -86,8 +85,8 @@ export class KeysApiModule {
         BackupReader,
         {
           provide: CommandDecidersCheck,
-          inject: [TOPIC_ADMIN, TOPICS],
-          useFactory: (admin: TopicAdmin, topics: TopicNames) => new CommandDecidersCheck(processorGroupOf(topics), admin),
+          inject: [KafkaBus],
+          useFactory: (bus: KafkaBus) => new CommandDecidersCheck(processorGroupOf(bus.topics), bus.admin),
         },
         {
           provide: PASSWORD_VERIFIER,

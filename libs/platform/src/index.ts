@@ -7,6 +7,7 @@ export * from './health';
 export * from './ops-http';
 export * from './infrastructure.module';
 export * from './topology';
+export * from './kafka-bus';
 export * from './decode-or-dead-letter';
 export * from './framework-errors';
 export * from './ops-only-service';

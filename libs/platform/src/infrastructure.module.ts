@@ -7,13 +7,9 @@ import { MongoSettings, createMongo, mongoSettingsFromEnv } from '@app/mongo';
 import { JsonLogger } from './json-logger';
 import { Metrics } from './metrics';
 import { ReadinessCheck } from './health';
+import { KafkaBus } from './kafka-bus';
 import { logLevelFromEnv } from './service-settings';
 
-export const KAFKA = Symbol('KAFKA');
-export const KAFKA_SETTINGS = Symbol('KAFKA_SETTINGS');
-export const PRODUCER = Symbol('PRODUCER');
-export const TOPIC_ADMIN = Symbol('TOPIC_ADMIN');
-export const TOPICS = Symbol('TOPICS');
 export const MONGO_CLIENT = Symbol('MONGO_CLIENT');
 export const MONGO_DB = Symbol('MONGO_DB');
 export const MONGO_SETTINGS = Symbol('MONGO_SETTINGS');
@@ -22,13 +18,12 @@ export const READINESS = Symbol('READINESS');
 @Injectable()
 class InfrastructureShutdown implements OnApplicationShutdown {
   constructor(
-    @Inject(PRODUCER) private readonly producer: KafkaKeyedProducer,
-    @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
+    private readonly bus: KafkaBus,
     @Inject(MONGO_CLIENT) private readonly mongo: MongoClient,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.allSettled([this.producer.disconnect(), this.admin.disconnect()]);
+    await Promise.allSettled([this.bus.producer.disconnect(), this.bus.admin.disconnect()]);
     await this.mongo.close().catch(() => undefined);
   }
 }
@@ -56,18 +51,14 @@ export class InfrastructureModule {
       providers: [
         { provide: JsonLogger, useValue: logger },
         { provide: Metrics, useValue: metrics },
-        { provide: KAFKA, useValue: kafka },
-        { provide: KAFKA_SETTINGS, useValue: kafkaSettings },
-        { provide: TOPICS, useValue: topics },
-        { provide: TOPIC_ADMIN, useValue: admin },
-        { provide: PRODUCER, useValue: producer },
+        { provide: KafkaBus, useValue: new KafkaBus(kafka, kafkaSettings, topics, admin, producer) },
         { provide: MONGO_CLIENT, useValue: mongo.client },
         { provide: MONGO_DB, useValue: mongo.db },
         { provide: MONGO_SETTINGS, useValue: mongoSettings },
         { provide: READINESS, useValue: readiness },
         InfrastructureShutdown,
       ],
-      exports: [JsonLogger, Metrics, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, PRODUCER, MONGO_CLIENT, MONGO_DB, MONGO_SETTINGS, READINESS],
+      exports: [JsonLogger, Metrics, KafkaBus, MONGO_CLIENT, MONGO_DB, MONGO_SETTINGS, READINESS],
     };
   }
 }

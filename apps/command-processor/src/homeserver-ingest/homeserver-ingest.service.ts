@@ -1,9 +1,8 @@
-import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
-import { TopicNames, decodeHomeserverEvent, encodeMessage, homeserverEventToCommand } from '@app/contracts';
+import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { decodeHomeserverEvent, encodeMessage, homeserverEventToCommand } from '@app/contracts';
 import { isUserId } from '@app/matrix';
-import { BatchConsumer, ConsumedBatch, KafkaKeyedProducer, KafkaSettings, TopicAdmin } from '@app/kafka';
-import { JsonLogger, KAFKA, decodeOrDeadLetter, KAFKA_SETTINGS, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
+import { BatchConsumer, ConsumedBatch } from '@app/kafka';
+import { JsonLogger, KafkaBus, Metrics, decodeOrDeadLetter, retryUntilReady } from '@app/platform';
 
 export const HS_INGEST_GROUP = 'e2ee.hs-ingest';
 
@@ -16,11 +15,7 @@ export class HomeserverIngestService implements OnApplicationBootstrap, OnApplic
   private consumer?: BatchConsumer;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
-    @Inject(PRODUCER) private readonly producer: KafkaKeyedProducer,
+    private readonly bus: KafkaBus,
     private readonly metrics: Metrics,
     private readonly logger: JsonLogger,
   ) {}
@@ -28,15 +23,15 @@ export class HomeserverIngestService implements OnApplicationBootstrap, OnApplic
   async onApplicationBootstrap(): Promise<void> {
     await retryUntilReady(
       'kafka topics',
-      () => ensureTopology(this.admin, this.topics, this.settings.partitions, this.settings.durability),
+      () => this.bus.ensureTopology(),
       (m) => this.logger.write('warn', m),
     );
-    const group = `${this.topics.prefix}${HS_INGEST_GROUP}`;
-    this.consumer = new BatchConsumer(this.kafka, {
+    const group = `${this.bus.topics.prefix}${HS_INGEST_GROUP}`;
+    this.consumer = new BatchConsumer(this.bus.kafka, {
       groupId: group,
-      topics: [this.topics.homeserver],
+      topics: [this.bus.topics.homeserver],
       fromBeginning: true,
-      partitionsConcurrently: this.settings.partitionsConcurrently,
+      partitionsConcurrently: this.bus.settings.partitionsConcurrently,
       handle: (batch) => this.handle(batch, group),
     });
     await this.consumer.start();
@@ -54,8 +49,8 @@ export class HomeserverIngestService implements OnApplicationBootstrap, OnApplic
         if (event.type !== 'room.encryption' && !isUserId(event.user_id)) throw new Error(`not a user id: ${event.user_id}`);
         return homeserverEventToCommand(event, `hs:${event.id}`);
       },
-      { producer: this.producer, topic: this.topics.deadLetter, consumerGroup: group, metrics: this.metrics, logger: this.logger },
+      { producer: this.bus.producer, topic: this.bus.topics.deadLetter, consumerGroup: group, metrics: this.metrics, logger: this.logger },
     );
-    await this.producer.send(commands.map((c) => ({ topic: this.topics.commands, key: c.key, value: encodeMessage(c), headers: { type: c.type } })));
+    await this.bus.producer.send(commands.map((c) => ({ topic: this.bus.topics.commands, key: c.key, value: encodeMessage(c), headers: { type: c.type } })));
   }
 }

@@ -1,22 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
 import { Db } from 'mongodb';
-import { TopicNames, processorGroupOf } from '@app/contracts';
-import { BatchConsumer, KafkaKeyedProducer, KafkaSettings, TopicAdmin } from '@app/kafka';
-import {
-  JsonLogger,
-  KAFKA,
-  KAFKA_SETTINGS,
-  MONGO_DB,
-  MONGO_SETTINGS,
-  MongoSettings,
-  Metrics,
-  PRODUCER,
-  TOPICS,
-  TOPIC_ADMIN,
-  ensureTopology,
-  retryUntilReady,
-} from '@app/platform';
+import { processorGroupOf } from '@app/contracts';
+import { BatchConsumer } from '@app/kafka';
+import { DeadLetterSink, JsonLogger, KafkaBus, MONGO_DB, MONGO_SETTINGS, MongoSettings, Metrics, retryUntilReady } from '@app/platform';
 import { MongoSnapshotStore } from '../state/mongo-snapshot-store';
 import { CommandBatchHandler } from './command-batch-handler';
 import { commandConsumerOptions } from './command-consumer';
@@ -42,44 +28,35 @@ export class CommandProcessorService implements OnApplicationBootstrap, OnApplic
   private readonly processor: PartitionProcessor;
   private readonly telemetry: ProcessorTelemetry;
   private readonly lifecycle = new ProcessorLifecycle();
+  private readonly deadLetters: DeadLetterSink;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
-    @Inject(PRODUCER) private readonly producer: KafkaKeyedProducer,
+    private readonly bus: KafkaBus,
     @Inject(MONGO_DB) db: Db,
     @Inject(MONGO_SETTINGS) mongoSettings: MongoSettings,
     @Inject(PROCESSOR_SETTINGS) private readonly processorSettings: ProcessorSettings,
-    private readonly metrics: Metrics,
-    private readonly logger: JsonLogger,
+    metrics: Metrics,
+    logger: JsonLogger,
   ) {
+    const { topics, settings } = bus;
     this.telemetry = new ProcessorTelemetry(metrics, logger);
-    const ports = kafkaMongoPorts({ kafka, admin, producer, db }, topics, {
+    const ports = kafkaMongoPorts({ ...bus, db }, topics, {
       partitions: settings.partitions,
       snapshotBuckets: processorSettings.snapshotBuckets,
       bulkChunk: mongoSettings.bulkChunk,
     });
     this.snapshots = ports.snapshots;
-    const deadLetters = { producer, topic: topics.deadLetter, consumerGroup: processorGroupOf(topics), metrics, logger };
-    this.processor = wireProcessor({ ...ports, poisoned: new DeadLetteredCommands(topics.commands, deadLetters) }, processorSettings, this.telemetry);
+    this.deadLetters = { producer: bus.producer, topic: topics.deadLetter, consumerGroup: processorGroupOf(topics), metrics, logger };
+    this.processor = wireProcessor({ ...ports, poisoned: new DeadLetteredCommands(topics.commands, this.deadLetters) }, processorSettings, this.telemetry);
   }
 
   async onApplicationBootstrap(): Promise<void> {
     const log = this.telemetry.notReady;
-    await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions, this.settings.durability), log);
+    await retryUntilReady('kafka topics', () => this.bus.ensureTopology(), log);
     await retryUntilReady('mongodb', () => this.snapshots.ensureIndexes(), log);
-    const deadLetters = {
-      producer: this.producer,
-      topic: this.topics.deadLetter,
-      consumerGroup: processorGroupOf(this.topics),
-      metrics: this.metrics,
-      logger: this.logger,
-    };
-    const batches = new CommandBatchHandler(this.processor, deadLetters, this.telemetry);
-    const options = commandConsumerOptions(this.topics, this.settings.partitions, this.processor, batches.handle, this.telemetry);
-    await this.lifecycle.start(this.processor, new BatchConsumer(this.kafka, options), this.processorSettings.snapshotIntervalMs);
+    const batches = new CommandBatchHandler(this.processor, this.deadLetters, this.telemetry);
+    const options = commandConsumerOptions(this.bus.topics, this.bus.settings.partitions, this.processor, batches.handle, this.telemetry);
+    await this.lifecycle.start(this.processor, new BatchConsumer(this.bus.kafka, options), this.processorSettings.snapshotIntervalMs);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,10 +1,8 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Kafka } from 'kafkajs';
-import { Command, Outcome, RoutedCommand, TopicNames, encodeMessage } from '@app/contracts';
-import { KafkaKeyedProducer, KafkaSettings, TopicAdmin } from '@app/kafka';
+import { Command, Outcome, RoutedCommand, encodeMessage } from '@app/contracts';
 import { MatrixError } from '@app/matrix';
-import { JsonLogger, KAFKA, KAFKA_SETTINGS, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
+import { JsonLogger, KafkaBus, retryUntilReady } from '@app/platform';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReplyListener } from './reply-listener';
 import { outcomeOfReply } from './rejection-errors';
@@ -23,15 +21,11 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
   private ready?: Promise<void>;
 
   constructor(
-    @Inject(KAFKA) kafka: Kafka,
-    @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
-    @Inject(PRODUCER) private readonly producer: KafkaKeyedProducer,
+    private readonly bus: KafkaBus,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly logger: JsonLogger,
   ) {
-    this.replies = new ReplyListener(kafka, admin, topics, settings.instanceId, logger, kafkaSettings.partitionsConcurrently);
+    this.replies = new ReplyListener(bus.kafka, bus.admin, bus.topics, settings.instanceId, logger, bus.settings.partitionsConcurrently);
   }
 
   /** Not awaited: the API serves (and answers 503 for writes) while Kafka is still unreachable. */
@@ -40,7 +34,7 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
     this.ready = retryUntilReady(
       'command gateway',
       async () => {
-        await ensureTopology(this.admin, this.topics, this.kafkaSettings.partitions, this.kafkaSettings.durability);
+        await this.bus.ensureTopology();
         await this.replies.start();
       },
       log,
@@ -71,7 +65,7 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
   /** Sends commands nobody waits for (homeserver pushes); resolves once Kafka has them. */
   async submit(commands: readonly RoutedCommand[]): Promise<void> {
     try {
-      await this.producer.send(commands.map((c) => ({ topic: this.topics.commands, key: c.key, value: encodeMessage(c), headers: { type: c.type } })));
+      await this.bus.producer.send(commands.map((c) => ({ topic: this.bus.topics.commands, key: c.key, value: encodeMessage(c), headers: { type: c.type } })));
     } catch (err) {
       this.logger.write('error', 'commands could not be sent', { err: (err as Error).message });
       throw MatrixError.unavailable('The event log is unavailable; try again shortly', 2);
@@ -91,7 +85,7 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
     };
     const pending = this.replies.expect(command.id, this.settings.commandTimeoutMs);
     try {
-      await this.producer.send([{ topic: this.topics.commands, key: command.key, value: encodeMessage(command), headers: { type: command.type } }]);
+      await this.bus.producer.send([{ topic: this.bus.topics.commands, key: command.key, value: encodeMessage(command), headers: { type: command.type } }]);
     } catch (err) {
       pending.cancel();
       this.logger.write('error', 'command could not be sent', { err: (err as Error).message });

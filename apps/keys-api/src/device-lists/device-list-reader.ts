@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { PositionVector } from '@app/contracts';
-import { KafkaSettings, partitionForKey } from '@app/kafka';
-import { KAFKA_SETTINGS, MONGO_DB } from '@app/platform';
+import { partitionForKey } from '@app/kafka';
+import { KafkaBus, MONGO_DB } from '@app/platform';
 import {
   DeviceListChanges,
   DeviceListDoc,
@@ -31,7 +31,7 @@ export class DeviceListReader {
 
   constructor(
     @Inject(MONGO_DB) private readonly db: Db,
-    @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
+    private readonly bus: KafkaBus,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly caches: ReadCaches,
     private readonly checkpoints: CheckpointReads,
@@ -46,7 +46,7 @@ export class DeviceListReader {
   /** Everything at or below this vector is in the read model: the next token to hand out. */
   async appliedPositions(version: number): Promise<PositionVector> {
     const stored = await this.checkpoints.load(checkpointOwner(deviceListsProjection.name, version));
-    const length = Math.max(this.kafkaSettings.partitions, ...[...stored.keys()].map((p) => p + 1));
+    const length = Math.max(this.bus.settings.partitions, ...[...stored.keys()].map((p) => p + 1));
     return Array.from({ length }, (_, p) => Number(stored.get(p) ?? -1));
   }
 
@@ -63,11 +63,11 @@ export class DeviceListReader {
     until?: PositionVector,
   ): Promise<DeviceListChanges & { readonly joinedRooms: string[] }> {
     const rules = { encryptedRoomsOnly: this.settings.encryptedRoomsOnly };
-    const partitions = Math.max(this.kafkaSettings.partitions, from.length);
+    const partitions = Math.max(this.bus.settings.partitions, from.length);
     const applied = until ?? (await this.appliedPositions(version));
     const rings = await this.cachedRings(version, applied, partitions);
     const touched = (partition: number, after: number) => roomsNoticedAfter(rings.get(feedDocId(partition)) ?? null, after);
-    return deviceListChangesSince(this.cachedDocs(version, applied), userId, from, this.kafkaSettings.partitions, rules, { until, touched });
+    return deviceListChangesSince(this.cachedDocs(version, applied), userId, from, this.bus.settings.partitions, rules, { until, touched });
   }
 
   /** The wake-up rings as of `applied`, from this process's copies where it has them (like the documents below). */
@@ -117,7 +117,7 @@ export class DeviceListReader {
   /** The partition whose events change a document: its user's, its own (a room part), its room's. */
   private partitionOf(id: string): number {
     if (id.startsWith('r|')) return Number(id.slice(id.lastIndexOf('|') + 1));
-    return partitionForKey(id.slice(2), this.kafkaSettings.partitions); // `u|<user>`, `e|<room>`
+    return partitionForKey(id.slice(2), this.bus.settings.partitions); // `u|<user>`, `e|<room>`
   }
 }
 

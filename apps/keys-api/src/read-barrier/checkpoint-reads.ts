@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
-import { KafkaSettings } from '@app/kafka';
 import { CheckpointStore } from '@app/mongo';
-import { KAFKA_SETTINGS, MONGO_DB } from '@app/platform';
+import { KafkaBus, MONGO_DB } from '@app/platform';
 import { checkpointedProjection } from '@app/read-models';
 import { FreshLoads } from './fresh-loads';
 import { RelevantOffsets } from './relevant-offsets';
@@ -58,8 +57,8 @@ export class CheckpointPositions {
 /** `CheckpointPositions` over the store's checkpoint documents, one per process. */
 @Injectable()
 export class CheckpointReads extends CheckpointPositions {
-  constructor(@Inject(MONGO_DB) db: Db, @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings, relevant: RelevantOffsets) {
-    const store = new CheckpointStore(db, kafkaSettings.partitions);
+  constructor(@Inject(MONGO_DB) db: Db, bus: KafkaBus, relevant: RelevantOffsets) {
+    const store = new CheckpointStore(db, bus.settings.partitions);
     super((owner) => store.load(owner), relevant);
   }
 }

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import { TopicNames } from '@app/contracts';
-import { KafkaSettings, TopicAdmin, partitionForKey } from '@app/kafka';
-import { JsonLogger, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN } from '@app/platform';
+import { partitionForKey } from '@app/kafka';
+import { JsonLogger, KafkaBus } from '@app/platform';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { targetsIn, targetsOfVector } from './barrier-targets';
 import { CheckpointReads } from './checkpoint-reads';
@@ -22,9 +21,7 @@ export class ReadBarrier implements OnApplicationShutdown {
 
   constructor(
     checkpoints: CheckpointReads,
-    @Inject(TOPIC_ADMIN) admin: TopicAdmin,
-    @Inject(TOPICS) topics: TopicNames,
-    @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
+    private readonly bus: KafkaBus,
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     logger: JsonLogger,
   ) {
@@ -33,7 +30,7 @@ export class ReadBarrier implements OnApplicationShutdown {
       settings.readBarrierTimeoutMs,
       logger,
     );
-    this.ends = new LogEndOffsets((topic) => admin.endOffsets(topic), topics.events);
+    this.ends = new LogEndOffsets((topic) => bus.admin.endOffsets(topic), bus.topics.events);
   }
 
   onApplicationShutdown(): void {
@@ -61,7 +58,7 @@ export class ReadBarrier implements OnApplicationShutdown {
   }
 
   partitionOf(userId: string): number {
-    return partitionForKey(userId, this.kafkaSettings.partitions);
+    return partitionForKey(userId, this.bus.settings.partitions);
   }
 
   /** Waits (bounded) until the projection has applied everything up to `vector` (a stream token's positions). */

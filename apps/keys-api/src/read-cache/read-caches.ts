@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
-import { DomainEvent, TopicNames, decodeEvent } from '@app/contracts';
-import { BatchConsumer, ConsumedBatch, KafkaSettings, TopicAdmin } from '@app/kafka';
-import { JsonLogger, KAFKA, KAFKA_SETTINGS, TOPICS, TOPIC_ADMIN, retryUntilReady } from '@app/platform';
+import { DomainEvent, decodeEvent } from '@app/contracts';
+import { BatchConsumer, ConsumedBatch } from '@app/kafka';
+import { JsonLogger, KafkaBus, retryUntilReady } from '@app/platform';
 import {
   CrossSigningKeysDoc,
   DeviceListDoc,
@@ -47,19 +46,16 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
   private readonly groupId: string;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
-    @Inject(TOPICS) private readonly topics: TopicNames,
+    private readonly bus: KafkaBus,
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     private readonly logger: JsonLogger,
-    @Inject(KAFKA_SETTINGS) private readonly kafkaSettings: KafkaSettings,
     private readonly relevant: RelevantOffsets,
     private readonly deletions: DeviceDeletions,
   ) {
     this.deviceKeys = new LogPositionedCache(settings.readCacheEntries);
     this.crossSigning = new LogPositionedCache(settings.readCacheEntries);
     this.deviceLists = new LogPositionedCache(settings.readCacheEntries);
-    this.deviceListRings = new LogPositionedCache(kafkaSettings.partitions * 4);
+    this.deviceListRings = new LogPositionedCache(bus.settings.partitions * 4);
     this.oneTimeKeys = new LogPositionedCache(settings.readCacheEntries);
     this.fed = [
       {
@@ -84,7 +80,7 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
         documentIds: (_event, partition) => [feedDocId(partition)],
       },
     ];
-    this.groupId = `${topics.prefix}e2ee.keys-api.read-cache.${settings.instanceId}`;
+    this.groupId = `${bus.topics.prefix}e2ee.keys-api.read-cache.${settings.instanceId}`;
   }
 
   onApplicationBootstrap(): void {
@@ -100,21 +96,21 @@ export class ReadCaches implements OnApplicationBootstrap, OnApplicationShutdown
   async onApplicationShutdown(): Promise<void> {
     this.stopped = true;
     await this.consumer?.stop().catch(() => undefined);
-    await this.admin.deleteGroup(this.groupId).catch(() => undefined);
+    await this.bus.admin.deleteGroup(this.groupId).catch(() => undefined);
   }
 
   private async start(): Promise<void> {
-    const ends = await this.admin.endOffsets(this.topics.events);
-    await this.admin.setGroupOffsets(this.groupId, this.topics.events, ends);
+    const ends = await this.bus.admin.endOffsets(this.bus.topics.events);
+    await this.bus.admin.setGroupOffsets(this.groupId, this.bus.topics.events, ends);
     // Before the consumer runs: its first events are at or after these ends.
     for (const [partition, end] of ends) this.relevant.begin(partition, BigInt(end));
-    this.consumer = new BatchConsumer(this.kafka, {
+    this.consumer = new BatchConsumer(this.bus.kafka, {
       groupId: this.groupId,
-      topics: [this.topics.events],
+      topics: [this.bus.topics.events],
       fromBeginning: false,
       sessionTimeout: 30000,
       commits: 'never', // positioned at the end on every start (above)
-      partitionsConcurrently: this.kafkaSettings.partitionsConcurrently,
+      partitionsConcurrently: this.bus.settings.partitionsConcurrently,
       handle: async (batch) => this.apply(batch),
     });
     await this.consumer.start();

@@ -1,8 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Db } from 'mongodb';
 import { PositionVector } from '@app/contracts';
-import { KafkaSettings } from '@app/kafka';
-import { KAFKA_SETTINGS, MONGO_DB } from '@app/platform';
+import { KafkaBus, MONGO_DB } from '@app/platform';
 import {
   OneTimeKeysDoc,
   ProjectionBuckets,
@@ -59,12 +58,12 @@ export class SyncExtensionService {
     private readonly barrier: ReadBarrier,
     private readonly gateway: CommandGateway,
     checkpoints: CheckpointReads,
-    @Inject(KAFKA_SETTINGS) kafkaSettings: KafkaSettings,
+    bus: KafkaBus,
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     caches: ReadCaches,
   ) {
     this.registry = new ProjectionRegistry(db, 500);
-    this.positions = new CheckpointVectors(checkpoints, kafkaSettings.partitions);
+    this.positions = new CheckpointVectors(checkpoints, bus.settings.partitions);
     this.sources = {
       inbox: (requester, version, since, next) =>
         readInbox((userId, deviceId, enough) => pendingToDevice(this.inboxCollection(version), userId, deviceId, enough), requester, since, next),

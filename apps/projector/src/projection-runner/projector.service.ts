@@ -1,9 +1,6 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { Kafka } from 'kafkajs';
 import { Db } from 'mongodb';
-import { TopicNames } from '@app/contracts';
-import { KafkaKeyedProducer, KafkaSettings, TopicAdmin } from '@app/kafka';
-import { JsonLogger, KAFKA, KAFKA_SETTINGS, MONGO_DB, Metrics, PRODUCER, TOPICS, TOPIC_ADMIN, ensureTopology, retryUntilReady } from '@app/platform';
+import { JsonLogger, KafkaBus, MONGO_DB, Metrics, retryUntilReady } from '@app/platform';
 import { PROJECTIONS, ProjectionRegistry } from '@app/read-models';
 import { ProjectionRunner } from './projection-runner';
 import { PROJECTOR_SETTINGS, ProjectorSettings } from '../projector-settings';
@@ -22,11 +19,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
   private switching = false;
 
   constructor(
-    @Inject(KAFKA) private readonly kafka: Kafka,
-    @Inject(KAFKA_SETTINGS) private readonly settings: KafkaSettings,
-    @Inject(TOPICS) private readonly topics: TopicNames,
-    @Inject(TOPIC_ADMIN) private readonly admin: TopicAdmin,
-    @Inject(PRODUCER) private readonly producer: KafkaKeyedProducer,
+    private readonly bus: KafkaBus,
     @Inject(MONGO_DB) private readonly db: Db,
     private readonly metrics: Metrics,
     private readonly logger: JsonLogger,
@@ -37,7 +30,7 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
 
   async onApplicationBootstrap(): Promise<void> {
     const log = (msg: string) => this.logger.write('warn', msg);
-    await retryUntilReady('kafka topics', () => ensureTopology(this.admin, this.topics, this.settings.partitions, this.settings.durability), log);
+    await retryUntilReady('kafka topics', () => this.bus.ensureTopology(), log);
     await retryUntilReady('projections', () => this.syncVersions(), log);
     this.timer = setInterval(() => void this.syncVersions().catch((err) => log(`version check failed: ${(err as Error).message}`)), VERSION_POLL_MS);
   }
@@ -57,13 +50,13 @@ export class ProjectorService implements OnApplicationBootstrap, OnApplicationSh
         if (running?.version === active) continue;
         await running?.stop();
         const runner = new ProjectionRunner(
-          this.kafka,
+          this.bus.kafka,
           this.db,
-          this.producer,
-          this.topics,
+          this.bus.producer,
+          this.bus.topics,
           projection,
           active,
-          this.settings,
+          this.bus.settings,
           this.projectorSettings,
           this.metrics,
           this.logger,
