@@ -40,7 +40,7 @@ async function main(): Promise<void> {
     await feed.close();
     const admin = new TopicAdmin(kafka);
     const base = new MongoClient(env.MONGODB_URI!);
-    await replayProjection(kafka, admin, base.db(env.MONGODB_DB), topics, deviceKeysProjection as never, () => undefined);
+    await replayProjection({ kafka, admin, db: base.db(env.MONGODB_DB), topics }, deviceKeysProjection as never, () => undefined);
     await Promise.all([admin.disconnect(), base.close()]);
     log(`${BASE_USERS} users already in the store (decided and replayed in ${((Date.now() - started) / 1000).toFixed(0)} s)`);
   }

@@ -67,7 +67,7 @@ async function main(): Promise<void> {
       const kafka = createKafka(kafkaSettingsFromEnv('bench-read-scale', env));
       const admin = new TopicAdmin(kafka);
       for (const name of REPLAYED) {
-        const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), PROJECTIONS[name], () => undefined);
+        const report = await replayProjection({ kafka, admin, db, topics: topicNames(env.KAFKA_TOPIC_PREFIX) }, PROJECTIONS[name], () => undefined);
         replays.push(`${name} ${report.seconds.toFixed(1)} s`);
         log(`replayed ${name}: ${report.events} events in ${report.seconds.toFixed(1)} s`);
       }

@@ -160,10 +160,7 @@ async function main(): Promise<void> {
       const label = holdBack ? name : `${name} (writing every batch)`;
       let last = Date.now();
       const report = await replayProjection(
-        kafka,
-        admin,
-        db,
-        topics,
+        { kafka, admin, db, topics },
         projection,
         (done, total) => {
           if (Date.now() - last > 10_000) {

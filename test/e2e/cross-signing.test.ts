@@ -347,7 +347,11 @@ describe('cross-signing keys', () => {
         const live = await collectionDigest(await ProjectionBuckets.forReading(db, 'cross-signing-keys', 1));
         const kafka = createKafka(kafkaSettingsFromEnv('replay-xsign', env));
         const admin = new TopicAdmin(kafka);
-        const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), crossSigningKeysProjection as never, () => undefined);
+        const report = await replayProjection(
+          { kafka, admin, db, topics: topicNames(env.KAFKA_TOPIC_PREFIX) },
+          crossSigningKeysProjection as never,
+          () => undefined,
+        );
         await admin.disconnect();
         expect(report.version).toBe(2);
         expect(await collectionDigest(await ProjectionBuckets.forReading(db, 'cross-signing-keys', 2))).toEqual(live);

@@ -267,7 +267,7 @@ describe('device lists: /keys/changes and the sync extension', () => {
     const admin = new TopicAdmin(kafka);
     try {
       const db = mongo.db(env.MONGODB_DB);
-      const report = await replayProjection(kafka, admin, db, topics, deviceListsProjection, () => undefined);
+      const report = await replayProjection({ kafka, admin, db, topics }, deviceListsProjection, () => undefined);
       expect(await collectionDigest(db.collection(collectionName('device-lists', report.version)))).toEqual(
         await collectionDigest(db.collection(collectionName('device-lists', 1))),
       );

@@ -155,7 +155,7 @@ describe('room-key backups', () => {
       const db = mongo.db(env.MONGODB_DB);
       const live = await collectionDigest(db.collection(collectionName('backups', 1)));
       expect(live.count).toBeGreaterThan(5);
-      const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), backupsProjection, () => undefined);
+      const report = await replayProjection({ kafka, admin, db, topics: topicNames(env.KAFKA_TOPIC_PREFIX) }, backupsProjection, () => undefined);
       expect(await collectionDigest(db.collection(collectionName('backups', report.version)))).toEqual(live);
     } finally {
       await admin.disconnect();

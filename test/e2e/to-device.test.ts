@@ -182,13 +182,13 @@ describe('to-device messages', () => {
     const admin = new TopicAdmin(kafka);
     try {
       const db = mongo.db(env.MONGODB_DB);
-      const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), toDeviceProjection, () => undefined);
+      const report = await replayProjection({ kafka, admin, db, topics: topicNames(env.KAFKA_TOPIC_PREFIX) }, toDeviceProjection, () => undefined);
       const live = await collectionDigest(db.collection(collectionName('to-device', 1)));
       expect(live.count).toBeGreaterThan(0);
       expect(await collectionDigest(db.collection(collectionName('to-device', report.version)))).toEqual(live);
       // With a memory of two documents the replay reads the store and writes guarded: the same documents.
       process.env.REPLAY_MEMORY_ENTRIES = '2';
-      const guarded = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), toDeviceProjection, () => undefined).finally(
+      const guarded = await replayProjection({ kafka, admin, db, topics: topicNames(env.KAFKA_TOPIC_PREFIX) }, toDeviceProjection, () => undefined).finally(
         () => delete process.env.REPLAY_MEMORY_ENTRIES,
       );
       expect(await collectionDigest(db.collection(collectionName('to-device', guarded.version)))).toEqual(live);

@@ -1,9 +1,7 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { INestApplication } from '@nestjs/common';
-import { MongoClient } from 'mongodb';
-import { topicNames } from '@app/contracts';
-import { createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { removeDeployment } from '@app/platform';
 import { bootstrapKeysApi } from '../../apps/keys-api/src/bootstrap';
 import { CommandGateway } from '../../apps/keys-api/src/command-gateway/command-gateway';
 import { bootstrapProcessor } from '../../apps/command-processor/src/bootstrap';
@@ -100,19 +98,8 @@ export class ServiceProcess {
 }
 
 /** Removes a suite's topics and database. */
-export async function cleanUp(env: NodeJS.ProcessEnv): Promise<void> {
-  const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
-  const kafka = createKafka(kafkaSettingsFromEnv('cleanup', env));
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topics.commands, topics.events, topics.replies, topics.deadLetter, topics.homeserver] }).catch(() => undefined);
-  await admin.disconnect();
-  const client = new MongoClient(env.MONGODB_URI!);
-  await client
-    .db(env.MONGODB_DB)
-    .dropDatabase()
-    .catch(() => undefined);
-  await client.close();
+export function cleanUp(env: NodeJS.ProcessEnv): Promise<void> {
+  return removeDeployment(env, 'cleanup');
 }
 
 /** A suite's own steps around the shared set-up: `before` runs before the start, `after` after the stop. */

@@ -86,7 +86,7 @@ describe('claims under concurrency, and replay of the pools', () => {
 
     const kafka = createKafka(kafkaSettingsFromEnv('replay-test', env));
     const admin = new TopicAdmin(kafka);
-    const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), oneTimeKeysProjection as never, () => undefined);
+    const report = await replayProjection({ kafka, admin, db, topics: topicNames(env.KAFKA_TOPIC_PREFIX) }, oneTimeKeysProjection as never, () => undefined);
     await admin.disconnect();
     expect(await collectionDigest(await ProjectionBuckets.forReading(db, 'one-time-keys', report.version))).toEqual(live);
   });

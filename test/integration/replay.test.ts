@@ -34,7 +34,7 @@ describe('replay of the device-keys projection', () => {
     // readers must follow the layout recorded for the version they read.
     const liveBuckets = (await ProjectionBuckets.forReading(db, 'device-keys', 1)).count;
     process.env.PROJECTION_BUCKETS = String(liveBuckets + 3);
-    const report = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), deviceKeysProjection as never, (done) =>
+    const report = await replayProjection({ kafka, admin, db, topics: topicNames(env.KAFKA_TOPIC_PREFIX) }, deviceKeysProjection as never, (done) =>
       progress.push(done),
     ).finally(() => delete process.env.PROJECTION_BUCKETS);
 
@@ -52,16 +52,20 @@ describe('replay of the device-keys projection', () => {
     // A replay whose memory holds one document goes back to reading the store and guarded writes
     // for the rest: the same documents either way.
     process.env.REPLAY_MEMORY_ENTRIES = '1';
-    const guarded = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), deviceKeysProjection as never, () => undefined).finally(
-      () => delete process.env.REPLAY_MEMORY_ENTRIES,
-    );
+    const guarded = await replayProjection(
+      { kafka, admin, db, topics: topicNames(env.KAFKA_TOPIC_PREFIX) },
+      deviceKeysProjection as never,
+      () => undefined,
+    ).finally(() => delete process.env.REPLAY_MEMORY_ENTRIES);
     expect(await collectionDigest(await ProjectionBuckets.forReading(db, 'device-keys', guarded.version))).toEqual(live);
 
     // One whose memory fills half-way writes what it held back so far, then goes on guarded.
     process.env.REPLAY_MEMORY_ENTRIES = String(Math.ceil(plan.length / 2));
-    const overflowed = await replayProjection(kafka, admin, db, topicNames(env.KAFKA_TOPIC_PREFIX), deviceKeysProjection as never, () => undefined).finally(
-      () => delete process.env.REPLAY_MEMORY_ENTRIES,
-    );
+    const overflowed = await replayProjection(
+      { kafka, admin, db, topics: topicNames(env.KAFKA_TOPIC_PREFIX) },
+      deviceKeysProjection as never,
+      () => undefined,
+    ).finally(() => delete process.env.REPLAY_MEMORY_ENTRIES);
     await admin.disconnect();
     expect(await collectionDigest(await ProjectionBuckets.forReading(db, 'device-keys', overflowed.version))).toEqual(live);
     expect(await new ProjectionRegistry(db).active('device-keys')).toBe(4);

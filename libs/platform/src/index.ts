@@ -11,3 +11,4 @@ export * from './kafka-bus';
 export * from './decode-or-dead-letter';
 export * from './framework-errors';
 export * from './ops-only-service';
+export * from './remove-deployment';

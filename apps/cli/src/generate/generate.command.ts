@@ -1,8 +1,6 @@
-import { MongoClient } from 'mongodb';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { topicNames } from '@app/contracts';
-import { createKafka, kafkaSettingsFromEnv } from '@app/kafka';
+import { removeDeployment } from '@app/platform';
 import { LocalInfra } from '../infra/infra';
 import { leaseInfra } from '../infra/infra-lease';
 import { infraLayout } from '../infra/infra-layout';
@@ -117,18 +115,6 @@ export async function generateCommand(args: string[]): Promise<number> {
   }
 }
 
-async function cleanUp(env: NodeJS.ProcessEnv): Promise<void> {
-  const topics = topicNames(env.KAFKA_TOPIC_PREFIX);
-  const admin = createKafka(kafkaSettingsFromEnv('generate-cleanup', env)).admin();
-  await admin.connect();
-  await admin.deleteTopics({ topics: [topics.commands, topics.events, topics.replies, topics.deadLetter, topics.homeserver] }).catch(() => undefined);
-  const groups = (await admin.listGroups()).groups.map((g) => g.groupId).filter((g) => topics.prefix && g.startsWith(topics.prefix));
-  if (groups.length > 0) await admin.deleteGroups(groups).catch(() => undefined);
-  await admin.disconnect();
-  const client = new MongoClient(env.MONGODB_URI!);
-  await client
-    .db(env.MONGODB_DB)
-    .dropDatabase()
-    .catch(() => undefined);
-  await client.close();
+function cleanUp(env: NodeJS.ProcessEnv): Promise<void> {
+  return removeDeployment(env, 'generate-cleanup');
 }

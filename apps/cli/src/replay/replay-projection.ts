@@ -27,16 +27,21 @@ export interface ReplayReport {
   readonly seconds: number;
 }
 
+/** Where a replay reads the log from and writes the new version to. */
+export interface ReplaySources {
+  readonly kafka: Kafka;
+  readonly admin: TopicAdmin;
+  readonly db: Db;
+  readonly topics: TopicNames;
+}
+
 /**
  * Rebuilds a projection from offset 0 of e2ee.events into a new collection version, then
  * hands the live projector the place to continue from (its group offsets) and switches readers
  * to the new version. The previous version is left in place until dropped.
  */
 export async function replayProjection(
-  kafka: Kafka,
-  admin: TopicAdmin,
-  db: Db,
-  topics: TopicNames,
+  { kafka, admin, db, topics }: ReplaySources,
   projection: AnyProjection,
   onProgress: (done: number, total: number) => void,
   options: { readonly holdBack?: boolean; readonly settings?: ReplaySettings } = {},

@@ -31,10 +31,7 @@ export async function replayCommand(args: string[]): Promise<number> {
     const bar = new SingleBar({ format: `replay ${projection.name} [{bar}] {percentage}% | {value}/{total} events | {eta_formatted}` }, Presets.shades_classic);
     bar.start(1, 0);
     const report = await replayProjection(
-      kafka,
-      admin,
-      db,
-      topics,
+      { kafka, admin, db, topics },
       projection,
       (done, total) => {
         bar.setTotal(Math.max(total, 1));

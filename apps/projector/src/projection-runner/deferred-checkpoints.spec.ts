@@ -1,16 +1,24 @@
 import { DeferredCheckpoints } from './deferred-checkpoints';
 
+/** Deferred checkpoints with a 1 s delay whose saves are recorded as [partition, offset]. */
+function recording(): { saves: [number, string][]; deferred: DeferredCheckpoints } {
+  const saves: [number, string][] = [];
+  return {
+    saves,
+    deferred: new DeferredCheckpoints(
+      async (p, o) => void saves.push([p, o]),
+      () => undefined,
+      1000,
+    ),
+  };
+}
+
 describe('DeferredCheckpoints', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('saves the latest skipped position of each partition once the delay has passed, not before', async () => {
-    const saves: [number, string][] = [];
-    const deferred = new DeferredCheckpoints(
-      async (p, o) => void saves.push([p, o]),
-      () => undefined,
-      1000,
-    );
+    const { saves, deferred } = recording();
     deferred.skipped(0, '5');
     deferred.skipped(0, '7');
     deferred.skipped(1, '3');
@@ -25,12 +33,7 @@ describe('DeferredCheckpoints', () => {
   });
 
   it('drops a pending position covered by a checkpoint saved after a batch that changed something', async () => {
-    const saves: [number, string][] = [];
-    const deferred = new DeferredCheckpoints(
-      async (p, o) => void saves.push([p, o]),
-      () => undefined,
-      1000,
-    );
+    const { saves, deferred } = recording();
     deferred.skipped(0, '5');
     deferred.skipped(1, '9');
     deferred.saved(0, '6');

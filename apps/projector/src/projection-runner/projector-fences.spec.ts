@@ -1,18 +1,8 @@
 import { DomainEvent, encodeFencePosition, writerStarted } from '@app/contracts';
+import { domainEvent } from '@app/testing';
 import { ProjectorFences } from './projector-fences';
 
-const by = (writer: string): DomainEvent =>
-  ({
-    id: 'e',
-    type: 'DeviceDeleted',
-    schemaVersion: 1,
-    key: '@u:x',
-    time: 1,
-    correlationId: 'c',
-    causationId: null,
-    data: { userId: '@u:x', deviceId: 'D' },
-    writer,
-  }) as DomainEvent;
+const by = (writer: string): DomainEvent => domainEvent('DeviceDeleted', { userId: '@u:x', deviceId: 'D' }, { key: '@u:x', writer });
 
 describe('ProjectorFences', () => {
   it('goes on from the previous batch when the next one follows it', async () => {

@@ -1,9 +1,8 @@
-import { Controller, Delete, HttpCode, Param, Query, Req, UseGuards } from '@nestjs/common';
+import { Controller, Delete, HttpCode, Req, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { AccessTokenGuard } from '../../auth/access-token.guard';
 import { CurrentRequester, Requester } from '../../auth/requester';
-import { validateParams } from '../../validation/validate-body';
-import { BackupKeysParamsDto } from '../backup-keys-params.dto';
+import { BackupKeysAt, BackupKeysScope } from '../backup-keys-scope';
 import { BACKUP_KEYS_PATHS } from '../backup-keys-paths';
 import { BackupKeysResponse } from '../backup-outcome';
 import { DeleteBackupKeysRequest } from './delete-backup-keys.command';
@@ -16,14 +15,7 @@ export class DeleteBackupKeysController {
 
   @Delete(BACKUP_KEYS_PATHS)
   @HttpCode(200)
-  async remove(
-    @CurrentRequester() requester: Requester,
-    @Query('version') version: unknown,
-    @Param('roomId') roomId: string | undefined,
-    @Param('sessionId') sessionId: string | undefined,
-    @Req() request: { id: string },
-  ): Promise<BackupKeysResponse> {
-    validateParams(BackupKeysParamsDto, { version });
-    return this.commandBus.execute(new DeleteBackupKeysRequest(requester, version as string, roomId ?? null, sessionId ?? null, request.id));
+  async remove(@CurrentRequester() requester: Requester, @BackupKeysAt() at: BackupKeysScope, @Req() request: { id: string }): Promise<BackupKeysResponse> {
+    return this.commandBus.execute(new DeleteBackupKeysRequest(requester, at.version, at.roomId ?? null, at.sessionId ?? null, request.id));
   }
 }

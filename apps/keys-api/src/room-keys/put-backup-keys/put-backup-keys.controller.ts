@@ -1,9 +1,8 @@
-import { Body, Controller, HttpCode, Param, Put, Query, Req, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Put, Req, UseGuards } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { AccessTokenGuard } from '../../auth/access-token.guard';
 import { CurrentRequester, Requester } from '../../auth/requester';
-import { validateParams } from '../../validation/validate-body';
-import { BackupKeysParamsDto } from '../backup-keys-params.dto';
+import { BackupKeysAt, BackupKeysScope } from '../backup-keys-scope';
 import { BACKUP_KEYS_PATHS } from '../backup-keys-paths';
 import { PutBackupKeysRequest } from './put-backup-keys.command';
 import { BackupKeysResponse } from '../backup-outcome';
@@ -18,13 +17,10 @@ export class PutBackupKeysController {
   @HttpCode(200)
   async put(
     @CurrentRequester() requester: Requester,
-    @Query('version') version: unknown,
-    @Param('roomId') roomId: string | undefined,
-    @Param('sessionId') sessionId: string | undefined,
+    @BackupKeysAt() at: BackupKeysScope,
     @Body() body: unknown,
     @Req() request: { id: string },
   ): Promise<BackupKeysResponse> {
-    validateParams(BackupKeysParamsDto, { version });
-    return this.commandBus.execute(new PutBackupKeysRequest(requester, version as string, roomId, sessionId, body, request.id));
+    return this.commandBus.execute(new PutBackupKeysRequest(requester, at.version, at.roomId, at.sessionId, body, request.id));
   }
 }

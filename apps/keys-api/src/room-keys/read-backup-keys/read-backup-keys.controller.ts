@@ -1,10 +1,9 @@
 import { Readable } from 'node:stream';
-import { Controller, Get, Param, Query, Res, UseGuards } from '@nestjs/common';
+import { Controller, Get, Res, UseGuards } from '@nestjs/common';
 import { QueryBus } from '@nestjs/cqrs';
 import { AccessTokenGuard } from '../../auth/access-token.guard';
 import { CurrentRequester, Requester } from '../../auth/requester';
-import { validateParams } from '../../validation/validate-body';
-import { BackupKeysParamsDto } from '../backup-keys-params.dto';
+import { BackupKeysAt, BackupKeysScope } from '../backup-keys-scope';
 import { BACKUP_KEYS_PATHS } from '../backup-keys-paths';
 import { BackupKeysJson, ReadBackupKeysRequest } from './read-backup-keys.query';
 
@@ -17,13 +16,10 @@ export class ReadBackupKeysController {
   @Get(BACKUP_KEYS_PATHS)
   async get(
     @CurrentRequester() requester: Requester,
-    @Query('version') version: unknown,
-    @Param('roomId') roomId: string | undefined,
-    @Param('sessionId') sessionId: string | undefined,
+    @BackupKeysAt() at: BackupKeysScope,
     @Res() reply: { header(name: string, value: string): unknown; send(payload: unknown): unknown },
   ): Promise<void> {
-    validateParams(BackupKeysParamsDto, { version });
-    const body: BackupKeysJson = await this.queryBus.execute(new ReadBackupKeysRequest(requester.userId, version as string, roomId, sessionId));
+    const body: BackupKeysJson = await this.queryBus.execute(new ReadBackupKeysRequest(requester.userId, at.version, at.roomId, at.sessionId));
     reply.header('content-type', 'application/json');
     reply.send(typeof body === 'string' ? body : Readable.from(body));
   }
