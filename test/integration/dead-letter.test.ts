@@ -1,5 +1,5 @@
 import { MongoClient } from 'mongodb';
-import { OneTimeKeysUploaded, decodeEvent, encodeMessage, topicNames } from '@app/contracts';
+import { decodeEvent, encodeMessage, topicNames, EventOf } from '@app/contracts';
 import { MatrixError } from '@app/matrix';
 import { Metrics } from '@app/platform';
 import { OneTimeKeysDoc, PROJECTIONS, ProjectionBuckets, deviceDocId } from '@app/read-models';
@@ -79,7 +79,7 @@ describe('dead-letter topic', () => {
     // The poison event, as the processor would have written it for this user (same partition, same writer).
     const ownEvents = (await readTopic(env, 'events')).filter((m) => m.key === userId).map((m) => decodeEvent(m.value));
     const template = ownEvents[ownEvents.length - 1];
-    const poisonEvent: OneTimeKeysUploaded = {
+    const poisonEvent: EventOf<'OneTimeKeysUploaded'> = {
       ...template,
       id: 'poison-event',
       type: 'OneTimeKeysUploaded',

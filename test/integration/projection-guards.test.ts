@@ -1,10 +1,10 @@
 import { MongoClient } from 'mongodb';
-import { DeviceKeysUploaded, RecordedEvent } from '@app/contracts';
+import { RecordedEvent, EventOf } from '@app/contracts';
 import { ProjectionBuckets, UserDevicesDoc, applyEvents, deviceKeysProjection } from '@app/read-models';
 import { suiteEnv } from '../helpers/suite-env';
 import { cleanUp } from '../helpers/system';
 
-const event = (deviceId: string, keysJson: string, userId = '@g:test.local'): DeviceKeysUploaded => ({
+const event = (deviceId: string, keysJson: string, userId = '@g:test.local'): EventOf<'DeviceKeysUploaded'> => ({
   id: `${deviceId}-${keysJson}`,
   type: 'DeviceKeysUploaded',
   schemaVersion: 1,
@@ -14,7 +14,7 @@ const event = (deviceId: string, keysJson: string, userId = '@g:test.local'): De
   causationId: 'c',
   data: { userId, deviceId, keysJson },
 });
-const at = (offset: number, e: DeviceKeysUploaded): RecordedEvent => ({ event: e, partition: 0, offset: String(offset) });
+const at = (offset: number, e: EventOf<'DeviceKeysUploaded'>): RecordedEvent => ({ event: e, partition: 0, offset: String(offset) });
 /** The defaults the services use (MONGODB_BULK_CHUNK, PROJECTION_BUCKET_WRITERS). */
 const tuning = { bulkChunk: 8, bucketWriters: 4 };
 

@@ -115,11 +115,6 @@ export interface BackupKeysDeletedData {
   readonly etag: string;
   readonly count: number;
 }
-export type BackupVersionCreated = Envelope<'BackupVersionCreated', BackupVersionCreatedData>;
-export type BackupVersionUpdated = Envelope<'BackupVersionUpdated', BackupVersionUpdatedData>;
-export type BackupVersionDeleted = Envelope<'BackupVersionDeleted', BackupVersionDeletedData>;
-export type BackupKeysStored = Envelope<'BackupKeysStored', BackupKeysStoredData>;
-export type BackupKeysDeleted = Envelope<'BackupKeysDeleted', BackupKeysDeletedData>;
 
 /** The keys that changed (an identical re-upload records nothing). */
 export interface CrossSigningKeysUploadedData {
@@ -147,22 +142,6 @@ export interface SignaturesUploadedData {
   readonly userId: string;
   readonly signatures: readonly StoredSignature[];
 }
-export type SignaturesUploaded = Envelope<'SignaturesUploaded', SignaturesUploadedData>;
-export type CrossSigningKeysUploaded = Envelope<'CrossSigningKeysUploaded', CrossSigningKeysUploadedData>;
-export type CrossSigningReplacementAllowed = Envelope<'CrossSigningReplacementAllowed', CrossSigningReplacementAllowedData>;
-
-export type ToDeviceQueued = Envelope<'ToDeviceQueued', ToDeviceQueuedData>;
-export type ToDeviceDropped = Envelope<'ToDeviceDropped', ToDeviceDroppedData>;
-export type ToDeviceAcked = Envelope<'ToDeviceAcked', ToDeviceAckedData>;
-export type RoomEncryptionEnabled = Envelope<'RoomEncryptionEnabled', RoomEncryptionEnabledData>;
-export type MembershipChanged = Envelope<'MembershipChanged', MembershipChangedData>;
-export type DeviceDisplayNameChanged = Envelope<'DeviceDisplayNameChanged', DeviceDisplayNameChangedData>;
-export type DeviceDeleted = Envelope<'DeviceDeleted', DeviceDeletedData>;
-export type DeviceKeysUploaded = Envelope<'DeviceKeysUploaded', DeviceKeysUploadedData>;
-export type OneTimeKeysUploaded = Envelope<'OneTimeKeysUploaded', OneTimeKeysUploadedData>;
-export type FallbackKeyUploaded = Envelope<'FallbackKeyUploaded', FallbackKeyUploadedData>;
-export type OneTimeKeyClaimed = Envelope<'OneTimeKeyClaimed', OneTimeKeyClaimedData>;
-export type FallbackKeyUsed = Envelope<'FallbackKeyUsed', FallbackKeyUsedData>;
 
 /**
  * A fence marker: the partition's new owner appends it before it decides anything. From here on
@@ -171,55 +150,60 @@ export type FallbackKeyUsed = Envelope<'FallbackKeyUsed', FallbackKeyUsedData>;
 export interface WriterStartedData {
   readonly writer: string;
 }
-export type WriterStarted = Envelope<'WriterStarted', WriterStartedData>;
 
-export type DomainEvent =
-  | WriterStarted
-  | DeviceKeysUploaded
-  | OneTimeKeysUploaded
-  | FallbackKeyUploaded
-  | OneTimeKeyClaimed
-  | FallbackKeyUsed
-  | DeviceDisplayNameChanged
-  | DeviceDeleted
-  | MembershipChanged
-  | RoomEncryptionEnabled
-  | ToDeviceQueued
-  | ToDeviceDropped
-  | ToDeviceAcked
-  | BackupVersionCreated
-  | BackupVersionUpdated
-  | BackupVersionDeleted
-  | BackupKeysStored
-  | BackupKeysDeleted
-  | CrossSigningKeysUploaded
-  | CrossSigningReplacementAllowed
-  | SignaturesUploaded;
-export type DomainEventType = DomainEvent['type'];
+/** Every event type with its data: the union, the type names and `EventOf` all come from this one list. */
+export interface EventDataByType {
+  WriterStarted: WriterStartedData;
+  DeviceKeysUploaded: DeviceKeysUploadedData;
+  OneTimeKeysUploaded: OneTimeKeysUploadedData;
+  FallbackKeyUploaded: FallbackKeyUploadedData;
+  OneTimeKeyClaimed: OneTimeKeyClaimedData;
+  FallbackKeyUsed: FallbackKeyUsedData;
+  DeviceDisplayNameChanged: DeviceDisplayNameChangedData;
+  DeviceDeleted: DeviceDeletedData;
+  MembershipChanged: MembershipChangedData;
+  RoomEncryptionEnabled: RoomEncryptionEnabledData;
+  ToDeviceQueued: ToDeviceQueuedData;
+  ToDeviceDropped: ToDeviceDroppedData;
+  ToDeviceAcked: ToDeviceAckedData;
+  BackupVersionCreated: BackupVersionCreatedData;
+  BackupVersionUpdated: BackupVersionUpdatedData;
+  BackupVersionDeleted: BackupVersionDeletedData;
+  BackupKeysStored: BackupKeysStoredData;
+  BackupKeysDeleted: BackupKeysDeletedData;
+  CrossSigningKeysUploaded: CrossSigningKeysUploadedData;
+  CrossSigningReplacementAllowed: CrossSigningReplacementAllowedData;
+  SignaturesUploaded: SignaturesUploadedData;
+}
+export type DomainEventType = keyof EventDataByType;
+/** The stored event of one type. */
+export type EventOf<T extends DomainEventType> = Envelope<T, EventDataByType[T]>;
+export type DomainEvent = { [T in DomainEventType]: EventOf<T> }[DomainEventType];
 
-export const EVENT_TYPES: readonly DomainEventType[] = [
-  'WriterStarted',
-  'DeviceKeysUploaded',
-  'OneTimeKeysUploaded',
-  'FallbackKeyUploaded',
-  'OneTimeKeyClaimed',
-  'FallbackKeyUsed',
-  'DeviceDisplayNameChanged',
-  'DeviceDeleted',
-  'MembershipChanged',
-  'RoomEncryptionEnabled',
-  'ToDeviceQueued',
-  'ToDeviceDropped',
-  'ToDeviceAcked',
-  'BackupVersionCreated',
-  'BackupVersionUpdated',
-  'BackupVersionDeleted',
-  'BackupKeysStored',
-  'BackupKeysDeleted',
-  'CrossSigningKeysUploaded',
-  'CrossSigningReplacementAllowed',
-  'SignaturesUploaded',
-];
+const EVENT_TYPE_SET: Record<DomainEventType, true> = {
+  WriterStarted: true,
+  DeviceKeysUploaded: true,
+  OneTimeKeysUploaded: true,
+  FallbackKeyUploaded: true,
+  OneTimeKeyClaimed: true,
+  FallbackKeyUsed: true,
+  DeviceDisplayNameChanged: true,
+  DeviceDeleted: true,
+  MembershipChanged: true,
+  RoomEncryptionEnabled: true,
+  ToDeviceQueued: true,
+  ToDeviceDropped: true,
+  ToDeviceAcked: true,
+  BackupVersionCreated: true,
+  BackupVersionUpdated: true,
+  BackupVersionDeleted: true,
+  BackupKeysStored: true,
+  BackupKeysDeleted: true,
+  CrossSigningKeysUploaded: true,
+  CrossSigningReplacementAllowed: true,
+  SignaturesUploaded: true,
+};
+export const EVENT_TYPES = Object.keys(EVENT_TYPE_SET) as readonly DomainEventType[];
 
 /** Events after which readers sharing a room with the user must re-query the user's devices. */
 export const DEVICE_LIST_CHANGE_EVENTS = [

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { DomainEvent, WriterStarted } from './events';
+import { DomainEvent, EventOf } from './events';
 
 /**
  * Where a reader of one partition of e2ee.events stands in its fence history: the writer of the
@@ -54,7 +54,7 @@ export function decodeFencePosition(encoded: string | undefined | null): FencePo
 }
 
 /** The marker a new owner appends to its partition before anything else. */
-export function writerStarted(writer: string, partition: number, now: number = Date.now()): WriterStarted {
+export function writerStarted(writer: string, partition: number, now: number = Date.now()): EventOf<'WriterStarted'> {
   return {
     id: randomUUID(),
     type: 'WriterStarted',

@@ -1,20 +1,7 @@
-import { KeysApiSettings } from '../config/keys-api.settings';
+import { KeysApiSettings, keysApiSettingsFromEnv } from '../config/keys-api.settings';
 
-/** Settings for handler specs: only what handlers read, on server `example.org`. */
+/** Settings for handler specs: the documented defaults on server `example.org`, rate limits off, an admin token. */
 export function testSettings(overrides: Partial<KeysApiSettings> = {}): KeysApiSettings {
-  return {
-    serverName: 'example.org',
-    verifySignatures: true,
-    syncMaxTimeoutMs: 30_000,
-    adminToken: 'admin-secret',
-    crossSigningApprovalUrl: null,
-    rateLimits: {
-      enabled: false,
-      claimer: { perSecond: 1, burst: 1 },
-      claimTarget: { perSecond: 1, burst: 1 },
-      toDevice: { perSecond: 1, burst: 1 },
-      query: { perSecond: 1, burst: 1 },
-    },
-    ...overrides,
-  } as KeysApiSettings;
+  const defaults = keysApiSettingsFromEnv({ AUTH_JWT_SECRET: 'spec', SERVER_NAME: 'example.org', RATE_LIMITS: 'off', ADMIN_TOKEN: 'admin-secret' });
+  return { ...defaults, ...overrides };
 }

@@ -1,10 +1,4 @@
-import {
-  AllowCrossSigningReplacementCommand,
-  CrossSigningKeysUploaded,
-  CrossSigningReplacementAllowed,
-  UploadCrossSigningKeysCommand,
-  UploadSignaturesCommand,
-} from '@app/contracts';
+import { AllowCrossSigningReplacementCommand, UploadCrossSigningKeysCommand, UploadSignaturesCommand, EventOf } from '@app/contracts';
 import { verifyObjectSignature } from '@app/matrix';
 import { Decision, alreadyApplied, reject, withoutEvents } from '../shared/decision';
 import { APPLIED, eventOf } from '../shared/event-of';
@@ -58,12 +52,20 @@ export function decideUploadCrossSigningKeys(
   }
   const approved = (state.crossSigning?.replaceAllowedUntil ?? 0) > command.time;
   if (stored.master && !authenticated && !approved) return reject('AUTH_REQUIRED', 'Replacing cross-signing keys needs authentication');
-  return { ok: true, events: [eventOf<CrossSigningKeysUploaded>(command, 0, 'CrossSigningKeysUploaded', { userId, keys: changed })], result: APPLIED };
+  return {
+    ok: true,
+    events: [eventOf<EventOf<'CrossSigningKeysUploaded'>>(command, 0, 'CrossSigningKeysUploaded', { userId, keys: changed })],
+    result: APPLIED,
+  };
 }
 
 /** The operator's approval concerns the current master key (a user without one needs none). */
 export function decideAllowCrossSigningReplacement(state: CrossSigningState, command: AllowCrossSigningReplacementCommand): Decision {
   const { userId, until } = command.data;
   if (!state.crossSigning?.keys.master) return reject('MISSING_MASTER_KEY', 'The user has no master cross-signing key');
-  return { ok: true, events: [eventOf<CrossSigningReplacementAllowed>(command, 0, 'CrossSigningReplacementAllowed', { userId, until })], result: APPLIED };
+  return {
+    ok: true,
+    events: [eventOf<EventOf<'CrossSigningReplacementAllowed'>>(command, 0, 'CrossSigningReplacementAllowed', { userId, until })],
+    result: APPLIED,
+  };
 }

@@ -1,4 +1,4 @@
-import { SignatureFailureCode, SignaturesResult, SignaturesUploaded, SignedObjectUpload, StoredSignature, UploadSignaturesCommand } from '@app/contracts';
+import { SignatureFailureCode, SignaturesResult, SignedObjectUpload, StoredSignature, UploadSignaturesCommand, EventOf } from '@app/contracts';
 import { own, signedBytes, verifyObjectSignature } from '@app/matrix';
 import { Decision } from '../shared/decision';
 import { deviceEd25519 as ed25519In } from '../shared/device-keys';
@@ -121,6 +121,6 @@ export function decideUploadSignatures(state: CrossSigningState, command: Upload
       added.push(signature);
     }
   }
-  const events = added.length === 0 ? [] : [eventOf<SignaturesUploaded>(command, 0, 'SignaturesUploaded', { userId, signatures: added })];
+  const events = added.length === 0 ? [] : [eventOf<EventOf<'SignaturesUploaded'>>(command, 0, 'SignaturesUploaded', { userId, signatures: added })];
   return { ok: true, events, result: { kind: 'signatures', failures } };
 }

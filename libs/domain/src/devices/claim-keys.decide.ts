@@ -1,4 +1,4 @@
-import { ClaimKeysCommand, ClaimKeysResult, DomainEvent, FallbackKeyUsed, OneTimeKeyClaimed } from '@app/contracts';
+import { ClaimKeysCommand, ClaimKeysResult, DomainEvent, EventOf } from '@app/contracts';
 import { own } from '@app/matrix';
 import { Decision } from '../shared/decision';
 import { eventOf } from '../shared/event-of';
@@ -21,7 +21,13 @@ export function decideClaim(state: DevicesState, command: ClaimKeysCommand): Dec
     const oneTimeKey = device.oneTimeKeys.find((k) => k.algorithm === algorithm);
     if (oneTimeKey) {
       events.push(
-        eventOf<OneTimeKeyClaimed>(command, events.length, 'OneTimeKeyClaimed', { userId, deviceId, algorithm, keyName: oneTimeKey.keyName, claimedBy }),
+        eventOf<EventOf<'OneTimeKeyClaimed'>>(command, events.length, 'OneTimeKeyClaimed', {
+          userId,
+          deviceId,
+          algorithm,
+          keyName: oneTimeKey.keyName,
+          claimedBy,
+        }),
       );
       claimed.push({ deviceId, keyName: oneTimeKey.keyName, json: oneTimeKey.json, fallback: false });
       continue;
@@ -29,7 +35,7 @@ export function decideClaim(state: DevicesState, command: ClaimKeysCommand): Dec
     const fallback = device.fallbackKeys.find((f) => f.algorithm === algorithm);
     if (!fallback) continue;
     if (!fallback.used)
-      events.push(eventOf<FallbackKeyUsed>(command, events.length, 'FallbackKeyUsed', { userId, deviceId, algorithm, keyName: fallback.keyName }));
+      events.push(eventOf<EventOf<'FallbackKeyUsed'>>(command, events.length, 'FallbackKeyUsed', { userId, deviceId, algorithm, keyName: fallback.keyName }));
     claimed.push({ deviceId, keyName: fallback.keyName, json: fallback.json, fallback: true });
   }
   return { ok: true, events, result: { kind: 'claim', claimed } };

@@ -1,4 +1,4 @@
-import { ApplyDeviceChangeCommand, DeviceDeleted, DeviceDisplayNameChanged, DomainEvent } from '@app/contracts';
+import { ApplyDeviceChangeCommand, DomainEvent, EventOf } from '@app/contracts';
 import { own } from '@app/matrix';
 import { Decision } from '../shared/decision';
 import { APPLIED, eventOf } from '../shared/event-of';
@@ -15,11 +15,11 @@ export function decideDeviceChange(state: DevicesState, command: ApplyDeviceChan
   const device = own(state.devices, deviceId);
   const events: DomainEvent[] = [];
   if (change === 'deleted') {
-    if (device) events.push(eventOf<DeviceDeleted>(command, 0, 'DeviceDeleted', { userId, deviceId }));
+    if (device) events.push(eventOf<EventOf<'DeviceDeleted'>>(command, 0, 'DeviceDeleted', { userId, deviceId }));
   } else if (!device || change === 'renamed' || displayName !== null) {
     // A known device reported as created without a name keeps the name it has.
     if (!device || (device.displayName ?? null) !== displayName) {
-      events.push(eventOf<DeviceDisplayNameChanged>(command, 0, 'DeviceDisplayNameChanged', { userId, deviceId, displayName }));
+      events.push(eventOf<EventOf<'DeviceDisplayNameChanged'>>(command, 0, 'DeviceDisplayNameChanged', { userId, deviceId, displayName }));
     }
   }
   return { ok: true, events, result: APPLIED };

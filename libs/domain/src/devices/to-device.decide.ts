@@ -1,4 +1,4 @@
-import { AckToDeviceCommand, DeliverToDeviceCommand, DomainEvent, ToDeviceAcked, ToDeviceDropped, ToDeviceQueued } from '@app/contracts';
+import { AckToDeviceCommand, DeliverToDeviceCommand, DomainEvent, EventOf } from '@app/contracts';
 import { own } from '@app/matrix';
 import { Decision } from '../shared/decision';
 import { APPLIED, eventOf } from '../shared/event-of';
@@ -18,12 +18,12 @@ export function decideDeliverToDevice(state: DevicesState, command: DeliverToDev
     for (const target of targets) {
       const current = inbox.get(target) ?? own(state.devices, target)?.toDevice ?? { lastSeq: 0, ackedSeq: 0 };
       if (current.lastSeq - current.ackedSeq >= TO_DEVICE_INBOX_LIMIT) {
-        events.push(eventOf<ToDeviceDropped>(command, events.length, 'ToDeviceDropped', { userId, deviceId: target, sender, type }));
+        events.push(eventOf<EventOf<'ToDeviceDropped'>>(command, events.length, 'ToDeviceDropped', { userId, deviceId: target, sender, type }));
         continue;
       }
       const seq = current.lastSeq + 1;
       inbox.set(target, { ...current, lastSeq: seq });
-      events.push(eventOf<ToDeviceQueued>(command, events.length, 'ToDeviceQueued', { userId, deviceId: target, seq, sender, type, contentJson }));
+      events.push(eventOf<EventOf<'ToDeviceQueued'>>(command, events.length, 'ToDeviceQueued', { userId, deviceId: target, seq, sender, type, contentJson }));
     }
   }
   return { ok: true, events, result: APPLIED };
@@ -35,5 +35,5 @@ export function decideAckToDevice(state: DevicesState, command: AckToDeviceComma
   const inbox = own(state.devices, deviceId)?.toDevice;
   if (!inbox || upToSeq <= inbox.ackedSeq) return { ok: true, events: [], result: APPLIED };
   const acked = Math.min(upToSeq, inbox.lastSeq);
-  return { ok: true, events: [eventOf<ToDeviceAcked>(command, 0, 'ToDeviceAcked', { userId, deviceId, upToSeq: acked })], result: APPLIED };
+  return { ok: true, events: [eventOf<EventOf<'ToDeviceAcked'>>(command, 0, 'ToDeviceAcked', { userId, deviceId, upToSeq: acked })], result: APPLIED };
 }

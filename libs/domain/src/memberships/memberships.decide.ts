@@ -1,4 +1,4 @@
-import { ApplyMembershipCommand, MembershipChanged } from '@app/contracts';
+import { ApplyMembershipCommand, EventOf } from '@app/contracts';
 import { own } from '@app/matrix';
 import { Decision, alreadyApplied } from '../shared/decision';
 import { APPLIED, eventOf } from '../shared/event-of';
@@ -12,5 +12,5 @@ export function decideMemberships(state: MembershipsState, command: MembershipsC
   const current = own(state.rooms, roomId) ?? 'leave';
   const same = current === membership || (membership === 'ban' && current === 'leave');
   if (redelivered || same) return alreadyApplied();
-  return { ok: true, events: [eventOf<MembershipChanged>(command, 0, 'MembershipChanged', { userId, roomId, membership })], result: APPLIED };
+  return { ok: true, events: [eventOf<EventOf<'MembershipChanged'>>(command, 0, 'MembershipChanged', { userId, roomId, membership })], result: APPLIED };
 }

@@ -1,7 +1,7 @@
-import { MembershipChanged } from '@app/contracts';
+import { EventOf } from '@app/contracts';
 import { MembershipsState } from './memberships.state';
 
-export type MembershipsEvent = MembershipChanged;
+export type MembershipsEvent = EventOf<'MembershipChanged'>;
 
 export function evolveMemberships<S extends MembershipsState>(state: S, event: MembershipsEvent): S {
   const { roomId, membership } = event.data;

@@ -1,4 +1,4 @@
-import { ApplyMembershipCommand, MembershipChanged } from '@app/contracts';
+import { ApplyMembershipCommand, EventOf } from '@app/contracts';
 import { deciderSpec, membershipCommand } from '@app/testing';
 import { decideMemberships } from './memberships.decide';
 import { evolveMemberships } from './memberships.evolve';
@@ -11,7 +11,7 @@ const spec = deciderSpec({
   initial: (): MembershipsState => ({}),
 });
 const membership = (roomId: string, m: ApplyMembershipCommand['data']['membership'], id = `m-${roomId}-${m}`) => membershipCommand(id, roomId, m);
-const changed = (roomId: string, m: ApplyMembershipCommand['data']['membership']): MembershipChanged => ({
+const changed = (roomId: string, m: ApplyMembershipCommand['data']['membership']): EventOf<'MembershipChanged'> => ({
   id: `e-${roomId}-${m}`,
   type: 'MembershipChanged',
   schemaVersion: 1,

@@ -1,4 +1,4 @@
-import { ApplyRoomEncryptionCommand, RoomEncryptionEnabled } from '@app/contracts';
+import { ApplyRoomEncryptionCommand, EventOf } from '@app/contracts';
 import { Decision, alreadyApplied } from '../shared/decision';
 import { APPLIED, eventOf } from '../shared/event-of';
 import { RoomEncryptionState } from './room-encryption.state';
@@ -9,5 +9,5 @@ export type RoomEncryptionCommand = ApplyRoomEncryptionCommand;
 export function decideRoomEncryption(state: RoomEncryptionState, command: RoomEncryptionCommand, redelivered: boolean): Decision {
   if (redelivered || state.roomEncryption !== undefined) return alreadyApplied();
   const { roomId, algorithm } = command.data;
-  return { ok: true, events: [eventOf<RoomEncryptionEnabled>(command, 0, 'RoomEncryptionEnabled', { roomId, algorithm })], result: APPLIED };
+  return { ok: true, events: [eventOf<EventOf<'RoomEncryptionEnabled'>>(command, 0, 'RoomEncryptionEnabled', { roomId, algorithm })], result: APPLIED };
 }

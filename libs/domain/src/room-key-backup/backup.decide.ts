@@ -1,16 +1,12 @@
 import {
-  BackupKeysDeleted,
-  BackupKeysStored,
   BackupSessionUpload,
-  BackupVersionCreated,
-  BackupVersionDeleted,
-  BackupVersionUpdated,
   CreateBackupVersionCommand,
   DeleteBackupKeysCommand,
   DeleteBackupVersionCommand,
   DomainEvent,
   PutBackupKeysCommand,
   UpdateBackupVersionCommand,
+  EventOf,
 } from '@app/contracts';
 import { own } from '@app/matrix';
 import { Decision, alreadyApplied, reject, withoutEvents } from '../shared/decision';
@@ -60,7 +56,7 @@ export function decideCreateBackupVersion(backup: BackupState | undefined, comma
   const { userId, algorithm, authDataJson } = command.data;
   return {
     ok: true,
-    events: [eventOf<BackupVersionCreated>(command, 0, 'BackupVersionCreated', { userId, version, algorithm, authDataJson })],
+    events: [eventOf<EventOf<'BackupVersionCreated'>>(command, 0, 'BackupVersionCreated', { userId, version, algorithm, authDataJson })],
     result: { kind: 'backup-version', version },
   };
 }
@@ -70,7 +66,11 @@ export function decideUpdateBackupVersion(backup: BackupState | undefined, comma
   const existing = own(backup?.versions, version);
   if (!existing || existing.deleted) return reject('BACKUP_NOT_FOUND', `Unknown backup version ${version}`);
   if (existing.algorithm !== algorithm) return reject('BACKUP_MISMATCH', 'The algorithm of a backup version cannot change');
-  return { ok: true, events: [eventOf<BackupVersionUpdated>(command, 0, 'BackupVersionUpdated', { userId, version, authDataJson })], result: APPLIED };
+  return {
+    ok: true,
+    events: [eventOf<EventOf<'BackupVersionUpdated'>>(command, 0, 'BackupVersionUpdated', { userId, version, authDataJson })],
+    result: APPLIED,
+  };
 }
 
 /** Deleting a deleted version again is fine; one that never existed is not found. */
@@ -79,7 +79,7 @@ export function decideDeleteBackupVersion(backup: BackupState | undefined, comma
   const existing = own(backup?.versions, version);
   if (!existing) return reject('BACKUP_NOT_FOUND', `Unknown backup version ${version}`);
   if (existing.deleted) return { ok: true, events: [], result: APPLIED };
-  return { ok: true, events: [eventOf<BackupVersionDeleted>(command, 0, 'BackupVersionDeleted', { userId, version })], result: APPLIED };
+  return { ok: true, events: [eventOf<EventOf<'BackupVersionDeleted'>>(command, 0, 'BackupVersionDeleted', { userId, version })], result: APPLIED };
 }
 
 /** Key writes go to the current version only: an older existing one is refused with the current one named. */
@@ -119,7 +119,7 @@ export function decidePutBackupKeys(backup: BackupState | undefined, command: Pu
   const events: DomainEvent[] = [];
   for (let i = 0; i < all.length; i += SESSIONS_PER_EVENT) {
     const chunk = all.slice(i, i + SESSIONS_PER_EVENT);
-    events.push(eventOf<BackupKeysStored>(command, events.length, 'BackupKeysStored', { userId, version, sessions: chunk, etag, count }));
+    events.push(eventOf<EventOf<'BackupKeysStored'>>(command, events.length, 'BackupKeysStored', { userId, version, sessions: chunk, etag, count }));
   }
   return { ok: true, events, result: { kind: 'backup-keys', etag, count } };
 }
@@ -134,7 +134,7 @@ export function decideDeleteBackupKeys(backup: BackupState | undefined, command:
   const etag = String(target.state.etag + 1);
   return {
     ok: true,
-    events: [eventOf<BackupKeysDeleted>(command, 0, 'BackupKeysDeleted', { userId, version, roomId, sessionId, etag, count: remaining.length })],
+    events: [eventOf<EventOf<'BackupKeysDeleted'>>(command, 0, 'BackupKeysDeleted', { userId, version, roomId, sessionId, etag, count: remaining.length })],
     result: { kind: 'backup-keys', etag, count: remaining.length },
   };
 }

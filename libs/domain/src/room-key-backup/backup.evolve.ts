@@ -1,8 +1,13 @@
-import { BackupKeysDeleted, BackupKeysStored, BackupVersionCreated, BackupVersionDeleted, BackupVersionUpdated } from '@app/contracts';
+import { EventOf } from '@app/contracts';
 import { own } from '@app/matrix';
 import { BackupState, BackupVersionState, RoomKeyBackupState, emptyBackup, sessionKeyMatches, sessionKey } from './backup.state';
 
-export type BackupEvent = BackupVersionCreated | BackupVersionUpdated | BackupVersionDeleted | BackupKeysStored | BackupKeysDeleted;
+export type BackupEvent =
+  | EventOf<'BackupVersionCreated'>
+  | EventOf<'BackupVersionUpdated'>
+  | EventOf<'BackupVersionDeleted'>
+  | EventOf<'BackupKeysStored'>
+  | EventOf<'BackupKeysDeleted'>;
 
 export function evolveBackups<S extends RoomKeyBackupState>(state: S, event: BackupEvent): S {
   return { ...state, backup: evolveBackup(state.backup, event) };

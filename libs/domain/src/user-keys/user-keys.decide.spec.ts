@@ -1,4 +1,4 @@
-import { DeviceKeysUploaded, UploadKeysCommand } from '@app/contracts';
+import { UploadKeysCommand, EventOf } from '@app/contracts';
 import { deciderSpec } from '@app/testing';
 import { decideUserKeys } from './user-keys.decide';
 import { evolveUserKeys } from './user-keys.evolve';
@@ -18,7 +18,7 @@ const upload = (id: string, deviceKeysJson: string | null, deviceId = 'DEV'): Up
   data: { userId: USER, deviceId, deviceKeysJson, oneTimeKeys: [], fallbackKeys: [], verifySignatures: false },
 });
 
-const uploaded = (commandId: string, keysJson: string, deviceId = 'DEV'): DeviceKeysUploaded => ({
+const uploaded = (commandId: string, keysJson: string, deviceId = 'DEV'): EventOf<'DeviceKeysUploaded'> => ({
   id: `${commandId}/0`,
   type: 'DeviceKeysUploaded',
   schemaVersion: 1,
