@@ -31,8 +31,8 @@ export class Feed {
     const runId = `bench${Date.now().toString(36)}`;
     this.sink =
       mode === 'events'
-        ? new EventSink(this.producer, topics, this.keys, this.recorder, runId, partitions)
-        : new KafkaSink(this.producer, topics, this.keys, this.recorder, runId, 1000);
+        ? new EventSink({ producer: this.producer, topics, keys: this.keys, recorder: this.recorder, runId }, partitions)
+        : new KafkaSink({ producer: this.producer, topics, keys: this.keys, recorder: this.recorder, runId }, 1000);
   }
 
   upload(userId: string, deviceId: string, oneTimeKeys = 0): Operation {

@@ -176,9 +176,9 @@ export interface EventDataByType {
   SignaturesUploaded: SignaturesUploadedData;
 }
 export type DomainEventType = keyof EventDataByType;
-/** The stored event of one type. */
-export type EventOf<T extends DomainEventType> = Envelope<T, EventDataByType[T]>;
-export type DomainEvent = { [T in DomainEventType]: EventOf<T> }[DomainEventType];
+export type DomainEvent = { [K in DomainEventType]: Envelope<K, EventDataByType[K]> }[DomainEventType];
+/** The stored events of the types `T` (a union of types gives the union of their events, each narrowable by `type`). */
+export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
 
 const EVENT_TYPE_SET: Record<DomainEventType, true> = {
   WriterStarted: true,

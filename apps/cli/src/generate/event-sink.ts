@@ -1,12 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { DomainEvent, HomeserverEvent, RoutedCommand, TopicNames, encodeMessage, homeserverEventToCommand, writerStarted } from '@app/contracts';
+import { DomainEvent, HomeserverEvent, RoutedCommand, encodeMessage, homeserverEventToCommand, writerStarted } from '@app/contracts';
 import { UserKeysState, decideBatch, initialUserKeysState } from '@app/domain';
-import { MessageProducer, partitionForKey } from '@app/kafka';
-import { BatchingSender, KafkaForms } from './kafka-sink';
-import { KeyMaterial } from './key-material';
-import { Recorder } from './recorder';
-import { Sink } from './sink';
-import { Operation } from './traffic-plan';
+import { partitionForKey } from '@app/kafka';
+import { FormSink, SinkTarget } from './form-sink';
+import { KafkaForm } from './kafka-forms';
 
 /**
  * Events mode, for filling the log fast (replay benches): every operation becomes the same
@@ -16,32 +13,20 @@ import { Operation } from './traffic-plan';
  * processor would have written, without its round trips and snapshots. The processor must not
  * run on the same topics meanwhile (it would decide on states that miss these events).
  */
-export class EventSink implements Sink {
-  private readonly forms: KafkaForms;
-  private readonly sender: BatchingSender;
+export class EventSink extends FormSink {
   private readonly states = new Map<string, UserKeysState>();
   /** As a processor does, it writes as each partition's writer (writer-fence.ts), marker first. */
   private readonly writer = randomUUID();
   private readonly marked = new Set<number>();
 
   constructor(
-    producer: MessageProducer,
-    private readonly topics: TopicNames,
-    keys: KeyMaterial,
-    private readonly recorder: Recorder,
-    runId: string,
+    target: SinkTarget,
     private readonly partitions: number,
   ) {
-    this.forms = new KafkaForms(keys, runId);
-    this.sender = new BatchingSender(producer, recorder);
+    super(target);
   }
 
-  perform(op: Operation): Promise<void> {
-    const form = this.forms.of(op);
-    if (!form) {
-      this.recorder.skip(op.kind);
-      return Promise.resolve();
-    }
+  protected send(form: KafkaForm): Promise<void> {
     const commands: { endpoint: string; command: RoutedCommand }[] = form.homeserver.map((e: HomeserverEvent) => ({
       endpoint: 'events from hs.events',
       command: homeserverEventToCommand(e, `hs:${e.id}`) as RoutedCommand,
@@ -59,10 +44,6 @@ export class EventSink implements Sink {
       for (const event of decided[0].events) sent.push(this.append(endpoint, partition, { ...event, writer: this.writer }));
     }
     return Promise.all(sent).then(() => undefined);
-  }
-
-  close(): Promise<void> {
-    return this.sender.close();
   }
 
   private append(endpoint: string, partition: number, event: DomainEvent): Promise<void> {

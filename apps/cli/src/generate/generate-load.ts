@@ -59,8 +59,8 @@ export async function generateLoad(options: GenerateOptions, env: NodeJS.Process
   const lag = kafka ? new LagSampler(kafka, topics, recorder.startedAt) : undefined;
   const keys = new KeyMaterial();
   let sink: Sink;
-  if (options.mode === 'kafka') sink = new KafkaSink(producer!, topics, keys, recorder, runId);
-  else if (options.mode === 'events') sink = new EventSink(producer!, topics, keys, recorder, runId, settings.partitions);
+  if (options.mode === 'kafka') sink = new KafkaSink({ producer: producer!, topics, keys, recorder, runId });
+  else if (options.mode === 'events') sink = new EventSink({ producer: producer!, topics, keys, recorder, runId }, settings.partitions);
   else if (options.http) sink = new HttpSink(options.http, keys, recorder, runId, producer ? { producer, topics } : undefined, options.observe);
   else throw new Error('HTTP mode needs a target URL');
 

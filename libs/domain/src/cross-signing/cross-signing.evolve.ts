@@ -1,7 +1,7 @@
 import { EventOf } from '@app/contracts';
 import { CrossSigningState, SIGNATURES_KEPT, signatureIdentity } from './cross-signing.state';
 
-export type CrossSigningEvent = EventOf<'CrossSigningKeysUploaded'> | EventOf<'CrossSigningReplacementAllowed'> | EventOf<'SignaturesUploaded'>;
+export type CrossSigningEvent = EventOf<'CrossSigningKeysUploaded' | 'CrossSigningReplacementAllowed' | 'SignaturesUploaded'>;
 
 export function evolveCrossSigning<S extends CrossSigningState>(state: S, event: CrossSigningEvent): S {
   switch (event.type) {

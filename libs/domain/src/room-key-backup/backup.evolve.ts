@@ -2,12 +2,7 @@ import { EventOf } from '@app/contracts';
 import { own } from '@app/matrix';
 import { BackupState, BackupVersionState, RoomKeyBackupState, emptyBackup, sessionKeyMatches, sessionKey } from './backup.state';
 
-export type BackupEvent =
-  | EventOf<'BackupVersionCreated'>
-  | EventOf<'BackupVersionUpdated'>
-  | EventOf<'BackupVersionDeleted'>
-  | EventOf<'BackupKeysStored'>
-  | EventOf<'BackupKeysDeleted'>;
+export type BackupEvent = EventOf<'BackupVersionCreated' | 'BackupVersionUpdated' | 'BackupVersionDeleted' | 'BackupKeysStored' | 'BackupKeysDeleted'>;
 
 export function evolveBackups<S extends RoomKeyBackupState>(state: S, event: BackupEvent): S {
   return { ...state, backup: evolveBackup(state.backup, event) };

@@ -1,5 +1,5 @@
 import { StoredSignature } from '@app/contracts';
-import { DocMeta, EventOf, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
+import { EventOf, ProjectedDoc, Projection, userOfEvent } from '../projection/projection';
 
 /**
  * A user's cross-signing keys as uploaded (canonical JSON), and every signature the user made that
@@ -18,14 +18,11 @@ const sameSignature = (a: StoredSignature, b: StoredSignature): boolean =>
   a.targetUserId === b.targetUserId && a.targetKey === b.targetKey && a.signerKeyId === b.signerKeyId && a.keyId === b.keyId;
 
 const HANDLES = ['CrossSigningKeysUploaded', 'SignaturesUploaded'] as const;
-type CrossSigningKeysEvent = EventOf<(typeof HANDLES)[number]>;
-
-export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc, CrossSigningKeysEvent> = {
+export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc, EventOf<(typeof HANDLES)[number]>> = {
   name: 'cross-signing-keys',
   handles: HANDLES,
   documentId: userOfEvent,
-  bucketKey: userOfEvent,
-  evolve(doc: CrossSigningKeysDoc | null, event: CrossSigningKeysEvent, meta: DocMeta): CrossSigningKeysDoc | null {
+  evolve(doc, event, meta) {
     const base = {
       master: doc?.master ?? null,
       selfSigning: doc?.selfSigning ?? null,
@@ -47,7 +44,7 @@ export const crossSigningKeysProjection: Projection<CrossSigningKeysDoc, CrossSi
         return { _id: event.data.userId, _meta: meta, userId: event.data.userId, ...base };
       default: {
         const unhandled: never = event;
-        throw new Error(`cross-signing-keys projection: unhandled ${(unhandled as CrossSigningKeysEvent).type}`);
+        throw new Error(`cross-signing-keys projection: unhandled ${(unhandled as { type: string }).type}`);
       }
     }
   },

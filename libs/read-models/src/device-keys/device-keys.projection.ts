@@ -41,14 +41,11 @@ function withDevice(
 }
 
 const HANDLES = ['DeviceKeysUploaded', 'DeviceDisplayNameChanged', 'DeviceDeleted'] as const;
-type DeviceKeysEvent = EventOf<(typeof HANDLES)[number]>;
-
-export const deviceKeysProjection: Projection<UserDevicesDoc, DeviceKeysEvent> = {
+export const deviceKeysProjection: Projection<UserDevicesDoc, EventOf<(typeof HANDLES)[number]>> = {
   name: 'device-keys',
   handles: HANDLES,
   documentId: userOfEvent,
-  bucketKey: userOfEvent,
-  evolve(doc: UserDevicesDoc | null, event: DeviceKeysEvent, meta: DocMeta): UserDevicesDoc | null {
+  evolve(doc, event, meta) {
     switch (event.type) {
       case 'DeviceKeysUploaded':
         return withDevice(doc, event.data.userId, meta, event.data.deviceId, (d) => ({ ...d, keysJson: event.data.keysJson }));
@@ -60,7 +57,7 @@ export const deviceKeysProjection: Projection<UserDevicesDoc, DeviceKeysEvent> =
       }
       default: {
         const unhandled: never = event;
-        throw new Error(`device-keys projection: unhandled ${(unhandled as DeviceKeysEvent).type}`);
+        throw new Error(`device-keys projection: unhandled ${(unhandled as { type: string }).type}`);
       }
     }
   },

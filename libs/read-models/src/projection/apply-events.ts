@@ -1,5 +1,5 @@
 import { DomainEvent, RecordedEvent } from '@app/contracts';
-import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, WriteTuning, isCustomProjection } from './projection';
+import { AnyProjection, ProjectedDoc, Projection, ProjectionContext, WriteTuning, bucketKeyOf, isCustomProjection } from './projection';
 import { ProjectionBuckets } from './buckets';
 import { ReplayMemory } from './replay-memory';
 import { PoisonSink } from './poisoned-events';
@@ -27,7 +27,7 @@ export async function applyEvents<D extends ProjectedDoc, E extends DomainEvent>
 ): Promise<number> {
   const relevant = projectableEvents(projection, events, poisoned);
   await makeRoomForBatch(memory, () => relevant.map((e) => projection.documentId(e.event)));
-  const work = buckets.group(relevant, (e) => projection.bucketKey(e.event));
+  const work = buckets.group(relevant, (e) => bucketKeyOf(projection, e.event));
   return acrossBuckets(work, tuning.bucketWriters, ([collection, inBucket]) =>
     applyToBucket(collection, projection, inBucket, tuning.bulkChunk, memory, poisoned),
   );

@@ -1,5 +1,5 @@
 import { DomainEvent, RecordedEvent } from '@app/contracts';
-import { ProjectedDoc, Projection, declaredEvents } from './projection';
+import { ProjectedDoc, Projection, bucketKeyOf, declaredEvents } from './projection';
 import { PoisonSink, keyedEvents } from './poisoned-events';
 
 /**
@@ -13,5 +13,5 @@ export function projectableEvents<D extends ProjectedDoc, E extends DomainEvent>
   events: readonly RecordedEvent[],
   poisoned?: PoisonSink,
 ): RecordedEvent<E>[] {
-  return keyedEvents(declaredEvents<E>(projection, events), (e) => [projection.documentId(e.event), projection.bucketKey(e.event)], poisoned);
+  return keyedEvents(declaredEvents<E>(projection, events), (e) => [projection.documentId(e.event), bucketKeyOf(projection, e.event)], poisoned);
 }

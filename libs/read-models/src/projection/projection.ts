@@ -1,5 +1,5 @@
 import { Collection, Db, Document } from 'mongodb';
-import { DomainEvent, DomainEventType, RecordedEvent } from '@app/contracts';
+import { DomainEvent, RecordedEvent } from '@app/contracts';
 import { ReplayMemory } from './replay-memory';
 import { PoisonSink } from './poisoned-events';
 
@@ -16,8 +16,11 @@ export interface ProjectedDoc {
   readonly deleted?: boolean;
 }
 
-/** The events of the types `T`, narrowed from the union. */
-export type EventOf<T extends DomainEventType> = Extract<DomainEvent, { type: T }>;
+export type { EventOf } from '@app/contracts';
+
+/** The key that picks an event's bucket: the projection's `bucketKey`, else the document id. */
+export const bucketKeyOf = (projection: Pick<Projection, 'documentId' | 'bucketKey'>, event: DomainEvent): string =>
+  (projection.bucketKey ?? projection.documentId)(event);
 
 /** The one check that lets an event reach a projection's code typed to the events `E` it declares. */
 export const isDeclaredBy = <E extends DomainEvent>(projection: { readonly handles: readonly E['type'][] }, event: DomainEvent): event is E =>
@@ -40,8 +43,8 @@ export interface Projection<D extends ProjectedDoc = ProjectedDoc, E extends Dom
   readonly handles: readonly E['type'][];
   /** Takes any event: readers (the keys-api's read caches) ask it of events they filter by `handles`. */
   documentId(event: DomainEvent): string;
-  /** What picks the document's bucket (docs/architecture.md): the key its readers look it up by. */
-  bucketKey(event: DomainEvent): string;
+  /** What picks the document's bucket (docs/architecture.md): the key its readers look it up by; the document id when absent. */
+  bucketKey?(event: DomainEvent): string;
   evolve(doc: D | null, event: E, meta: DocMeta): D | null;
   readonly indexes: readonly Record<string, 1 | -1>[];
 }
