@@ -88,6 +88,7 @@ export class ToDeviceProbes {
     while (probe.attempts < 5) {
       probe.attempts++;
       const startedAt = Date.now();
+      const exchange = { endpoint: 'PUT /sendToDevice', method: 'PUT', path, requestBody: body, requester: this.senderOf(probe.sender), startedAt };
       let x: HttpExchange;
       try {
         const r = await fetch(`${this.url}${path}`, {
@@ -97,34 +98,11 @@ export class ToDeviceProbes {
           signal: AbortSignal.timeout(this.timeoutMs),
         });
         const text = await r.text();
-        x = {
-          endpoint: 'PUT /sendToDevice',
-          method: 'PUT',
-          path,
-          requestBody: body,
-          requester: this.senderOf(probe.sender),
-          status: r.status,
-          retryAfter: r.headers.get('retry-after'),
-          responseText: text,
-          error: null,
-          startedAt,
-          endedAt: Date.now(),
-        };
+        x = { ...exchange, status: r.status, retryAfter: r.headers.get('retry-after'), responseText: text, error: null, endedAt: Date.now() };
       } catch (err) {
         const e = err as Error & { cause?: { code?: string } };
-        x = {
-          endpoint: 'PUT /sendToDevice',
-          method: 'PUT',
-          path,
-          requestBody: body,
-          requester: this.senderOf(probe.sender),
-          status: null,
-          retryAfter: null,
-          responseText: '',
-          error: `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`,
-          startedAt,
-          endedAt: Date.now(),
-        };
+        const error = `${e.message}${e.cause?.code ? ` (${e.cause.code})` : ''}`;
+        x = { ...exchange, status: null, retryAfter: null, responseText: '', error, endedAt: Date.now() };
       }
       this.observe(x);
       if (x.status === 200) {

@@ -10,6 +10,7 @@ import { CommandGateway } from './command-gateway/command-gateway';
 import { KEYS_API_SETTINGS, KeysApiSettings, keysApiSettingsFromEnv } from './config/keys-api.settings';
 import { ReadBarrier } from './read-barrier/read-barrier';
 import { PROJECTIONS } from '@app/read-models';
+import { ReadModelStore } from './read-cache/read-model-store';
 import { ReadCaches } from './read-cache/read-caches';
 import { RelevantOffsets } from './read-barrier/relevant-offsets';
 import { PerUserReads } from './read-cache/per-user-reads';
@@ -72,6 +73,7 @@ export class KeysApiModule {
         { provide: RequestLimits, inject: [KEYS_API_SETTINGS], useFactory: (s: KeysApiSettings) => new RequestLimits(s.rateLimits, () => performance.now()) },
         ReadBarrier,
         ReadCaches,
+        ReadModelStore,
         {
           provide: RelevantOffsets,
           useFactory: () => new RelevantOffsets(new Map(Object.values(PROJECTIONS).map((p) => [p.name, new Set<string>(p.handles)]))),

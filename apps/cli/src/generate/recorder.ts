@@ -1,15 +1,12 @@
 import { LatencyHistogram } from './histogram';
 
-export interface EndpointSummary {
-  readonly count: number;
-  readonly errors: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly p99: number;
-  readonly p999: number;
-  readonly max: number;
-  readonly mean: number;
-}
+/** The percentiles each endpoint's summary reports, in milliseconds. */
+const PERCENTILES = { p50: 0.5, p90: 0.9, p99: 0.99, p999: 0.999 } as const;
+
+/** One endpoint's figures: operations, errors, and latencies in milliseconds. */
+export type EndpointSummary = { readonly count: number; readonly errors: number; readonly max: number; readonly mean: number } & {
+  readonly [P in keyof typeof PERCENTILES]: number;
+};
 
 /**
  * What a run measured: a latency histogram (microseconds) per endpoint, error counts, and the
@@ -51,16 +48,8 @@ export class Recorder {
     const ms = (us: number) => Math.round(us / 10) / 100;
     const out: Record<string, EndpointSummary> = {};
     for (const [endpoint, h] of [...this.histograms].sort(([a], [b]) => a.localeCompare(b))) {
-      out[endpoint] = {
-        count: h.count,
-        errors: this.errors.get(endpoint) ?? 0,
-        p50: ms(h.percentile(0.5)),
-        p90: ms(h.percentile(0.9)),
-        p99: ms(h.percentile(0.99)),
-        p999: ms(h.percentile(0.999)),
-        max: ms(h.max),
-        mean: ms(h.mean),
-      };
+      const percentiles = Object.fromEntries(Object.entries(PERCENTILES).map(([name, q]) => [name, ms(h.percentile(q))]));
+      out[endpoint] = { count: h.count, errors: this.errors.get(endpoint) ?? 0, ...percentiles, max: ms(h.max), mean: ms(h.mean) } as EndpointSummary;
     }
     return out;
   }

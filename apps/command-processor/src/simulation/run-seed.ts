@@ -4,8 +4,11 @@ import { DEFAULT_OPTIONS, SimulationOptions } from './simulation-options';
 import { sameJson } from './same-json';
 import { checkMemory } from './state-checks';
 
+/** One seed's verdict (violations, with the trace that led to them) and what it exercised. */
 export interface SeedResult {
   readonly seed: number;
+  readonly violations: readonly string[];
+  readonly trace: readonly string[];
   /** Port operations started (store and log reads and writes, replies, commits). */
   readonly operations: number;
   readonly commands: number;
@@ -13,8 +16,6 @@ export interface SeedResult {
   readonly events: number;
   /** Claims answered empty whose redelivery later took a key (reply-ledger.ts): wasted keys, not violations. */
   readonly emptyAnswersLaterClaimed: number;
-  readonly violations: readonly string[];
-  readonly trace: readonly string[];
 }
 
 /** One seed: the run, then the checks that need everything settled. */

@@ -1,16 +1,16 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Db } from 'mongodb';
+
 import { PositionVector } from '@app/contracts';
+
 import { partitionForKey } from '@app/kafka';
-import { KafkaBus, MONGO_DB } from '@app/platform';
+
+import { KafkaBus } from '@app/platform';
 import {
   DeviceListChanges,
   DeviceListDoc,
   DeviceListDocReader,
-  ProjectionRegistry,
   WakeUpFeedDoc,
   checkpointOwner,
-  collectionName,
   deviceListChangesSince,
   deviceListFeedName,
   deviceListsProjection,
@@ -20,27 +20,28 @@ import {
   roomsNoticedAfter,
 } from '@app/read-models';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+
 import { ReadCaches } from '../read-cache/read-caches';
+
 import { cachedPointRead } from '../read-cache/cached-point-read';
+
 import { CheckpointReads } from '../read-barrier/checkpoint-reads';
+
+import { ReadModelStore } from '../read-cache/read-model-store';
 
 /** The device-lists read model as the /keys/changes and sync-extension endpoints see it. */
 @Injectable()
 export class DeviceListReader {
-  private readonly registry: ProjectionRegistry;
-
   constructor(
-    @Inject(MONGO_DB) private readonly db: Db,
+    private readonly store: ReadModelStore,
     private readonly bus: KafkaBus,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
     private readonly caches: ReadCaches,
     private readonly checkpoints: CheckpointReads,
-  ) {
-    this.registry = new ProjectionRegistry(db, 500);
-  }
+  ) {}
 
   activeVersion(): Promise<number> {
-    return this.registry.active(deviceListsProjection.name);
+    return this.store.activeVersion(deviceListsProjection.name);
   }
 
   /** Everything at or below this vector is in the read model: the next token to hand out. */
@@ -74,7 +75,7 @@ export class DeviceListReader {
   private async cachedRings(version: number, applied: PositionVector, partitions: number): Promise<Map<string, WakeUpFeedDoc | null>> {
     const cache = this.caches.deviceListRings;
     cache.useVersion(version);
-    const feed = this.db.collection<WakeUpFeedDoc>(deviceListFeedName(version));
+    const feed = this.store.db.collection<WakeUpFeedDoc>(deviceListFeedName(version));
     return cachedPointRead<WakeUpFeedDoc>({
       cache,
       ids: Array.from({ length: partitions }, (_, p) => feedDocId(p)),
@@ -96,7 +97,7 @@ export class DeviceListReader {
     const cache = this.caches.deviceLists;
     cache.useVersion(version);
     const targets = targetsOf(applied);
-    const fromStore = mongoDeviceListDocs(this.db.collection(collectionName(deviceListsProjection.name, version)));
+    const fromStore = mongoDeviceListDocs(this.store.collection(deviceListsProjection.name, version));
     return async (ids) => {
       const found = await cachedPointRead<DeviceListDoc>({
         cache,

@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Db, Document } from 'mongodb';
+
+import { Document } from 'mongodb';
 import { MatrixError } from '@app/matrix';
-import { MONGO_DB, isInfrastructureError } from '@app/platform';
-import { ProjectionBuckets, ProjectionRegistry } from '@app/read-models';
+
+import { isInfrastructureError } from '@app/platform';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+
 import { ReadBarrier } from '../read-barrier/read-barrier';
+
 import { cachedPointRead } from './cached-point-read';
+
 import { LogPositionedCache } from './log-positioned-cache';
+
+import { ReadModelStore } from './read-model-store';
 
 /**
  * The per-user documents of a replace-per-event projection (`_id` = user id) as of now: from this
@@ -15,19 +21,15 @@ import { LogPositionedCache } from './log-positioned-cache';
  */
 @Injectable()
 export class PerUserReads {
-  private readonly registry: ProjectionRegistry;
-
   constructor(
-    @Inject(MONGO_DB) private readonly db: Db,
+    private readonly store: ReadModelStore,
     private readonly barrier: ReadBarrier,
     @Inject(KEYS_API_SETTINGS) private readonly settings: KeysApiSettings,
-  ) {
-    this.registry = new ProjectionRegistry(db, 500);
-  }
+  ) {}
 
   async read<D extends Document>(projection: string, cache: LogPositionedCache<D>, userIds: readonly string[]): Promise<Map<string, D | null>> {
     try {
-      const version = await this.registry.active(projection);
+      const version = await this.store.activeVersion(projection);
       cache.useVersion(version);
       const targets = await this.barrier.targetsForUsers(userIds);
       return await cachedPointRead({
@@ -38,7 +40,7 @@ export class PerUserReads {
         waitMs: this.settings.readBarrierTimeoutMs,
         load: async (misses) => {
           const exact = await this.barrier.waitForTargets(projection, version, targets);
-          return { docs: await (await ProjectionBuckets.forReading<D>(this.db, projection, version)).byIds(misses), exact };
+          return { docs: await (await this.store.buckets<D>(projection, version)).byIds(misses), exact };
         },
       });
     } catch (err) {

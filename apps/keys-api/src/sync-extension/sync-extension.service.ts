@@ -1,12 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { Db } from 'mongodb';
+
 import { PositionVector } from '@app/contracts';
-import { KafkaBus, MONGO_DB } from '@app/platform';
+
+import { KafkaBus } from '@app/platform';
 import {
   OneTimeKeysDoc,
-  ProjectionBuckets,
-  ProjectionRegistry,
-  collectionName,
   deviceListFeedName,
   oneTimeKeysDoc,
   oneTimeKeysProjection,
@@ -15,20 +13,36 @@ import {
   toDeviceProjection,
 } from '@app/read-models';
 import { Requester } from '../auth/requester';
+
 import { CommandGateway } from '../command-gateway/command-gateway';
+
 import { DeviceListReader } from '../device-lists/device-list-reader';
+
 import { DeviceListWatcher } from '../device-lists/device-list-watcher';
+
 import { ReadBarrier } from '../read-barrier/read-barrier';
+
 import { CheckpointReads } from '../read-barrier/checkpoint-reads';
+
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
+
 import { ReadCaches } from '../read-cache/read-caches';
+
 import { longPoll } from './long-poll';
+
 import { OneTimeKeyCountsPorts, oneTimeKeyCounts } from './one-time-key-counts';
+
 import { SpeculativeRead } from './speculative-read';
+
 import { SyncExtensionResponse, syncResponse } from './sync-answer';
+
 import { CheckpointVectors, SyncVersions, syncOwners } from './sync-positions';
+
 import { RoundSources, View, readRound } from './sync-round';
+
 import { ackToDevice, readInbox } from './to-device-inbox';
+
+import { ReadModelStore } from '../read-cache/read-model-store';
 
 export { TO_DEVICE_PER_RESPONSE } from './to-device-inbox';
 export type { SyncExtensionResponse } from './sync-answer';
@@ -46,13 +60,12 @@ export type { SyncExtensionResponse } from './sync-answer';
  */
 @Injectable()
 export class SyncExtensionService {
-  private readonly registry: ProjectionRegistry;
   private readonly positions: CheckpointVectors;
   private readonly sources: RoundSources;
   private readonly keyCounts: OneTimeKeyCountsPorts;
 
   constructor(
-    @Inject(MONGO_DB) private readonly db: Db,
+    private readonly store: ReadModelStore,
     private readonly deviceLists: DeviceListReader,
     private readonly watcher: DeviceListWatcher,
     private readonly barrier: ReadBarrier,
@@ -62,7 +75,6 @@ export class SyncExtensionService {
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     caches: ReadCaches,
   ) {
-    this.registry = new ProjectionRegistry(db, 500);
     this.positions = new CheckpointVectors(checkpoints, bus.settings.partitions);
     this.sources = {
       inbox: (requester, version, since, next) =>
@@ -74,7 +86,7 @@ export class SyncExtensionService {
       partitionOf: (userId) => this.barrier.partitionOf(userId),
       waitMs: settings.readBarrierTimeoutMs,
       load: async (version, userId, deviceId) =>
-        oneTimeKeysDoc(await ProjectionBuckets.forReading<OneTimeKeysDoc>(this.db, oneTimeKeysProjection.name, version), userId, deviceId),
+        oneTimeKeysDoc(await this.store.buckets<OneTimeKeysDoc>(oneTimeKeysProjection.name, version), userId, deviceId),
     };
   }
 
@@ -82,8 +94,8 @@ export class SyncExtensionService {
     const deadline = Date.now() + timeoutMs;
     const [lists, inbox, keys] = await Promise.all([
       this.deviceLists.activeVersion(),
-      this.registry.active(toDeviceProjection.name),
-      this.registry.active(oneTimeKeysProjection.name),
+      this.store.activeVersion(toDeviceProjection.name),
+      this.store.activeVersion(oneTimeKeysProjection.name),
     ]);
     const versions: SyncVersions = { lists, inbox, keys };
     const owners = syncOwners(versions);
@@ -114,6 +126,6 @@ export class SyncExtensionService {
   }
 
   private inboxCollection(version: number) {
-    return this.db.collection(collectionName(toDeviceProjection.name, version));
+    return this.store.collection(toDeviceProjection.name, version);
   }
 }
