@@ -63,7 +63,7 @@ describe('dead-letter topic', () => {
 
     // The poison command among good ones of the same user (so the same partition, often one batch),
     // for a device without keys (for POI1 it would be a plain rejection: its keys differ).
-    const poisonCommand = gateway.execute({ type: 'UploadKeys', key: userId, data: { userId, deviceId: 'POI2' } as never }, 'poison-test').then(
+    const poisonCommand = gateway.execute({ type: 'UploadKeys', data: { userId, deviceId: 'POI2' } as never }, 'poison-test').then(
       () => null,
       (err: unknown) => err,
     );

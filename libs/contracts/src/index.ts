@@ -5,7 +5,6 @@ export * from './events';
 export * from './replies';
 export * from './codec';
 export * from './homeserver-events';
-export * from './homeserver-commands';
 export * from './stream-token';
 export * from './env-settings';
 export * from './writer-fence';

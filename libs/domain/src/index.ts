@@ -4,6 +4,7 @@ export * from './user-keys/user-keys.evolve';
 export * from './user-keys/user-keys.decide';
 export * from './user-keys/decide-batch';
 export * from './user-keys/aggregates';
+export * from './user-keys/homeserver-commands';
 export * from './shared/decision';
 // The aggregates' states and rules.
 export * from './devices/devices.state';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { DomainEvent, HomeserverEvent, RoutedCommand, encodeMessage, homeserverEventToCommand, writerStarted } from '@app/contracts';
-import { UserKeysState, decideBatch, initialUserKeysState } from '@app/domain';
+import { DomainEvent, HomeserverEvent, RoutedCommand, encodeMessage, writerStarted } from '@app/contracts';
+import { UserKeysState, decideBatch, initialUserKeysState, homeserverEventToCommand } from '@app/domain';
 import { partitionForKey } from '@app/kafka';
 import { FormSink, SinkTarget } from './form-sink';
 import { KafkaForm } from './kafka-forms';

@@ -2,6 +2,7 @@ import { HomeserverEvent, RoutedCommand } from '@app/contracts';
 import { canonicalJson } from '@app/matrix';
 import { KeyMaterial } from './key-material';
 import { Operation } from './traffic-plan';
+import { CommandBody, aggregateKeyOf } from '@app/domain';
 
 /** What one operation becomes in Kafka: homeserver events and key commands (reads have no Kafka form). */
 export interface KafkaForm {
@@ -30,7 +31,7 @@ export class KafkaForms {
         const deviceKeys = body.device_keys as Record<string, unknown> | undefined;
         const keyList = (map: unknown) =>
           Object.entries((map ?? {}) as Record<string, unknown>).map(([keyName, value]) => ({ keyName, json: canonicalJson(value) }));
-        return this.command('UploadKeys', op.userId, {
+        return this.command('UploadKeys', {
           userId: op.userId,
           deviceId: op.deviceId,
           deviceKeysJson: deviceKeys ? canonicalJson(deviceKeys) : null,
@@ -40,7 +41,7 @@ export class KafkaForms {
         });
       }
       case 'claim':
-        return this.command('ClaimKeys', op.userId, {
+        return this.command('ClaimKeys', {
           userId: op.userId,
           claims: [{ deviceId: op.deviceId, algorithm: 'signed_curve25519' }],
           claimedBy: `${op.claimer}|GEN`,
@@ -51,12 +52,12 @@ export class KafkaForms {
     }
   }
 
-  private command<T extends RoutedCommand['type']>(type: T, key: string, data: Extract<RoutedCommand, { type: T }>['data']): KafkaForm {
+  private command<T extends RoutedCommand['type']>(type: T, data: Extract<RoutedCommand, { type: T }>['data']): KafkaForm {
     const command = {
       id: `gen:${this.runId}:${++this.seq}`,
       type,
       schemaVersion: 1,
-      key,
+      key: aggregateKeyOf({ type, data } as CommandBody),
       time: Date.now(),
       correlationId: `generate:${this.runId}`,
       causationId: null,

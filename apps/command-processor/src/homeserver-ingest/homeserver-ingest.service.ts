@@ -1,8 +1,9 @@
 import { Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { decodeHomeserverEvent, encodeMessage, homeserverEventToCommand } from '@app/contracts';
+import { decodeHomeserverEvent, encodeMessage } from '@app/contracts';
 import { isUserId } from '@app/matrix';
 import { BatchConsumer, ConsumedBatch } from '@app/kafka';
 import { JsonLogger, KafkaBus, Metrics, decodeOrDeadLetter, retryUntilReady } from '@app/platform';
+import { homeserverEventToCommand } from '@app/domain';
 
 export const HS_INGEST_GROUP = 'e2ee.hs-ingest';
 

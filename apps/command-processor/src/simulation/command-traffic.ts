@@ -1,6 +1,9 @@
-import { ApplyDeviceChangeCommand, ClaimKeysCommand, Command, RoutedCommand, UploadKeysCommand, UploadedKey } from '@app/contracts';
+import { ApplyDeviceChangeCommand, ClaimKeysCommand, RoutedCommand, UploadKeysCommand, UploadedKey } from '@app/contracts';
 import { SeededRandom } from './seeded-random';
+
 import { SimulatedCommandTopic } from './simulated-command-topic';
+
+import { CommandBody, aggregateKeyOf } from '@app/domain';
 
 export interface SimulatedUser {
   readonly id: string;
@@ -59,9 +62,18 @@ export class CommandTraffic {
     return `send ${command.id} ${command.type} ${JSON.stringify(command.data).slice(0, 120)}`;
   }
 
-  private routed(data: Pick<Command, 'type' | 'data' | 'key'>): RoutedCommand {
+  private routed(body: CommandBody): RoutedCommand {
     const id = `c${++this.count}`;
-    return { id, schemaVersion: 1, time: this.now(), correlationId: id, causationId: null, routing: { replyTo: 'api-1' }, ...data } as RoutedCommand;
+    return {
+      id,
+      schemaVersion: 1,
+      time: this.now(),
+      correlationId: id,
+      causationId: null,
+      routing: { replyTo: 'api-1' },
+      ...body,
+      key: aggregateKeyOf(body),
+    } as RoutedCommand;
   }
 
   private upload(user: SimulatedUser, deviceId: string): RoutedCommand {
@@ -77,20 +89,20 @@ export class CommandTraffic {
     const oneTimeKeys = ids.map((n) => key(user.id, deviceId, `signed_curve25519:K${n}`));
     const fallbackKeys = this.rng.chance(0.2) ? [key(user.id, deviceId, `signed_curve25519:F${this.count}`)] : [];
     const data: UploadKeysCommand['data'] = { userId: user.id, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys, verifySignatures: false };
-    return this.routed({ type: 'UploadKeys', key: user.id, data });
+    return this.routed({ type: 'UploadKeys', data });
   }
 
   private claim(user: SimulatedUser): RoutedCommand {
     const devices = user.devices.filter(() => this.rng.chance(0.7));
     const claims = (devices.length > 0 ? devices : [this.rng.pick(user.devices)]).map((deviceId) => ({ deviceId, algorithm: 'signed_curve25519' }));
     const data: ClaimKeysCommand['data'] = { userId: user.id, claims, claimedBy: this.rng.pick(CLAIMERS) };
-    return this.routed({ type: 'ClaimKeys', key: user.id, data });
+    return this.routed({ type: 'ClaimKeys', data });
   }
 
   private deviceChange(user: SimulatedUser, deviceId: string, change: 'renamed' | 'deleted'): RoutedCommand {
     const displayName = change === 'renamed' ? `phone ${this.count}` : null;
     const data: ApplyDeviceChangeCommand['data'] = { userId: user.id, deviceId, change, displayName };
-    return this.routed({ type: 'ApplyDeviceChange', key: user.id, data });
+    return this.routed({ type: 'ApplyDeviceChange', data });
   }
 }
 

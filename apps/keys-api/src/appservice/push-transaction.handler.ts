@@ -1,5 +1,5 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { homeserverEventToCommand } from '@app/contracts';
+import { homeserverEventToCommand } from '@app/domain';
 import { CommandGateway } from '../command-gateway/command-gateway';
 import { PushTransactionRequest } from './push-transaction.command';
 import { homeserverEventsOf } from './transaction-events';

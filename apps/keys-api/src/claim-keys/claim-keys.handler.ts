@@ -37,7 +37,7 @@ export class ClaimKeysHandler implements ICommandHandler<ClaimKeysRequest, Claim
       local.map(async (userId) => {
         const claims = Object.entries(oneTimeKeys[userId]).map(([deviceId, algorithm]) => ({ deviceId, algorithm }));
         if (claims.length === 0) return { userId, outcome: null };
-        return { userId, outcome: await this.gateway.execute({ type: 'ClaimKeys', key: userId, data: { userId, claims, claimedBy } }, correlationId) };
+        return { userId, outcome: await this.gateway.execute({ type: 'ClaimKeys', data: { userId, claims, claimedBy } }, correlationId) };
       }),
     );
     for (const { userId, outcome } of outcomes) {

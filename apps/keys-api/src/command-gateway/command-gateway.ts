@@ -1,14 +1,18 @@
 import { Inject, Injectable, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import { Command, Outcome, RoutedCommand, encodeMessage } from '@app/contracts';
+import { Outcome, RoutedCommand, encodeMessage } from '@app/contracts';
+import { CommandBody, aggregateKeyOf } from '@app/domain';
 import { MatrixError } from '@app/matrix';
 import { JsonLogger, KafkaBus, retryUntilReady } from '@app/platform';
 import { KEYS_API_SETTINGS, KeysApiSettings } from '../config/keys-api.settings';
 import { ReplyListener } from './reply-listener';
 import { outcomeOfReply } from './rejection-errors';
 
-/** A command to send; `id` only when the caller needs retries to be recognised (e.g. a client's txn id). */
-type CommandDraft = Pick<Command, 'type' | 'key' | 'data'> & { readonly id?: string };
+/**
+ * A command to send: its type and data (the gateway keys it with `aggregateKeyOf`, the one place
+ * that chooses a command's key); `id` only when the caller needs retries to be recognised (e.g. a client's txn id).
+ */
+type CommandDraft = CommandBody & { readonly id?: string };
 
 /**
  * Sends a command to the partition owner and waits for its decided outcome. The outcome
@@ -76,6 +80,7 @@ export class CommandGateway implements OnApplicationBootstrap, OnApplicationShut
     if (!this.isReady) throw MatrixError.unavailable('The event log is not reachable yet; try again shortly', 2);
     const command = {
       ...draft,
+      key: aggregateKeyOf(draft),
       id: draft.id ?? randomUUID(),
       schemaVersion: 1,
       time: Date.now(),

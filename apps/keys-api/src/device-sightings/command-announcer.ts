@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { homeserverEventToCommand } from '@app/contracts';
+import { homeserverEventToCommand } from '@app/domain';
 import { CommandGateway } from '../command-gateway/command-gateway';
 import { DeviceAnnouncer } from './device-sightings';
 
@@ -20,7 +20,7 @@ export class CommandDeviceAnnouncer implements DeviceAnnouncer {
   async announce(userId: string, deviceId: string): Promise<void> {
     const id = `sighted:${randomUUID()}`;
     const command = homeserverEventToCommand({ schema: 'hs.v1', id, type: 'device.created', user_id: userId, device_id: deviceId, ts: this.now() }, id);
-    const outcome = await this.gateway.execute({ id: command.id, type: command.type, key: command.key, data: command.data }, id);
+    const outcome = await this.gateway.execute(command, id);
     if (!outcome.ok) throw new Error(`the device announcement was refused: ${outcome.rejection.message}`);
   }
 }

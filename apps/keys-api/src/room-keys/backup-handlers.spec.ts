@@ -18,7 +18,7 @@ describe('backup handlers', () => {
     await expect(
       new CreateBackupVersionHandler(gateway.asGateway()).execute(new CreateBackupVersionRequest(alice, 'alg', { public_key: 'k' }, 'req')),
     ).resolves.toEqual({ version: '3' });
-    expect(gateway.executed[0].draft).toEqual({
+    expect({ ...gateway.executed[0].draft, key: gateway.executed[0].key }).toEqual({
       type: 'CreateBackupVersion',
       key: `backup:${alice.userId}`,
       data: { userId: alice.userId, algorithm: 'alg', authDataJson: '{"public_key":"k"}' },

@@ -4,6 +4,7 @@ import { testSettings } from '../testing/settings';
 import { RequestLimits } from '../rate-limits/request-limits';
 import { SendToDeviceHandler } from './send-to-device.handler';
 import { SendToDeviceRequest } from './send-to-device.command';
+import { aggregateKeyOf } from '@app/domain';
 
 const alice = { userId: '@alice:example.org', deviceId: 'ALICE' };
 
@@ -21,7 +22,7 @@ describe('SendToDeviceHandler', () => {
     await expect(
       h.execute(send({ '@bob:example.org': { B1: { a: 1 }, '*': { a: 2 } }, '@carol:example.org': { C1: {} }, '@dan:example.org': {} })),
     ).resolves.toEqual({});
-    expect(gateway.executed.map(({ draft }) => [draft.id, draft.key, draft.data])).toEqual([
+    expect(gateway.executed.map(({ draft }) => [draft.id, aggregateKeyOf(draft), draft.data])).toEqual([
       [
         '["to-device","@alice:example.org","ALICE","t1","@bob:example.org"]',
         '@bob:example.org',

@@ -30,7 +30,6 @@ export class SendToDeviceHandler implements ICommandHandler<SendToDeviceRequest,
           {
             id: JSON.stringify(['to-device', requester.userId, requester.deviceId ?? '', txnId, userId]),
             type: 'DeliverToDevice',
-            key: userId,
             data: { userId, sender: requester.userId, type: eventType, messages: forUser },
           },
           correlationId,

@@ -1,6 +1,7 @@
 import { PositionVector, RoutedCommand, isAfter } from '@app/contracts';
 import { ToDeviceRow } from '@app/read-models';
 import { Requester } from '../auth/requester';
+import { aggregateKeyOf } from '@app/domain';
 
 /** At most this many to-device messages per response; the next request returns at once while more wait. */
 export const TO_DEVICE_PER_RESPONSE = 100;
@@ -45,15 +46,15 @@ export async function readInbox(rowsOf: InboxRows, requester: Requester, since: 
  * same for the same acknowledgement, so a repeated sync is recognised as a repeated command.
  */
 export function ackToDevice(requester: Requester, upToSeq: number, correlationId: string, now: number): RoutedCommand {
+  const body = { type: 'AckToDevice', data: { userId: requester.userId, deviceId: requester.deviceId!, upToSeq } } as const;
   return {
+    ...body,
     id: JSON.stringify(['ack', requester.userId, requester.deviceId, upToSeq]),
-    type: 'AckToDevice',
+    key: aggregateKeyOf(body),
     schemaVersion: 1,
-    key: requester.userId,
     time: now,
     correlationId,
     causationId: null,
-    data: { userId: requester.userId, deviceId: requester.deviceId!, upToSeq },
     routing: { replyTo: '' },
   };
 }

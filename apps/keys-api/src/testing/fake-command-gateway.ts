@@ -1,5 +1,6 @@
 import { CommandResult, Outcome, Rejection, RoutedCommand } from '@app/contracts';
 import { CommandGateway } from '../command-gateway/command-gateway';
+import { aggregateKeyOf } from '@app/domain';
 
 type Draft = Parameters<CommandGateway['execute']>[0];
 
@@ -8,13 +9,14 @@ type Draft = Parameters<CommandGateway['execute']>[0];
  * with `answer` (accepted with `result` by default). Cast where a handler takes the real class.
  */
 export class FakeCommandGateway implements Pick<CommandGateway, 'execute' | 'submit'> {
-  readonly executed: { draft: Draft; correlationId: string }[] = [];
+  /** Each command as the handler drafted it, with the key the real gateway sends it under. */
+  readonly executed: { draft: Draft; key: string; correlationId: string }[] = [];
   readonly submitted: RoutedCommand[] = [];
 
   constructor(public answer: (draft: Draft) => Outcome = () => accepted({ kind: 'applied' })) {}
 
   async execute(draft: Draft, correlationId: string): Promise<Outcome> {
-    this.executed.push({ draft, correlationId });
+    this.executed.push({ draft, key: aggregateKeyOf(draft), correlationId });
     return this.answer(draft);
   }
 

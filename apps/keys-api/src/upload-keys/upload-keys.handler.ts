@@ -25,7 +25,6 @@ export class UploadKeysHandler implements ICommandHandler<UploadKeysRequest, Upl
     const outcome = await this.gateway.execute(
       {
         type: 'UploadKeys',
-        key: requester.userId,
         data: { userId: requester.userId, deviceId, deviceKeysJson, oneTimeKeys, fallbackKeys, verifySignatures: this.settings.verifySignatures },
       },
       correlationId,

@@ -1,4 +1,5 @@
-import { COMMAND_TYPES, Command, DomainEvent, EVENT_TYPES, HomeserverEvent, RoutedCommand, homeserverEventToCommand } from '@app/contracts';
+import { COMMAND_TYPES, Command, DomainEvent, EVENT_TYPES, HomeserverEvent, RoutedCommand } from '@app/contracts';
+import { homeserverEventToCommand } from './homeserver-commands';
 import { AggregateName, COMMAND_AGGREGATE, EVENT_AGGREGATE, aggregateKeyOf, evolveWithAggregate } from './aggregates';
 import { decideUserKeys } from './user-keys.decide';
 import { evolveUserKeys } from './user-keys.evolve';

@@ -13,7 +13,7 @@ describe('AllowCrossSigningReplacementHandler', () => {
       request('@bob:example.org'),
     );
     expect(until).toBeGreaterThanOrEqual(before + REPLACEMENT_WINDOW_MS);
-    expect(gateway.executed.map(({ draft }) => draft)).toEqual([
+    expect(gateway.executed.map(({ draft, key }) => ({ ...draft, key }))).toEqual([
       { type: 'AllowCrossSigningReplacement', key: '@bob:example.org', data: { userId: '@bob:example.org', until } },
     ]);
   });

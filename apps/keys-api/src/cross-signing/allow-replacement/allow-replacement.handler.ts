@@ -24,7 +24,7 @@ export class AllowCrossSigningReplacementHandler implements ICommandHandler<Allo
   async execute({ userId, correlationId }: AllowCrossSigningReplacementRequest): Promise<AllowCrossSigningReplacementResponse> {
     if (!isLocalUser(userId, this.settings.serverName)) throw new MatrixError('M_INVALID_PARAM', NOT_A_LOCAL_USER, 400);
     const until = Date.now() + REPLACEMENT_WINDOW_MS;
-    const outcome = await this.gateway.execute({ type: 'AllowCrossSigningReplacement', key: userId, data: { userId, until } }, correlationId);
+    const outcome = await this.gateway.execute({ type: 'AllowCrossSigningReplacement', data: { userId, until } }, correlationId);
     if (!outcome.ok && outcome.rejection.code === 'MISSING_MASTER_KEY') throw new MatrixError('M_NOT_FOUND', 'The user has no master cross-signing key', 404);
     if (!outcome.ok) throw new MatrixError('M_UNKNOWN', outcome.rejection.message, 500);
     return { updatable_without_uia_before_ms: until };

@@ -46,7 +46,7 @@ export class UploadCrossSigningKeysHandler implements ICommandHandler<UploadCros
 
   /** True once stored; false when the owner asks for user-interactive auth; other rejections throw. */
   private async submit(userId: string, keys: CrossSigningKeyUpload[], authenticated: boolean, correlationId: string): Promise<boolean> {
-    const outcome: Outcome = await this.gateway.execute({ type: 'UploadCrossSigningKeys', key: userId, data: { userId, keys, authenticated } }, correlationId);
+    const outcome: Outcome = await this.gateway.execute({ type: 'UploadCrossSigningKeys', data: { userId, keys, authenticated } }, correlationId);
     if (outcome.ok) return true;
     if (outcome.rejection.code === 'AUTH_REQUIRED') return false;
     throw rejectionToMatrixError(outcome.rejection);

@@ -58,10 +58,7 @@ export class UploadSignaturesHandler implements ICommandHandler<UploadSignatures
       uploads.push({ targetUserId, keyId, json });
     }
     if (uploads.length === 0) return { failures };
-    const outcome = await this.gateway.execute(
-      { type: 'UploadSignatures', key: requester.userId, data: { userId: requester.userId, objects: uploads } },
-      correlationId,
-    );
+    const outcome = await this.gateway.execute({ type: 'UploadSignatures', data: { userId: requester.userId, objects: uploads } }, correlationId);
     if (!outcome.ok) throw rejectionToMatrixError(outcome.rejection);
     if (outcome.result.kind === 'signatures')
       for (const f of outcome.result.failures) failed(f.targetUserId, f.keyId, signatureFailureErrcode(f.code), f.message);

@@ -1,7 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { backupKey } from '@app/contracts';
+
 import { CommandGateway } from '../../command-gateway/command-gateway';
+
 import { outcomeOrError } from '../backup-outcome';
+
 import { CreateBackupVersionRequest, CreateBackupVersionResponse } from './create-backup-version.command';
 
 /** Decided by the owner of `backup:<user>`, which numbers the versions. */
@@ -12,10 +14,7 @@ export class CreateBackupVersionHandler implements ICommandHandler<CreateBackupV
   async execute({ requester, algorithm, authData, correlationId }: CreateBackupVersionRequest): Promise<CreateBackupVersionResponse> {
     const { userId } = requester;
     const outcome = outcomeOrError(
-      await this.gateway.execute(
-        { type: 'CreateBackupVersion', key: backupKey(userId), data: { userId, algorithm, authDataJson: JSON.stringify(authData) } },
-        correlationId,
-      ),
+      await this.gateway.execute({ type: 'CreateBackupVersion', data: { userId, algorithm, authDataJson: JSON.stringify(authData) } }, correlationId),
     );
     if (outcome.result.kind !== 'backup-version') throw new Error('CreateBackupVersion answered with another result');
     return { version: outcome.result.version };

@@ -1,7 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { backupKey } from '@app/contracts';
+
 import { CommandGateway } from '../../command-gateway/command-gateway';
+
 import { BackupKeysResponse, outcomeOrError } from '../backup-outcome';
+
 import { DeleteBackupKeysRequest } from './delete-backup-keys.command';
 
 @CommandHandler(DeleteBackupKeysRequest)
@@ -10,9 +12,7 @@ export class DeleteBackupKeysHandler implements ICommandHandler<DeleteBackupKeys
 
   async execute({ requester, version, roomId, sessionId, correlationId }: DeleteBackupKeysRequest): Promise<BackupKeysResponse> {
     const { userId } = requester;
-    const outcome = outcomeOrError(
-      await this.gateway.execute({ type: 'DeleteBackupKeys', key: backupKey(userId), data: { userId, version, roomId, sessionId } }, correlationId),
-    );
+    const outcome = outcomeOrError(await this.gateway.execute({ type: 'DeleteBackupKeys', data: { userId, version, roomId, sessionId } }, correlationId));
     if (outcome.result.kind !== 'backup-keys') throw new Error('DeleteBackupKeys answered with another result');
     return { etag: outcome.result.etag, count: outcome.result.count };
   }

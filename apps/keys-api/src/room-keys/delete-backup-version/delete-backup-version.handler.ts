@@ -1,7 +1,9 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { backupKey } from '@app/contracts';
+
 import { CommandGateway } from '../../command-gateway/command-gateway';
+
 import { outcomeOrError } from '../backup-outcome';
+
 import { DeleteBackupVersionRequest } from './delete-backup-version.command';
 
 @CommandHandler(DeleteBackupVersionRequest)
@@ -10,7 +12,7 @@ export class DeleteBackupVersionHandler implements ICommandHandler<DeleteBackupV
 
   async execute({ requester, version, correlationId }: DeleteBackupVersionRequest): Promise<Record<string, never>> {
     const { userId } = requester;
-    outcomeOrError(await this.gateway.execute({ type: 'DeleteBackupVersion', key: backupKey(userId), data: { userId, version } }, correlationId));
+    outcomeOrError(await this.gateway.execute({ type: 'DeleteBackupVersion', data: { userId, version } }, correlationId));
     return {};
   }
 }

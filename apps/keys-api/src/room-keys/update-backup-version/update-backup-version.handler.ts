@@ -1,8 +1,11 @@
 import { CommandHandler, ICommandHandler } from '@nestjs/cqrs';
-import { backupKey } from '@app/contracts';
+
 import { MatrixError } from '@app/matrix';
+
 import { CommandGateway } from '../../command-gateway/command-gateway';
+
 import { outcomeOrError } from '../backup-outcome';
+
 import { UpdateBackupVersionRequest } from './update-backup-version.command';
 
 @CommandHandler(UpdateBackupVersionRequest)
@@ -13,10 +16,7 @@ export class UpdateBackupVersionHandler implements ICommandHandler<UpdateBackupV
     if (bodyVersion !== undefined && bodyVersion !== version) throw new MatrixError('M_INVALID_PARAM', 'The version in the body does not match the path');
     const { userId } = requester;
     outcomeOrError(
-      await this.gateway.execute(
-        { type: 'UpdateBackupVersion', key: backupKey(userId), data: { userId, version, algorithm, authDataJson: JSON.stringify(authData) } },
-        correlationId,
-      ),
+      await this.gateway.execute({ type: 'UpdateBackupVersion', data: { userId, version, algorithm, authDataJson: JSON.stringify(authData) } }, correlationId),
     );
     return {};
   }
