@@ -8,6 +8,8 @@ import { suiteEnv } from '../helpers/suite-env';
 import { RunningApi, cleanUp, startApi, startSystem } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { settle } from '../helpers/settle';
+import { longPollWaiting } from '../helpers/long-polls';
+import { eventually } from '../helpers/eventually';
 
 type Changes = { changed: string[]; left: string[] };
 
@@ -84,12 +86,10 @@ describe('device lists: /keys/changes and the sync extension', () => {
   };
   /** The homeserver's events are decided and projected asynchronously: poll until the answer is the expected one. */
   async function changesEventually(user: string, from: string, expected: Changes, base = url()): Promise<Changes> {
-    const deadline = Date.now() + 20_000;
-    let seen = await changes(user, from, base);
-    while (JSON.stringify(seen) !== JSON.stringify(expected) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      seen = await changes(user, from, base);
-    }
+    const seen = await eventually(
+      () => changes(user, from, base),
+      (answer) => JSON.stringify(answer) === JSON.stringify(expected),
+    );
     if (JSON.stringify(seen) === JSON.stringify(expected)) return seen;
     // Slow is not wrong (one CI run on a busy machine took longer than 20 s): once the homeserver
     // ingest, the processor and the projection have provably caught up, the answer must be right.
@@ -241,7 +241,7 @@ describe('device lists: /keys/changes and the sync extension', () => {
     // A room member's new device ends it long before its 20 s timeout.
     const started = Date.now();
     const waiting = client(a).request('GET', `/_keyserver/v1/sync?since=${quiet.body.next_batch}&timeout=20000`);
-    await new Promise((r) => setTimeout(r, 300));
+    await longPollWaiting(url());
     await newDevice(b, 'WAKE');
     const woken = await waiting;
     expect(woken.body.device_lists).toEqual({ changed: [b], left: [] });

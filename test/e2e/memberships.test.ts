@@ -7,6 +7,7 @@ import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient } from '../helpers/matrix-client';
 import { readEvents } from '../helpers/log-reader';
 import { waitForProjection } from '../helpers/wait-for-projection';
+import { eventually } from '../helpers/eventually';
 
 /** Memberships from the homeserver, both ways: application-service pushes and hs.events. */
 describe('memberships from the homeserver', () => {
@@ -35,15 +36,11 @@ describe('memberships from the homeserver', () => {
     return [...members].map(([user, membership]) => `${user}:${membership}`).sort();
   }
   /** Pushes are acknowledged once in Kafka; deciding and projecting follow: poll, bounded. */
-  async function membersEventually(room: string, expected: string[]): Promise<string[]> {
-    const deadline = Date.now() + 20_000;
-    let seen = await members(room);
-    while (JSON.stringify(seen) !== JSON.stringify(expected) && Date.now() < deadline) {
-      await new Promise((r) => setTimeout(r, 100));
-      seen = await members(room);
-    }
-    return seen;
-  }
+  const membersEventually = (room: string, expected: string[]): Promise<string[]> =>
+    eventually(
+      () => members(room),
+      (seen) => JSON.stringify(seen) === JSON.stringify(expected),
+    );
 
   it('records m.room.member events pushed by the homeserver, once even when a transaction is retried', async () => {
     const events = [

@@ -8,6 +8,8 @@ import { suiteEnv } from '../helpers/suite-env';
 import { startSystem, systemForSuite } from '../helpers/system';
 import { MatrixClient, tokenFor } from '../helpers/matrix-client';
 import { settle } from '../helpers/settle';
+import { longPollWaiting } from '../helpers/long-polls';
+import { eventually } from '../helpers/eventually';
 
 /** To-device messages over HTTP: /sendToDevice in, the sync extension's `to_device` out. */
 describe('to-device messages', () => {
@@ -88,7 +90,7 @@ describe('to-device messages', () => {
     const start = await sync(frank);
     const started = Date.now();
     const waiting = sync(frank, start.next_batch, 20_000);
-    await new Promise((r) => setTimeout(r, 300));
+    await longPollWaiting(system.apis[0].url);
     await send(as('@bob:test.local', 'B1'), { '@frank:test.local': { F1: { wake: 1 } } });
     expect((await waiting).to_device.events.map((e) => e.content)).toEqual([{ wake: 1 }]);
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -131,6 +133,7 @@ describe('to-device messages', () => {
   it('loses and repeats nothing while senders and long-polling receivers run concurrently', async () => {
     const receivers = await Promise.all(Array.from({ length: 5 }, (_, i) => device(`@rcv${i}:test.local`, 'R')));
     const got: string[][] = receivers.map(() => []);
+    const rounds = receivers.map(() => 0);
     let running = true;
     const loops = receivers.map(async (client, r) => {
       let since: string | undefined;
@@ -138,6 +141,7 @@ describe('to-device messages', () => {
         const body = await sync(client, since, since === undefined ? undefined : 1000); // the first sync delivers too
         got[r].push(...body.to_device.events.map((e) => (e.content as { m: string }).m));
         since = body.next_batch;
+        rounds[r]++;
       }
     });
     const total = 300;
@@ -153,7 +157,14 @@ describe('to-device messages', () => {
     );
     const deadline = Date.now() + 30_000;
     while (got.flat().length < total && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-    await new Promise((r) => setTimeout(r, 1500)); // one more round, to see duplicates
+    // To see duplicates: once every message is projected, each receiver syncs twice more (the
+    // second of them began after the projection had everything).
+    await settle(env, 'to-device');
+    const mark = [...rounds];
+    await eventually(
+      async () => rounds.every((n, r) => n >= mark[r] + 2),
+      (done) => done,
+    );
     running = false;
     await Promise.all(loops);
     for (let r = 0; r < 5; r++) {

@@ -35,6 +35,12 @@ export class Metrics {
     registers: [this.registry],
   });
 
+  readonly longPollsWaiting = new Gauge({
+    name: 'sync_long_polls_waiting',
+    help: 'Sync-extension requests waiting for a change (long-polls between their reads)',
+    registers: [this.registry],
+  });
+
   readonly toDeviceDropped = new Counter({
     name: 'to_device_dropped_total',
     help: 'To-device messages not queued because the device inbox was full (its owner never syncs)',

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 
 import { PositionVector } from '@app/contracts';
 
-import { KafkaBus } from '@app/platform';
+import { KafkaBus, Metrics } from '@app/platform';
 import {
   OneTimeKeysDoc,
   deviceListFeedName,
@@ -74,6 +74,7 @@ export class SyncExtensionService {
     bus: KafkaBus,
     @Inject(KEYS_API_SETTINGS) settings: KeysApiSettings,
     caches: ReadCaches,
+    private readonly metrics: Metrics,
   ) {
     this.positions = new CheckpointVectors(checkpoints, bus.settings.partitions);
     this.sources = {
@@ -111,15 +112,19 @@ export class SyncExtensionService {
       now: Date.now,
       // Messages up to it were in an earlier response: the owner may drop them.
       acknowledge: async (upToSeq) => void (await this.gateway.submit([ackToDevice(requester, upToSeq, correlationId, Date.now())])),
-      waitForChange: (last, remaining) =>
-        this.watcher.waitForChange(
-          [
-            { feed: deviceListFeedName(lists), checkpointOwner: owners.lists },
-            { feed: toDeviceFeedName(inbox), checkpointOwner: owners.inbox },
-          ],
-          { userId: requester.userId, rooms: new Set(last.changes!.joinedRooms), after: last.next },
-          remaining,
-        ),
+      waitForChange: (last, remaining) => {
+        this.metrics.longPollsWaiting.inc();
+        return this.watcher
+          .waitForChange(
+            [
+              { feed: deviceListFeedName(lists), checkpointOwner: owners.lists },
+              { feed: toDeviceFeedName(inbox), checkpointOwner: owners.inbox },
+            ],
+            { userId: requester.userId, rooms: new Set(last.changes!.joinedRooms), after: last.next },
+            remaining,
+          )
+          .finally(() => this.metrics.longPollsWaiting.dec());
+      },
       readAgain: () => reads.again(),
       answer: async (last) => syncResponse(last, !!requester.deviceId, await oneTimeKeyCounts(this.keyCounts, requester, keys, targets, keysCaughtUp)),
     });
