@@ -108,4 +108,21 @@ describe('partition memory', () => {
     expect(await h.store.flush(P, true)).toBe(true);
     expect(h.snapshots.stored.get(OWNER)!.lastOffset).toBe(h.checkpoints.saved.get(P));
   });
+
+  it('a batch whose write failed after landing is decided again on the log, not on memory: nothing handed out twice', async () => {
+    const h = harness();
+    await h.send(upload('u1', ['A', 'B']));
+    // The broker took the events but the acknowledgement was lost: the processor cannot tell.
+    const append = h.log.append.bind(h.log);
+    const lost = jest.spyOn(h.log, 'append').mockImplementationOnce(async (partition, events) => {
+      await append(partition, events);
+      throw new Error('request timed out');
+    });
+    await expect(h.processor.handle(P, [claim('c1')])).rejects.toThrow('request timed out');
+    lost.mockRestore();
+    // The redelivered claim is recognised from the log (the processor forgot its memory and caught up).
+    expect(keysOf(await h.send(claim('c1')))).toEqual(['signed_curve25519:A']);
+    expect(keysOf(await h.send(claim('c2')))).toEqual(['signed_curve25519:B']);
+    expect(h.claimedKeys()).toEqual(['signed_curve25519:A', 'signed_curve25519:B']);
+  });
 });

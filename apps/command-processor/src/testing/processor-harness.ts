@@ -41,7 +41,7 @@ export function processorHarness(readerOf: (log: InMemoryEventLog) => PartitionR
       .events(P)
       .filter((e) => e.type === 'OneTimeKeyClaimed')
       .map((e) => (e.data as { keyName: string }).keyName);
-  return { processor, store, snapshots, checkpoints, log, send, startHeldTimedFlush, claimedKeys };
+  return { processor, store, snapshots, checkpoints, log, outbox, send, startHeldTimedFlush, claimedKeys };
 }
 
 /** The key names a claim reply hands out, or the reply itself. */
