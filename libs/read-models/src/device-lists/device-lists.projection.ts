@@ -16,6 +16,7 @@ import {
   userDocId,
   userOf,
 } from './device-list-docs';
+import { foldWithoutPoison, keyedEvents } from '../projection/poisoned-events';
 
 /**
  * The wake-up feed of a partition (libs/read-models/src/feed/wake-up-feed.ts): a ring of notices,
@@ -38,32 +39,37 @@ export const deviceListsProjection: CustomProjection<DeviceListEvent> = {
   handles: DEVICE_LIST_EVENTS,
   indexes: [],
   async apply(collection: Collection<Document>, events: readonly RecordedEvent[], context: ProjectionContext): Promise<number> {
-    const relevant = declaredEvents<DeviceListEvent>({ handles: DEVICE_LIST_EVENTS }, events);
-    if (relevant.length === 0) return 0;
+    const declared = declaredEvents<DeviceListEvent>({ handles: DEVICE_LIST_EVENTS }, events);
+    if (declared.length === 0) return 0;
     const docs = collection as unknown as Collection<StoredDeviceListDoc>;
     const memory = context.replayMemory as ReplayMemory<StoredDeviceListDoc> | undefined;
     const read = async (ids: readonly string[]) => new Map([...(await currentDocs(docs, ids, memory))].map(([id, stored]) => [id, fromStored(stored)]));
-    const firstIds = new Set<string>();
-    for (const e of relevant) {
+    const firstIdsOf = (e: RecordedEvent<DeviceListEvent>) => {
       const user = userOf(e);
-      if (user !== undefined) firstIds.add(userDocId(user));
-      if (e.event.type === 'RoomEncryptionEnabled') firstIds.add(encryptionDocId(e.event.data.roomId));
-    }
-    const current = await read([...firstIds]);
+      return [...(user === undefined ? [] : [userDocId(user)]), ...(e.event.type === 'RoomEncryptionEnabled' ? [encryptionDocId(e.event.data.roomId)] : [])];
+    };
+    const keyed = keyedEvents(declared, firstIdsOf, context.poisoned);
+    const current = await read([...new Set(keyed.flatMap(firstIdsOf))]);
     // Which room parts the batch reaches, from a trial run on a copy (missing parts start empty).
-    const trial = new Map(current);
-    for (const e of relevant) applyToDocs(trial, e);
-    const roomParts = [...trial.keys()].filter((id) => id.startsWith('r|'));
+    const fold = (start: ReadonlyMap<string, DeviceListDoc>) => (batch: readonly RecordedEvent<DeviceListEvent>[]) => {
+      const next = new Map(start);
+      const dirty = new Set<string>();
+      for (const e of batch) for (const id of applyToDocs(next, e)) dirty.add(id);
+      return { next, dirty };
+    };
+    const trial = foldWithoutPoison(keyed, fold(current), context.poisoned);
+    const roomParts = [...trial.result.next.keys()].filter((id) => id.startsWith('r|'));
     for (const [id, doc] of await read(roomParts)) current.set(id, doc);
 
     const stored = new Set(current.keys());
-    const dirty = new Set<string>();
-    for (const e of relevant) for (const id of applyToDocs(current, e)) dirty.add(id);
+    const { result, events: relevant } = foldWithoutPoison(trial.events, fold(current), context.poisoned);
+    const dirty = result.dirty;
+    for (const id of dirty) current.set(id, result.next.get(id)!);
     const written = [...dirty].map((id) => toStored(current.get(id)!));
     if (memory) for (const doc of written) memory.set(doc._id, doc);
     if (memory?.complete) await writeAsSoleWriter(docs, written, stored, context.tuning.bulkChunk);
     else await writeGuarded(docs, written, stored, context.tuning.bulkChunk);
-    if (context.live) await announce(context.db, context.version, events, [...trial.values()]);
+    if (context.live) await announce(context.db, context.version, events, [...trial.result.next.values()]);
     return relevant.length;
   },
 };

@@ -1,5 +1,5 @@
 import { declarativeApplier, projectionSpec, recorded } from './projection-harness';
-import { PoisonedEvent } from './poisoned-events';
+import { PoisonedEvent, foldWithoutPoison } from './poisoned-events';
 import { oneTimeKeysProjection } from '../one-time-keys/one-time-keys.projection';
 
 const user = '@u:x';
@@ -27,5 +27,32 @@ describe('an event a projection cannot fold', () => {
         .given([uploaded(1, ['A']), poison(2)])
         .documents(),
     ).rejects.toThrow(/reduce/);
+  });
+});
+
+describe('foldWithoutPoison: a custom projection’s whole-batch fold', () => {
+  const event = (offset: number, bad = false) => recorded(offset, 'DeviceDeleted', { userId: user, deviceId: bad ? 'BAD' : `D${offset}` });
+  const foldOffsets = (calls: number[]) => (batch: readonly { offset: string; event: { data: unknown } }[]) => {
+    calls.push(batch.length);
+    if (batch.some((e) => (e.event.data as { deviceId: string }).deviceId === 'BAD')) throw new Error('cannot fold');
+    return batch.map((e) => e.offset);
+  };
+
+  it('folds once when nothing throws', () => {
+    const calls: number[] = [];
+    expect(foldWithoutPoison([event(1), event(2)], foldOffsets(calls), () => undefined).result).toEqual(['1', '2']);
+    expect(calls).toEqual([2]);
+  });
+
+  it('with a sink: reports each event the fold throws on, once, and returns the fold of the others in order', () => {
+    const poisoned: PoisonedEvent[] = [];
+    const { result, events } = foldWithoutPoison([event(1), event(2, true), event(3), event(4, true)], foldOffsets([]), (p) => poisoned.push(p));
+    expect(result).toEqual(['1', '3']);
+    expect(events.map((e) => e.offset)).toEqual(['1', '3']);
+    expect(poisoned.map((p) => p.recorded.offset)).toEqual(['2', '4']);
+  });
+
+  it('without one: the throw fails the batch', () => {
+    expect(() => foldWithoutPoison([event(1), event(2, true)], foldOffsets([]))).toThrow('cannot fold');
   });
 });

@@ -35,3 +35,24 @@ export function keyedEvents<E extends RecordedEvent>(events: E[], keys: (recorde
   if (!poisoned) return events; // a throw comes out of the caller's own use of the keys
   return events.filter((recorded) => !isSkipped(pureStep(recorded, () => keys(recorded), poisoned)));
 }
+
+/**
+ * A whole-batch pure fold for custom projections. Without a sink it just folds. With one, a fold
+ * that throws is retried event by event (each one folded after those that did not throw) to find
+ * the events it throws on: those are reported and left out, and the fold of the rest is returned.
+ * `fold` must not change its inputs (it runs again on a failure).
+ */
+export function foldWithoutPoison<E extends RecordedEvent, R>(
+  events: readonly E[],
+  fold: (events: readonly E[]) => R,
+  poisoned?: PoisonSink,
+): { result: R; events: E[] } {
+  if (!poisoned) return { result: fold(events), events: [...events] };
+  try {
+    return { result: fold(events), events: [...events] };
+  } catch {
+    const good: E[] = [];
+    for (const recorded of events) if (!isSkipped(pureStep(recorded, () => fold([...good, recorded]), poisoned))) good.push(recorded);
+    return { result: fold(good), events: good };
+  }
+}

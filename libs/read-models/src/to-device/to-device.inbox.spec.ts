@@ -251,3 +251,18 @@ describe('to-device inbox (head and windows by _id)', () => {
     expect(store.reads).toEqual([[inboxHeadId('@u:hs', 'NONE')]]);
   });
 });
+
+describe('applyToInbox with an event it cannot fold', () => {
+  it('with a sink: reports it and applies the rest of the batch; without one the batch fails', async () => {
+    const log = new Log();
+    log.queue('D', 2);
+    const poison = { ...log.events[0], offset: '99', event: { ...log.events[0].event, data: null } } as never as RecordedEvent<InboxEvent>;
+    const batch = [log.events[0], poison, log.events[1]];
+    const reported: string[] = [];
+    const store = new MemoryInboxStore();
+    expect(await applyToInbox(store, batch, (p) => reported.push(p.recorded.offset))).toBe(2);
+    expect(reported).toEqual(['99']);
+    expect(await seqsOf(store, 'D')).toEqual([1, 2]);
+    await expect(applyToInbox(new MemoryInboxStore(), batch)).rejects.toThrow();
+  });
+});

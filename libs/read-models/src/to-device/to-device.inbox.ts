@@ -1,5 +1,6 @@
 import { RecordedEvent } from '@app/contracts';
 import { DocMeta, EventOf } from '../projection/projection';
+import { PoisonSink, foldWithoutPoison, keyedEvents } from '../projection/poisoned-events';
 
 /**
  * A device's to-device inbox, shaped for its one reader (docs/architecture.md, "To-device
@@ -212,10 +213,11 @@ export function foldInbox(
  * Applies a batch of one partition: one concurrent round of point reads, then the windows, then
  * the heads. Returns how many events changed an inbox.
  */
-export async function applyToInbox(store: InboxStore, events: readonly RecordedEvent<InboxEvent>[]): Promise<number> {
+export async function applyToInbox(store: InboxStore, all: readonly RecordedEvent<InboxEvent>[], poisoned?: PoisonSink): Promise<number> {
+  const events = keyedEvents([...all], (e) => inboxIdsToRead([e]), poisoned);
   if (events.length === 0) return 0;
   const stored = await store.read(inboxIdsToRead(events));
-  const { windows, heads, applied } = foldInbox(stored, events);
+  const { windows, heads, applied } = foldWithoutPoison(events, (folded) => foldInbox(stored, folded), poisoned).result;
   await store.write(windows.puts, windows.deletes);
   await store.write(heads.puts, heads.deletes);
   return applied;

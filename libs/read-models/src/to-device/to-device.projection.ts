@@ -27,6 +27,7 @@ export const toDeviceProjection: CustomProjection<InboxEvent> = {
     const applied = await applyToInbox(
       mongoInboxStore(collection, context.tuning.bulkChunk, context.replayMemory as ReplayMemory<InboxDoc | null> | undefined),
       relevant,
+      context.poisoned,
     );
     const recipients = new Set(relevant.filter((e) => e.event.type === 'ToDeviceQueued').map((e) => e.event.data.userId));
     if (context.live && recipients.size > 0) {
