@@ -37,6 +37,15 @@ export interface FallbackKeyUsedData {
   readonly keyName: string;
 }
 
+/**
+ * A claim that took no one-time key and marked no fallback key used: recorded so that its command
+ * is remembered, and a redelivery (after an upload) answers again without taking a key nobody gets.
+ */
+export interface ClaimDecidedData {
+  readonly userId: string;
+  readonly claimedBy: string;
+}
+
 export interface DeviceDisplayNameChangedData {
   readonly userId: string;
   readonly deviceId: string;
@@ -159,6 +168,7 @@ export interface EventDataByType {
   FallbackKeyUploaded: FallbackKeyUploadedData;
   OneTimeKeyClaimed: OneTimeKeyClaimedData;
   FallbackKeyUsed: FallbackKeyUsedData;
+  ClaimDecided: ClaimDecidedData;
   DeviceDisplayNameChanged: DeviceDisplayNameChangedData;
   DeviceDeleted: DeviceDeletedData;
   MembershipChanged: MembershipChangedData;
@@ -187,6 +197,7 @@ const EVENT_TYPE_SET: Record<DomainEventType, true> = {
   FallbackKeyUploaded: true,
   OneTimeKeyClaimed: true,
   FallbackKeyUsed: true,
+  ClaimDecided: true,
   DeviceDisplayNameChanged: true,
   DeviceDeleted: true,
   MembershipChanged: true,

@@ -42,9 +42,9 @@ describe('partition processor: state never goes back when a snapshot write compl
     expect(keysOf(await third)).toEqual([]);
     await h.store.settled();
     expect(h.claimedKeys()).toEqual(['signed_curve25519:A', 'signed_curve25519:B']);
-    // The store ends with the newest state, and the checkpoint names no event it lacks.
+    // The store ends with the newest state flushed (c2's claim; c3 is staged), and the checkpoint names no event it lacks.
     const stored = h.snapshots.stored.get(OWNER)!;
-    expect(stored.lastOffset).toBe(h.log.lastOffsetOf(P, OWNER));
+    expect(stored.lastOffset).toBe(h.log.lastOffsetOfCommand(P, 'c2'));
     const ownersOffsets = h.log.events(P).flatMap((e, offset) => (e.key === OWNER ? [offset] : []));
     const coveredByCheckpoint = ownersOffsets.filter((offset) => offset <= h.checkpoints.saved.get(P)!);
     expect(Math.max(...coveredByCheckpoint)).toBeLessThanOrEqual(stored.lastOffset);

@@ -10,8 +10,6 @@ import { Violations } from './violations';
  */
 export class ReplyLedger {
   acknowledged = 0;
-  /** Claims answered without keys whose command id later took one (see `check`). */
-  readonly emptyAnswersLaterClaimed = new Set<string>();
   private readonly firstHandedOut = new Map<string, string>();
 
   constructor(
@@ -49,17 +47,14 @@ export class ReplyLedger {
     const unrecorded = handedOut.filter((k) => !recorded.includes(k));
     if (unrecorded.length > 0) this.violations.report(`reply to ${id} hands out ${unrecorded.join(' ')}, which the log does not record for it`);
     const first = this.firstHandedOut.get(id);
-    // The same wasted-key class as below, arriving late: an empty answer decided before the
-    // upload (by an owner that has since lost the partition), delivered after the keyed one.
-    const lateEmpty = handedOut.length === 0 && eventCount === 0 && recorded.length > 0;
-    if (lateEmpty) this.emptyAnswersLaterClaimed.add(id);
+    // A claim answered without keys whose command took a key in the log: a key nobody receives
+    // (the command was not remembered, and its redelivery after an upload claimed again).
+    if (handedOut.length < recorded.length && eventCount === 0)
+      this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}] but the log records [${recorded.join(' ')}] for it: a wasted key`);
     else if (first !== undefined && first !== handedOut.join(' '))
       this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}], an earlier one [${first}]`);
     if (handedOut.length > 0 && first === undefined) this.firstHandedOut.set(id, handedOut.join(' '));
     if (eventCount > 0 && handedOut.length !== recorded.length)
       this.violations.report(`reply to ${id} hands out [${handedOut.join(' ')}] of the keys it claimed [${recorded.join(' ')}]`);
-    // A claim that found no key is not remembered: redelivered after an upload, it takes a key
-    // for an answer that was already given (empty). Wasted, not handed out twice: counted.
-    if (handedOut.length < recorded.length && eventCount === 0 && first === undefined) this.emptyAnswersLaterClaimed.add(id);
   }
 }

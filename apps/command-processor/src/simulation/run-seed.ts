@@ -14,8 +14,6 @@ export interface SeedResult {
   readonly commands: number;
   readonly acknowledged: number;
   readonly events: number;
-  /** Claims answered empty whose redelivery later took a key (reply-ledger.ts): wasted keys, not violations. */
-  readonly emptyAnswersLaterClaimed: number;
 }
 
 /** One seed: the run, then the checks that need everything settled. */
@@ -30,7 +28,6 @@ export async function runSeed(seed: number, options: SimulationOptions = DEFAULT
     commands: partitions.reduce((n, p) => n + sim.topic.end(p), 0),
     acknowledged: sim.shared.replies.acknowledged,
     events: partitions.reduce((n, p) => n + sim.log.end(p), 0),
-    emptyAnswersLaterClaimed: sim.shared.replies.emptyAnswersLaterClaimed.size,
     violations: sim.violations.found,
     trace: sim.trace,
   };

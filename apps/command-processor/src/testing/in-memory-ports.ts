@@ -73,6 +73,13 @@ export class InMemoryEventLog implements RawEventLog, PartitionReader {
     return (this.partitions.get(partition) ?? []).map((b) => decodeEvent(b));
   }
 
+  /** The offset of the last event command `commandId` produced. */
+  lastOffsetOfCommand(partition: number, commandId: string): number {
+    return this.events(partition)
+      .map((e) => e.causationId)
+      .lastIndexOf(commandId);
+  }
+
   /** The offset of the last event about `key` (fence markers are not about any user). */
   lastOffsetOf(partition: number, key: string): number {
     return this.events(partition)

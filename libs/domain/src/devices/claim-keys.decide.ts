@@ -9,7 +9,7 @@ type Claimed = ClaimKeysResult['claimed'][number];
 /**
  * Each listed device gives its oldest one-time key of the algorithm, at most once ever; with none
  * left, its fallback key (marked used the first time) until a new one replaces it. Devices with
- * neither are simply absent from the result.
+ * neither are simply absent from the result. A claim that records nothing else records ClaimDecided.
  */
 export function decideClaim(state: DevicesState, command: ClaimKeysCommand): Decision {
   const { userId, claims, claimedBy } = command.data;
@@ -38,6 +38,9 @@ export function decideClaim(state: DevicesState, command: ClaimKeysCommand): Dec
       events.push(eventOf<EventOf<'FallbackKeyUsed'>>(command, events.length, 'FallbackKeyUsed', { userId, deviceId, algorithm, keyName: fallback.keyName }));
     claimed.push({ deviceId, keyName: fallback.keyName, json: fallback.json, fallback: true });
   }
+  // Remembered even when it changed nothing: a redelivery after an upload must not take a key for
+  // an answer that was already given.
+  if (events.length === 0) events.push(eventOf<EventOf<'ClaimDecided'>>(command, 0, 'ClaimDecided', { userId, claimedBy }));
   return { ok: true, events, result: { kind: 'claim', claimed } };
 }
 

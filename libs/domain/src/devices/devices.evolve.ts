@@ -12,6 +12,7 @@ export type DevicesEvent = Extract<
       | 'FallbackKeyUploaded'
       | 'OneTimeKeyClaimed'
       | 'FallbackKeyUsed'
+      | 'ClaimDecided'
       | 'DeviceDisplayNameChanged'
       | 'ToDeviceQueued'
       | 'ToDeviceAcked'
@@ -22,6 +23,7 @@ export type DevicesEvent = Extract<
 
 /** Generic in the state so that the composed per-key state keeps its other fields (and their order). */
 export function evolveDevices<S extends DevicesState>(state: S, event: DevicesEvent): S {
+  if (event.type === 'ClaimDecided') return state; // its command id is what counts (user-keys.evolve.ts)
   const { deviceId } = event.data;
   const device = own(state.devices, deviceId) ?? emptyDevice();
   switch (event.type) {

@@ -156,7 +156,7 @@ describe('fallback keys', () => {
     expect(second.decision.ok && second.decision.events.map((e) => e.type)).toEqual(['FallbackKeyUsed']);
     const third = run(second.state, claim());
     expect(claimedName(third.decision)).toEqual(['signed_curve25519:F (fallback)']);
-    expect(third.decision.ok && third.decision.events).toEqual([]);
+    expect(third.decision.ok && third.decision.events.map((e) => e.type)).toEqual(['ClaimDecided']); // remembered, changes nothing
     state = third.state;
     expect(state.devices.DEV.fallbackKeys).toEqual([expect.objectContaining({ keyName: 'signed_curve25519:F', used: true })]);
 
@@ -196,5 +196,17 @@ describe('claims', () => {
     state = first.state;
     const again = decideUserKeys(state, command);
     expect(again).toEqual({ ok: true, events: [], result: (first.decision as { result: unknown }).result });
+  });
+});
+
+describe('a claim that found nothing', () => {
+  it('is remembered, so its redelivery after an upload takes no key nobody receives', () => {
+    const empty = run(withDevice(), claim('DEV', 'signed_curve25519', 'empty-1'));
+    expect(claimedName(empty.decision)).toEqual([]);
+    const uploaded = run(empty.state, upload({ oneTimeKeys: [{ keyName: 'signed_curve25519:A', json: signedKey() }] })).state;
+    const redelivered = run(uploaded, claim('DEV', 'signed_curve25519', 'empty-1'));
+    expect(claimedName(redelivered.decision)).toEqual([]);
+    expect(redelivered.decision.ok && redelivered.decision.events).toEqual([]);
+    expect(claimedName(run(redelivered.state, claim()).decision)).toEqual(['signed_curve25519:A']);
   });
 });

@@ -50,6 +50,7 @@ export const EVENT_AGGREGATE = {
   FallbackKeyUploaded: 'devices',
   OneTimeKeyClaimed: 'devices',
   FallbackKeyUsed: 'devices',
+  ClaimDecided: 'devices',
   DeviceDisplayNameChanged: 'devices',
   DeviceDeleted: 'devices',
   ToDeviceQueued: 'devices',
