@@ -63,9 +63,7 @@ export const deviceListsProjection: CustomProjection<DeviceListEvent> = {
 
     const stored = new Set(current.keys());
     const { result, events: relevant } = foldWithoutPoison(trial.events, fold(current), context.poisoned);
-    const dirty = result.dirty;
-    for (const id of dirty) current.set(id, result.next.get(id)!);
-    const written = [...dirty].map((id) => toStored(current.get(id)!));
+    const written = [...result.dirty].map((id) => toStored(result.next.get(id)!));
     if (memory) for (const doc of written) memory.set(doc._id, doc);
     if (memory?.complete) await writeAsSoleWriter(docs, written, stored, context.tuning.bulkChunk);
     else await writeGuarded(docs, written, stored, context.tuning.bulkChunk);

@@ -47,10 +47,10 @@ export function foldWithoutPoison<E extends RecordedEvent, R>(
   fold: (events: readonly E[]) => R,
   poisoned?: PoisonSink,
 ): { result: R; events: E[] } {
-  if (!poisoned) return { result: fold(events), events: [...events] };
   try {
     return { result: fold(events), events: [...events] };
-  } catch {
+  } catch (err) {
+    if (!poisoned) throw err;
     const good: E[] = [];
     for (const recorded of events) if (!isSkipped(pureStep(recorded, () => fold([...good, recorded]), poisoned))) good.push(recorded);
     return { result: fold(good), events: good };
